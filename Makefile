@@ -1,0 +1,47 @@
+# The two commands a new user needs: `make site` then `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: site test check serve markdown schema clean
+
+$(STAMP): pyproject.toml requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+## site: install, validate the content and build site/ (a failed build leaves the old site/ in place)
+site: $(STAMP)
+	$(BIN)/python -m review check
+	rm -rf site.tmp
+	$(BIN)/mkdocs build --strict --quiet --site-dir site.tmp
+	rm -rf site.old
+	if [ -d site ]; then mv site site.old; fi
+	mv site.tmp site
+	rm -rf site.old
+
+## test: the whole test suite (browser tests need Chromium at /usr/bin/chromium)
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## check: validate the content and list every problem
+check: $(STAMP)
+	$(BIN)/python -m review check
+
+## serve: live preview; the site rebuilds when content/ or templates/ change
+serve: $(STAMP)
+	$(BIN)/mkdocs serve
+
+## markdown: write the generated Markdown to out/markdown (for other engines and debugging)
+markdown: $(STAMP)
+	$(BIN)/python -m review write out/markdown
+
+## schema: regenerate content/schema/*.json from scripts/review/schema.py
+schema: $(STAMP)
+	$(BIN)/python -m review schema
+
+clean:
+	rm -rf site site.tmp site.old out

@@ -1,0 +1,21 @@
+"""The pipeline, whichever entry point calls it: load -> validate -> render (pure), then write."""
+
+from pathlib import Path
+
+from .errors import ContentError
+from .load import load
+from .render import render
+from .validate import validate
+
+ROOT = Path(__file__).resolve().parents[2]
+CONTENT_DIR = ROOT / "content"
+TEMPLATES_DIR = ROOT / "templates" / "pages"
+
+
+def build(content_dir=CONTENT_DIR, templates_dir=TEMPLATES_DIR):
+    """Read and check all content, then render it; return {page path: Markdown} or raise ContentError."""
+    review = load(content_dir)
+    problems = validate(review)
+    if problems:
+        raise ContentError(problems)
+    return render(review, templates_dir)

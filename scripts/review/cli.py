@@ -1,0 +1,52 @@
+"""Command line: `review check`, `review write DIR`, `review schema`."""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .build import CONTENT_DIR, TEMPLATES_DIR, build
+from .errors import ContentError
+from .schema import COLLECTIONS, collection_schema
+from .write import write
+
+
+def schema_files(content_dir):
+    """{path: JSON text} of the published JSON Schemas, one per collection plus site."""
+    return {
+        Path(content_dir) / "schema" / f"{name}.schema.json": json.dumps(collection_schema(name), indent=2, ensure_ascii=False) + "\n"
+        for name in [*COLLECTIONS, "site"]
+    }
+
+
+def main(argv=None):
+    """Run one command; exit status 1 on content errors."""
+    parser = argparse.ArgumentParser(prog="review", description=__doc__)
+    parser.add_argument("--content", type=Path, default=CONTENT_DIR, help="content folder (default: %(default)s)")
+    parser.add_argument("--templates", type=Path, default=TEMPLATES_DIR, help="page templates (default: %(default)s)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("check", help="validate the content and report every error")
+    out = commands.add_parser("write", help="validate, render and write the Markdown pages to a folder")
+    out.add_argument("out_dir", type=Path)
+    commands.add_parser("schema", help="write the JSON Schemas into content/schema/")
+    args = parser.parse_args(argv)
+    if args.command == "schema":
+        for path, text in schema_files(args.content).items():
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        print(f"wrote {len(COLLECTIONS) + 1} schemas to {args.content / 'schema'}")
+        return 0
+    try:
+        pages = build(args.content, args.templates)
+    except ContentError as error:
+        print(error.report(), file=sys.stderr)
+        return 1
+    if args.command == "write":
+        print(f"wrote {write(pages, args.out_dir)} pages to {args.out_dir}")
+    else:
+        print(f"content OK: {len(pages)} pages")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,160 @@
+"""Read phase: every YAML file and Markdown page under content/, with the line of every field."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import Problem
+from .schema import COLLECTIONS
+
+MAX_BYTES = 1_000_000  # a content file larger than this is refused before it is parsed
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One YAML file: its collection, data, file and the line of each field path."""
+
+    collection: str
+    data: dict
+    path: str
+    lines: dict
+
+    @property
+    def id(self):
+        """The entity's id as written in the file (falls back to the file name)."""
+        value = self.data.get("id")
+        return value if isinstance(value, str) else Path(self.path).stem
+
+    def line(self, *keys):
+        """The line of the deepest known field along keys (the file's first line if none)."""
+        for end in range(len(keys), -1, -1):
+            if tuple(keys[:end]) in self.lines:
+                return self.lines[tuple(keys[:end])]
+        return 1
+
+
+@dataclass
+class Review:
+    """Everything read from content/: entities by collection, prose pages, and read problems."""
+
+    entities: dict = field(default_factory=dict)
+    pages: dict = field(default_factory=dict)
+    site: Entity | None = None
+    problems: list = field(default_factory=list)
+
+
+class _Loader(yaml.SafeLoader):
+    """A safe loader that refuses duplicate keys."""
+
+    def construct_mapping(self, node, deep=False):
+        """Build a mapping, raising on a key that appears twice."""
+        seen = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise yaml.MarkedYAMLError(
+                    problem=f"duplicate key `{key}` (first at line {seen[key]})",
+                    problem_mark=key_node.start_mark,
+                )
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Loader.construct_mapping)
+
+
+def _lines(node, path=()):
+    """Map each field path in a composed YAML node tree to its 1-based line."""
+    found = {path: node.start_mark.line + 1}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = (*path, key_node.value)
+            found.update(_lines(value_node, key))
+            found[key] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            found.update(_lines(item, (*path, index)))
+    return found
+
+
+def _yaml_problem(shown, error):
+    """Turn a PyYAML error into a Problem with its line and a plain message."""
+    mark = getattr(error, "problem_mark", None)
+    line = mark.line + 1 if mark else 1
+    text = getattr(error, "problem", None) or str(error)
+    if "'\\t'" in text:
+        text = "tab character; indent with spaces"
+    return Problem(shown, line, "yaml", text)
+
+
+def parse_yaml(text, shown):
+    """Parse YAML text into (data, lines) or raise a Problem."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise Problem(shown, 1, "file", "empty file; it must hold a mapping of fields")
+        data = loader.construct_document(node)
+    except yaml.YAMLError as error:
+        raise _yaml_problem(shown, error) from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise Problem(shown, 1, "file", f"expected a mapping of fields, found {type(data).__name__}")
+    return data, _lines(node)
+
+
+def read_text(path, shown):
+    """Read a UTF-8 file, refusing ones too large or not UTF-8."""
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise Problem(shown, 1, "file", f"file is {size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB")
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise Problem(shown, line, "file", f"not UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8") from None
+
+
+def read_entity(path, collection, shown):
+    """Read one YAML file into an Entity, or raise a Problem."""
+    data, lines = parse_yaml(read_text(path, shown), shown)
+    return Entity(collection, data, shown, lines)
+
+
+def load(content_dir):
+    """Read all of content_dir into a Review; problems found while reading are collected, not raised."""
+    content_dir = Path(content_dir)
+    review = Review(entities={name: {} for name in COLLECTIONS})
+
+    def shown(path):
+        return path.relative_to(content_dir.parent).as_posix()
+
+    for collection in COLLECTIONS:
+        for path in sorted((content_dir / collection).glob("*")):
+            if path.suffix == ".yml":
+                review.problems.append(Problem(shown(path), 1, "file", "use the extension .yaml"))
+                continue
+            if path.suffix != ".yaml":
+                continue
+            try:
+                entity = read_entity(path, collection, shown(path))
+            except Problem as problem:
+                review.problems.append(problem)
+                continue
+            review.entities[collection].setdefault(path.stem, entity)
+    site = content_dir / "site.yaml"
+    try:
+        review.site = read_entity(site, "site", shown(site))
+    except FileNotFoundError:
+        review.problems.append(Problem(shown(site), 1, "file", "missing; it holds the site's title, authors and version"))
+    except Problem as problem:
+        review.problems.append(problem)
+    for path in sorted((content_dir / "pages").glob("*.md")):
+        try:
+            review.pages[path.stem] = (shown(path), read_text(path, shown(path)))
+        except Problem as problem:
+            review.problems.append(problem)
+    return review

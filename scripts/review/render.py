@@ -1,0 +1,252 @@
+"""Render phase: a valid Review becomes {page path: Markdown} through the Jinja templates."""
+
+import html
+import posixpath
+import re
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from .schema import COLLECTIONS, EVIDENCE_LEVELS, collection_schema
+from .validate import CITATION, CITED_ID, CROSS_LINK, findings_of
+
+EVIDENCE_GROUPS = [
+    ("cell-and-animal", "Cell and animal studies", ["in-vitro", "animal"]),
+    ("healthy-volunteers", "Healthy volunteers", ["healthy-volunteers"]),
+    ("patients", "Patients", ["patients-sud", "patients-other"]),
+    ("synthesis", "Reviews and synthesis", ["review", "method"]),
+]
+PAGE_OF = {
+    "mechanisms": "mechanisms/{}.md", "topics": "topics/{}.md", "studies": "studies/{}.md",
+    "trials": "trials/{}.md", "substances": "substances/{}.md", "therapies": "therapies/{}.md",
+    "questions": "questions/{}.md", "glossary": "glossary/index.md#{}",
+}
+
+
+def author_label(authors):
+    """Author part of an in-text citation: 'Shao', 'Krebs & Johansen' or 'Shao et al.'."""
+    names = [a.split(",")[0].strip() for a in authors if a.strip().rstrip(".") != "et al"]
+    if len(names) == 1 and len(authors) == 1:
+        return names[0]
+    if len(names) == 2 and len(authors) == 2:
+        return f"{names[0]} & {names[1]}"
+    return f"{names[0]} et al."
+
+
+def citation_labels(studies):
+    """In-text labels for all studies, with a/b suffixes where author and year collide."""
+    groups = {}
+    for sid in sorted(studies):
+        data = studies[sid]
+        groups.setdefault((author_label(data["authors"]), data["year"]), []).append(sid)
+    labels = {}
+    for (author, year), sids in groups.items():
+        for index, sid in enumerate(sids):
+            suffix = "abcdefghijklmnopqrstuvwxyz"[index] if len(sids) > 1 else ""
+            labels[sid] = f"{author}, {year}{suffix}"
+    return labels
+
+
+def full_reference(study):
+    """A plain-text reference in APA-like style."""
+    authors = study["authors"]
+    names = ", ".join(authors[:-1]) + (", & " if len(authors) > 1 else "") + authors[-1] if len(authors) > 1 else authors[0]
+    text = f"{names} ({study['year']}). {study['title'].rstrip('.')}. {study['journal']}"
+    if study.get("volume"):
+        text += f", {study['volume']}"
+        if study.get("issue"):
+            text += f"({study['issue']})"
+    if study.get("pages"):
+        text += f", {study['pages']}"
+    text += "."
+    if study.get("doi"):
+        text += f" https://doi.org/{study['doi']}"
+    return text
+
+
+def escape_markdown(text):
+    """Neutralise HTML in Markdown text from content: `<` and `&` become entities."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;")
+
+
+def unmarked(text):
+    """Markdown from content reduced to plain words: citations dropped, cross-links reduced to their text."""
+    text = CITATION.sub("", str(text))
+    text = re.sub(r"\[([^\]]*)\]\(@[^)]*\)", r"\1", text)
+    return re.sub(r"\s+", " ", re.sub(r"\s+([.,;:])", r"\1", text)).strip()
+
+
+def escape_plain(text):
+    """Plain text shown in Markdown: no HTML, no emphasis or link syntax."""
+    return re.sub(r"([\\`*_\[\]])", r"\\\1", escape_markdown(text))
+
+
+class Site:
+    """Lookups derived from a valid Review, built once in linear time."""
+
+    def __init__(self, review):
+        """Index entities, findings and backlinks."""
+        self.review = review
+        self.data = {name: {e.id: e.data for e in entities.values()} for name, entities in review.entities.items()}
+        self.info = review.site.data
+        studies = self.data["studies"]
+        self.labels = citation_labels(studies)
+        self.references = {sid: full_reference(s) for sid, s in studies.items()}
+        self.findings, self.page_of_finding = {}, {}
+        self.cited_by = {sid: [] for sid in studies}
+        for name in ("mechanisms", "topics"):
+            for entity in sorted(review.entities[name].values(), key=lambda e: (e.data["order"], e.id)):
+                for _, finding in findings_of(entity):
+                    record = {**finding, "page": PAGE_OF[name].format(entity.id), "page_title": entity.data["title"]}
+                    self.findings[finding["id"]] = record
+                    for sid in finding["studies"]:
+                        self.cited_by[sid].append(record)
+        self.questions_of = {}
+        for qid, question in sorted(self.data["questions"].items()):
+            for key in ("mechanisms", "findings", "studies", "trials"):
+                for target in question.get(key, []):
+                    self.questions_of.setdefault((key, target), []).append(qid)
+
+    def cited_in(self, data):
+        """Ids of the studies a page cites (finding studies and [@] citations), in label order."""
+        found = set()
+
+        def visit(value, key=None):
+            if isinstance(value, dict):
+                for k, v in value.items():
+                    visit(v, k)
+            elif isinstance(value, list):
+                if key == "studies":
+                    found.update(v for v in value if isinstance(v, str))
+                for v in value:
+                    visit(v)
+            elif isinstance(value, str):
+                found.update(c.group(1) for m in CITATION.finditer(value) for c in CITED_ID.finditer(m.group(1)))
+
+        visit(data)
+        return sorted(found, key=lambda s: (self.labels[s].lower(), s))
+
+    def url(self, collection, target):
+        """The page path (with anchor) of an entity or finding."""
+        if collection == "findings":
+            return f"{self.findings[target]['page']}#{target}"
+        return PAGE_OF[collection].format(target)
+
+    def ordered(self, collection):
+        """Entities of a collection in display order."""
+        items = self.data[collection]
+        key = {
+            "mechanisms": lambda i: (items[i]["order"], i), "topics": lambda i: (items[i]["order"], i),
+            "studies": lambda i: (self.labels[i].lower(), i), "glossary": lambda i: (items[i].get("abbreviation") or items[i]["term"]).lower(),
+        }.get(collection, lambda i: i)
+        return [{"id": i, **items[i]} for i in sorted(items, key=key)]
+
+
+def relative(target, page_path):
+    """A link from page_path to target (both site-relative .md paths, target may carry #anchor)."""
+    path, _, anchor = target.partition("#")
+    link = posixpath.relpath(path, posixpath.dirname(page_path) or ".")
+    return link + (f"#{anchor}" if anchor else "")
+
+
+def make_env(templates_dir, site):
+    """A Jinja environment with StrictUndefined and the review's filters."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+
+    @jinja2.pass_context
+    def link(context, target, collection=None):
+        """Relative link from the current page to an entity (collection, id) or a page path."""
+        path = site.url(collection, target) if collection else target
+        return relative(path, context["page_path"])
+
+    @jinja2.pass_context
+    def cite(context, study_ids):
+        """Author-year citations, each linked to its study with the full reference as tooltip."""
+        parts = [
+            f'[{site.labels[s]}]({relative(site.url("studies", s), context["page_path"])} "{html.escape(site.references[s])}")'
+            for s in study_ids
+        ]
+        return "(" + "; ".join(parts) + ")" if parts else ""
+
+    @jinja2.pass_context
+    def md(context, text):
+        """Markdown from content: HTML neutralised, citations and cross-links resolved."""
+        text = escape_markdown(text.strip())
+        text = CITATION.sub(lambda m: cite(context, [c.group(1) for c in CITED_ID.finditer(m.group(1))]), text)
+
+        def cross(match):
+            collection, _, target = match.group(1).partition("/")
+            return f"]({relative(site.url(collection, target), context['page_path'])})"
+
+        return CROSS_LINK.sub(cross, text)
+
+    env.filters.update(
+        md=md, cite=cite, unmarked=unmarked,
+        cited=lambda t: [c.group(1) for m in CITATION.finditer(str(t)) for c in CITED_ID.finditer(m.group(1))], link=link, plain=escape_plain, attr=lambda t: html.escape(str(t), quote=True),
+        yaml_string=lambda t: yaml.safe_dump(str(t), allow_unicode=True, width=10_000).removesuffix("\n...\n").strip(),
+    )
+    env.tests["contains"] = lambda seq, value: value in seq
+    env.globals.update(site=site, evidence_levels=EVIDENCE_LEVELS, evidence_groups=EVIDENCE_GROUPS)
+    return env
+
+
+def _guide(name):
+    """Rows describing one collection's fields for the editing guide."""
+    schema = collection_schema(name)
+    return {"name": name, "description": schema["description"], "fields": _fields(schema, "")}
+
+
+def _fields(schema, prefix):
+    """Flatten an object schema into field rows (nested objects of lists included)."""
+    rows = []
+    for key, sub in schema["properties"].items():
+        kind = sub.get("type", "")
+        if "enum" in sub:
+            kind = "one of: " + ", ".join(f"`{v}`" for v in sub["enum"])
+        elif sub.get("x-references"):
+            kind = f"{'list of ' if kind == 'array' else 'mapping keyed by '}{sub['x-references']} ids"
+        elif kind == "array" and sub["items"].get("type") == "object":
+            kind = "list of mappings"
+        elif kind == "string" and sub.get("x-markdown"):
+            kind = "Markdown text"
+        example = sub.get("examples", [""])[0]
+        rows.append({
+            "field": prefix + key, "type": kind, "required": key in schema.get("required", []),
+            "description": sub.get("description", ""),
+            "example": yaml.safe_dump(example, allow_unicode=True, default_flow_style=True, width=10_000).strip().removesuffix("...").strip()
+            if example not in ("", [], {}) else "",
+        })
+        items = sub.get("items", {})
+        if kind == "list of mappings":
+            rows += _fields(items, prefix + key + "[]." )
+    return rows
+
+
+def render(review, templates_dir):
+    """Return {page path: Markdown} for the whole site."""
+    site = Site(review)
+    env = make_env(Path(templates_dir), site)
+    pages = {}
+
+    def page(path, template, **context):
+        pages[path] = env.get_template(template).render(page_path=path, **context)
+
+    for name, (shown, text) in sorted(review.pages.items()):
+        page(f"{name}.md", "home.md.j2" if name == "index" else "page.md.j2", text=text)
+    for name, template in [("mechanisms", "mechanism"), ("topics", "topic"), ("studies", "study"), ("trials", "trial"),
+                           ("substances", "substance"), ("therapies", "therapy"), ("questions", "question")]:
+        for item in site.ordered(name):
+            page(PAGE_OF[name].format(item["id"]), f"{template}.md.j2", item=item)
+        if name != "topics":
+            page(f"{name}/index.md", f"{name}.md.j2", items=site.ordered(name))
+    page("glossary/index.md", "glossary.md.j2", items=site.ordered("glossary"))
+    page("editing.md", "editing.md.j2", collections=[_guide(n) for n in COLLECTIONS], site_schema=_guide("site"))
+    return pages
