@@ -7,9 +7,8 @@ from .load import load
 from .render import render
 from .validate import validate
 
-ROOT = Path(__file__).resolve().parents[2]
-CONTENT_DIR = ROOT / "content"
-TEMPLATES_DIR = ROOT / "templates" / "pages"
+CONTENT_DIR = Path("content")  # relative to the project folder, where every command runs
+TEMPLATES_DIR = Path("templates") / "pages"
 
 
 def build(content_dir=CONTENT_DIR, templates_dir=TEMPLATES_DIR):

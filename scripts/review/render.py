@@ -59,10 +59,7 @@ def full_reference(study):
             text += f"({study['issue']})"
     if study.get("pages"):
         text += f", {study['pages']}"
-    text += "."
-    if study.get("doi"):
-        text += f" https://doi.org/{study['doi']}"
-    return text
+    return text + "."
 
 
 def escape_markdown(text):
@@ -93,6 +90,8 @@ class Site:
         studies = self.data["studies"]
         self.labels = citation_labels(studies)
         self.references = {sid: full_reference(s) for sid, s in studies.items()}
+        self.tooltips = {sid: text + (f" https://doi.org/{studies[sid]['doi']}" if studies[sid].get("doi") else "")
+                         for sid, text in self.references.items()}
         self.findings, self.page_of_finding = {}, {}
         self.cited_by = {sid: [] for sid in studies}
         for name in ("mechanisms", "topics"):
@@ -171,7 +170,7 @@ def make_env(templates_dir, site):
     def cite(context, study_ids):
         """Author-year citations, each linked to its study with the full reference as tooltip."""
         parts = [
-            f'[{site.labels[s]}]({relative(site.url("studies", s), context["page_path"])} "{html.escape(site.references[s])}")'
+            f'[{site.labels[s]}]({relative(site.url("studies", s), context["page_path"])} "{html.escape(site.tooltips[s])}")'
             for s in study_ids
         ]
         return "(" + "; ".join(parts) + ")" if parts else ""

@@ -5,7 +5,7 @@ import re
 from jsonschema import Draft202012Validator
 
 from .errors import Problem, suggest
-from .schema import COLLECTIONS, collection_schema
+from .schema import COLLECTIONS, SLUG, collection_schema
 
 CITATION = re.compile(r"\[(@[^\]]*)\]")
 CITED_ID = re.compile(r"@([^\s;,\]]*)")
@@ -125,13 +125,13 @@ def findings_of(entity):
 
 def known_ids(review):
     """Ids of every collection, plus finding ids, and Problems for finding ids used twice."""
-    known = {name: {e.id for e in entities.values()} for name, entities in review.entities.items()}
+    known = {name: set(entities) for name, entities in review.entities.items()}
     known["findings"], where, problems = set(), {}, []
     for entities in review.entities.values():
         for entity in entities.values():
             for path, finding in findings_of(entity):
                 fid = finding.get("id")
-                if not isinstance(fid, str):
+                if not isinstance(fid, str) or not re.match(SLUG, fid):
                     continue
                 if fid in where:
                     first = where[fid]
@@ -143,9 +143,13 @@ def known_ids(review):
     return known, problems
 
 
+SINGULAR = {"studies": "study", "therapies": "therapy", "glossary": "glossary term"}
+
+
 def _unknown(collection, value, known):
     """The message for a reference to an id that does not exist."""
-    return f"no {collection[:-1] if collection.endswith('s') else collection} `{value}`{suggest(value, sorted(known[collection]))}"
+    noun = SINGULAR.get(collection, collection.removesuffix("s"))
+    return f"no {noun} `{value}`{suggest(value, sorted(known[collection]))}"
 
 
 def check_references(entity, schema, known):

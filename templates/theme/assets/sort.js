@@ -17,7 +17,7 @@
     th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
   }
   function setup() {
-    document.querySelectorAll("table.sortable").forEach(function (table) {
+    document.querySelectorAll(".sortable table").forEach(function (table) {
       Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, column) {
         if (th.dataset.sortable) return;
         th.dataset.sortable = "1";
