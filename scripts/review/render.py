@@ -229,14 +229,26 @@ def _fields(schema, prefix):
     return rows
 
 
+def abbreviations(glossary):
+    """Markdown abbreviation lines (`*[BDNF]: ...`) for unambiguous glossary abbreviations of two or more characters."""
+    counts = {}
+    for term in glossary.values():
+        if term.get("abbreviation"):
+            counts[term["abbreviation"]] = counts.get(term["abbreviation"], 0) + 1
+    lines = [f"*[{t['abbreviation']}]: {escape_markdown(t['term'])}" for _, t in sorted(glossary.items())
+             if t.get("abbreviation") and len(t["abbreviation"]) > 1 and counts[t["abbreviation"]] == 1]
+    return "\n" + "\n".join(lines) + "\n" if lines else ""
+
+
 def render(review, templates_dir):
     """Return {page path: Markdown} for the whole site."""
     site = Site(review)
     env = make_env(Path(templates_dir), site)
+    glossary_tooltips = abbreviations(site.data["glossary"])
     pages = {}
 
     def page(path, template, **context):
-        pages[path] = env.get_template(template).render(page_path=path, **context)
+        pages[path] = env.get_template(template).render(page_path=path, **context) + glossary_tooltips
 
     for name, (shown, text) in sorted(review.pages.items()):
         page(f"{name}.md", "home.md.j2" if name == "index" else "page.md.j2", text=text)

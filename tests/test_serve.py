@@ -1,0 +1,69 @@
+"""`make serve` (mkdocs serve): saving a content file regenerates the page without a restart."""
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from conftest import ROOT
+
+
+def free_port():
+    """A free TCP port on loopback."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url):
+    """The body of url, or '' while the server is not answering."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def wait_for(condition, seconds=60):
+    """Poll condition until it returns a truthy value or seconds pass."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.5)
+    return None
+
+
+@pytest.fixture
+def served(tmp_path):
+    """`mkdocs serve` on a copy of the project; yields (project folder, base URL)."""
+    for name in ["content", "templates", "scripts", "mkdocs.yml"]:
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
+    port = free_port()
+    mkdocs = Path(sys.executable).with_name("mkdocs")
+    process = subprocess.Popen([str(mkdocs), "serve", "-a", f"127.0.0.1:{port}"],
+                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        site_path = urlsplit(yaml.safe_load((ROOT / "mkdocs.yml").read_text())["site_url"]).path
+        yield tmp_path, f"http://127.0.0.1:{port}{site_path.rstrip('/')}"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_content_edit_is_served_without_restart(served):
+    folder, base = served
+    url = base + "/mechanisms/neuroplasticity/"
+    assert wait_for(lambda: "Induced neuroplasticity" in fetch(url)), "server did not start"
+    path = folder / "content" / "mechanisms" / "neuroplasticity.yaml"
+    path.write_text(path.read_text().replace("title: Induced neuroplasticity", "title: Induced neuroplasticity (edited)"))
+    assert wait_for(lambda: "Induced neuroplasticity (edited)" in fetch(url)), "page was not regenerated"
