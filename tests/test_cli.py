@@ -6,7 +6,7 @@ from review.cli import main
 
 def test_check_passes_on_good_content(review_dir, capsys):
     assert main(["--content", str(review_dir), "--templates", str(TEMPLATES), "check"]) == 0
-    assert capsys.readouterr().out == "content OK: 18 pages\n"
+    assert capsys.readouterr().out == "content OK: 19 pages\n"
 
 
 def test_check_lists_all_errors_and_fails(review_dir, capsys):
@@ -23,5 +23,5 @@ def test_check_lists_all_errors_and_fails(review_dir, capsys):
 def test_write_puts_markdown_in_the_folder(review_dir, tmp_path, capsys):
     out = tmp_path / "md"
     assert main(["--content", str(review_dir), "--templates", str(TEMPLATES), "write", str(out)]) == 0
-    assert (out / "mechanisms" / "plasticity.md").read_text().startswith("---\ntitle: Plasticity\n---")
-    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.md"))[:3] == ["editing.md", "glossary/index.md", "index.md"]
+    assert (out / "mechanisms" / "plasticity.md").read_text().startswith("---\ntitle: Plasticity\ncitation:")
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())[:3] == ["changelog.md", "cite/changelog.bib", "cite/changelog.json"]

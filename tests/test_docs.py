@@ -44,4 +44,4 @@ def test_every_content_file_names_its_schema(collection):
 
 def test_vscode_maps_every_schema():
     mapping = json.loads((ROOT / ".vscode" / "settings.json").read_text())["yaml.schemas"]
-    assert set(mapping) == {f"content/schema/{name}.schema.json" for name in [*COLLECTIONS, "site"]}
+    assert set(mapping) == {f"content/schema/{name}.schema.json" for name in [*COLLECTIONS, "site", "changelog"]}

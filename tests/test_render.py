@@ -22,7 +22,7 @@ def test_golden_set_matches_pages():
         for path, text in PAGES.items():
             (GOLDEN / path).parent.mkdir(parents=True, exist_ok=True)
             (GOLDEN / path).write_text(text, encoding="utf-8")
-    assert sorted(p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*.md")) == sorted(PAGES)
+    assert sorted(p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*") if p.is_file()) == sorted(PAGES)
 
 
 @pytest.mark.parametrize("path", sorted(PAGES))

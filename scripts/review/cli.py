@@ -15,7 +15,7 @@ def schema_files(content_dir):
     """{path: JSON text} of the published JSON Schemas, one per collection plus site."""
     return {
         Path(content_dir) / "schema" / f"{name}.schema.json": json.dumps(collection_schema(name), indent=2, ensure_ascii=False) + "\n"
-        for name in [*COLLECTIONS, "site"]
+        for name in [*COLLECTIONS, "site", "changelog"]
     }
 
 
@@ -34,7 +34,7 @@ def main(argv=None):
         for path, text in schema_files(args.content).items():
             path.parent.mkdir(exist_ok=True)
             path.write_text(text, encoding="utf-8")
-        print(f"wrote {len(COLLECTIONS) + 1} schemas to {args.content / 'schema'}")
+        print(f"wrote {len(COLLECTIONS) + 2} schemas to {args.content / 'schema'}")
         return 0
     try:
         pages = build(args.content, args.templates)
@@ -44,7 +44,7 @@ def main(argv=None):
     if args.command == "write":
         print(f"wrote {write(pages, args.out_dir)} pages to {args.out_dir}")
     else:
-        print(f"content OK: {len(pages)} pages")
+        print(f"content OK: {sum(p.endswith('.md') for p in pages)} pages")
     return 0
 
 

@@ -41,6 +41,7 @@ class Review:
     entities: dict = field(default_factory=dict)
     pages: dict = field(default_factory=dict)
     site: Entity | None = None
+    changelog: Entity | None = None
     problems: list = field(default_factory=list)
 
 
@@ -145,16 +146,44 @@ def load(content_dir):
                 review.problems.append(problem)
                 continue
             review.entities[collection].setdefault(path.stem, entity)
-    site = content_dir / "site.yaml"
-    try:
-        review.site = read_entity(site, "site", shown(site))
-    except FileNotFoundError:
-        review.problems.append(Problem(shown(site), 1, "file", "missing; it holds the site's title, authors and version"))
-    except Problem as problem:
-        review.problems.append(problem)
+    for name, purpose in [("site", "the site's title, authors and version"), ("changelog", "the list of releases")]:
+        path = content_dir / f"{name}.yaml"
+        try:
+            setattr(review, name, read_entity(path, name, shown(path)))
+        except FileNotFoundError:
+            review.problems.append(Problem(shown(path), 1, "file", f"missing; it holds {purpose}"))
+        except Problem as problem:
+            review.problems.append(problem)
     for path in sorted((content_dir / "pages").glob("*.md")):
         try:
-            review.pages[path.stem] = (shown(path), read_text(path, shown(path)))
+            review.pages[path.stem] = read_page(path, shown(path))
         except Problem as problem:
             review.problems.append(problem)
     return review
+
+
+@dataclass(frozen=True)
+class Page:
+    """A hand-written Markdown page: its file, title (front matter or first heading) and body."""
+
+    path: str
+    title: str
+    text: str
+
+
+def read_page(path, shown):
+    """Read a Markdown page, taking its title from front matter or its first `# ` heading."""
+    text = read_text(path, shown)
+    meta, body = {}, text
+    if text.startswith("---\n") and "\n---\n" in text[4:]:
+        head, body = text[4:].split("\n---\n", 1)
+        try:
+            meta = yaml.safe_load(head) or {}
+        except yaml.YAMLError as error:
+            raise _yaml_problem(shown, error) from None
+        body = "\n" * (head.count("\n") + 2) + body  # keep line numbers of the body
+    heading = next((line[2:].strip() for line in body.splitlines() if line.startswith("# ")), None)
+    title = meta.get("title") if isinstance(meta, dict) and meta.get("title") else heading
+    if not title:
+        raise Problem(shown, 1, "title", "no title: add a `# Heading` or a `title:` in front matter")
+    return Page(shown, str(title), body)

@@ -1,6 +1,7 @@
 """Render phase: a valid Review becomes {page path: Markdown} through the Jinja templates."""
 
 import html
+import json
 import posixpath
 import re
 from pathlib import Path
@@ -8,9 +9,11 @@ from pathlib import Path
 import jinja2
 import yaml
 
+from . import citation
 from .schema import COLLECTIONS, EVIDENCE_LEVELS, collection_schema
-from .validate import CITATION, CITED_ID, CROSS_LINK, findings_of
+from .validate import CITATION, CITED_ID, findings_of
 
+LINK_OR_BARE = re.compile(r"\]?\(@([^)\s]*)\)")
 EVIDENCE_GROUPS = [
     ("cell-and-animal", "Cell and animal studies", ["in-vitro", "animal"]),
     ("healthy-volunteers", "Healthy volunteers", ["healthy-volunteers"]),
@@ -71,6 +74,7 @@ def unmarked(text):
     """Markdown from content reduced to plain words: citations dropped, cross-links reduced to their text."""
     text = CITATION.sub("", str(text))
     text = re.sub(r"\[([^\]]*)\]\(@[^)]*\)", r"\1", text)
+    text = re.sub(r"\(@[^)]*\)", "", text)
     return re.sub(r"\s+", " ", re.sub(r"\s+([.,;:])", r"\1", text)).strip()
 
 
@@ -101,6 +105,8 @@ class Site:
                     self.findings[finding["id"]] = record
                     for sid in finding["studies"]:
                         self.cited_by[sid].append(record)
+        self.coins = {sid: citation.coins(s) for sid, s in studies.items()}
+        self.releases = review.changelog.data["releases"]
         self.questions_of = {}
         for qid, question in sorted(self.data["questions"].items()):
             for key in ("mechanisms", "findings", "studies", "trials"):
@@ -125,6 +131,36 @@ class Site:
 
         visit(data)
         return sorted(found, key=lambda s: (self.labels[s].lower(), s))
+
+    def page_url(self, path):
+        """The public address of a page path (directory URLs)."""
+        stem = path.removesuffix(".md")
+        stem = "" if stem == "index" else stem.removesuffix("/index") + "/"
+        return self.info["url"].rstrip("/") + "/" + stem
+
+    def releases_of(self, path):
+        """(the release in which a page last changed, the release in which it first appeared)."""
+        key = path.removesuffix(".md")
+        touched = [r for r in self.releases if not r.get("pages") or key in r["pages"]] or [self.releases[-1]]
+        return touched[0], touched[-1]
+
+    def page_reference(self, path, title, anchor=None):
+        """Citation formats for a page, or for one finding (anchor) on it."""
+        release = self.releases_of(path)[0]
+        url = self.page_url(path) + (f"#{anchor}" if anchor else "")
+        return citation.page_reference(self.info, title, url, release["version"], release["date"], anchor)
+
+    def label_of(self, collection, target):
+        """The text of a bare `(@collection/id)` reference."""
+        if collection == "findings":
+            return f"finding {target}"
+        if collection == "studies":
+            return self.labels[target]
+        item = self.data[collection][target]
+        for key in ("nct", "abbreviation", "title", "name", "term", "question"):
+            if item.get(key):
+                return item[key]
+        return target
 
     def url(self, collection, target):
         """The page path (with anchor) of an entity or finding."""
@@ -169,6 +205,7 @@ def make_env(templates_dir, site):
     @jinja2.pass_context
     def cite(context, study_ids):
         """Author-year citations, each linked to its study with the full reference as tooltip."""
+        context["cited"].update(study_ids)
         parts = [
             f'[{site.labels[s]}]({relative(site.url("studies", s), context["page_path"])} "{html.escape(site.tooltips[s])}")'
             for s in study_ids
@@ -183,16 +220,25 @@ def make_env(templates_dir, site):
 
         def cross(match):
             collection, _, target = match.group(1).partition("/")
-            return f"]({relative(site.url(collection, target), context['page_path'])})"
+            link = relative(site.url(collection, target), context["page_path"])
+            if match.group(0).startswith("]"):
+                return f"]({link})"
+            return f"([{escape_plain(site.label_of(collection, target))}]({link}))"
 
-        return CROSS_LINK.sub(cross, text)
+        return LINK_OR_BARE.sub(cross, text)
 
     env.filters.update(
         md=md, cite=cite, unmarked=unmarked,
         cited=lambda t: [c.group(1) for m in CITATION.finditer(str(t)) for c in CITED_ID.finditer(m.group(1))], link=link, plain=escape_plain, attr=lambda t: html.escape(str(t), quote=True),
         yaml_string=lambda t: yaml.safe_dump(str(t), allow_unicode=True, width=10_000).removesuffix("\n...\n").strip(),
     )
+    def finding_citation(fid):
+        """APA reference pointing at one finding's anchor."""
+        finding = site.findings[fid]
+        return site.page_reference(finding["page"], finding["page_title"], anchor=fid)["apa"]
+
     env.tests["contains"] = lambda seq, value: value in seq
+    env.globals["finding_citation"] = finding_citation
     env.globals.update(site=site, evidence_levels=EVIDENCE_LEVELS, evidence_groups=EVIDENCE_GROUPS)
     return env
 
@@ -240,18 +286,58 @@ def abbreviations(glossary):
     return "\n" + "\n".join(lines) + "\n" if lines else ""
 
 
+def front_matter(site, path, title, cited):
+    """YAML front matter: the page title plus the citation metadata that the theme turns into meta tags and JSON-LD."""
+    latest, first = site.releases_of(path)
+    cite_title = site.info["title"] if path == "index.md" else title
+    url = site.page_url(path)
+    works = sorted(cited)
+    meta = {
+        "title": title,
+        "citation": {
+            "title": cite_title, "authors": site.info["authors"], "date": latest["date"].replace("-", "/"),
+            "url": url, "institution": site.info["publisher"], "version": latest["version"],
+            "references": [citation.highwire_reference(site.data["studies"][sid]) for sid in works],
+        },
+        "jsonld": json.dumps({
+            "@context": "https://schema.org", "@type": "ScholarlyArticle", "headline": cite_title, "url": url,
+            "author": [{"@type": "Organization", "name": a} for a in site.info["authors"]],
+            "publisher": {"@type": "Organization", "name": site.info["publisher"]},
+            "datePublished": first["date"], "dateModified": latest["date"], "version": latest["version"],
+            "license": site.info["license_url"], "inLanguage": "en",
+            "isPartOf": {"@type": "WebSite", "name": site.info["title"], "url": site.page_url("index.md")},
+            "citation": [citation.schema_org_work(site.data["studies"][sid]) for sid in works],
+        }, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c"),
+    }
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000) + "---\n"
+
+
 def render(review, templates_dir):
-    """Return {page path: Markdown} for the whole site."""
+    """Return {site path: text} for the whole site: Markdown pages plus citation downloads."""
     site = Site(review)
     env = make_env(Path(templates_dir), site)
     glossary_tooltips = abbreviations(site.data["glossary"])
-    pages = {}
+    cite_box = env.get_template("_cite.md.j2")
+    out = {}
 
     def page(path, template, **context):
-        pages[path] = env.get_template(template).render(page_path=path, **context) + glossary_tooltips
+        cited = set()
+        module = env.get_template(template).make_module({"page_path": path, "cited": cited, **context})
+        body, title = str(module), module.title
+        reference = site.page_reference(path, site.info["title"] if path == "index.md" else title)
+        stem = "cite/" + path.removesuffix(".md")
+        box = cite_box.render(page_path=path, cited=cited, ref=reference, stem=stem, url=site.page_url(path),
+                              release=site.releases_of(path)[0])
+        out[path] = front_matter(site, path, title, cited) + body + box + glossary_tooltips
+        out.update({f"{stem}.bib": reference["bibtex"], f"{stem}.ris": reference["ris"], f"{stem}.json": reference["csl"]})
 
-    for name, (shown, text) in sorted(review.pages.items()):
-        page(f"{name}.md", "home.md.j2" if name == "index" else "page.md.j2", text=text)
+    def works(stem, study_ids):
+        studies = {sid: site.data["studies"][sid] for sid in study_ids}
+        out.update({f"{stem}.bib": citation.works_bibtex(studies), f"{stem}.ris": citation.works_ris(studies),
+                    f"{stem}.json": citation.works_csl(studies)})
+
+    for name, source in sorted(review.pages.items()):
+        page(f"{name}.md", "home.md.j2" if name == "index" else "page.md.j2", page=source)
     for name, template in [("mechanisms", "mechanism"), ("topics", "topic"), ("studies", "study"), ("trials", "trial"),
                            ("substances", "substance"), ("therapies", "therapy"), ("questions", "question")]:
         for item in site.ordered(name):
@@ -259,5 +345,10 @@ def render(review, templates_dir):
         if name != "topics":
             page(f"{name}/index.md", f"{name}.md.j2", items=site.ordered(name))
     page("glossary/index.md", "glossary.md.j2", items=site.ordered("glossary"))
-    page("editing.md", "editing.md.j2", collections=[_guide(n) for n in COLLECTIONS], site_schema=_guide("site"))
-    return pages
+    page("changelog.md", "changelog.md.j2", releases=site.releases)
+    page("editing.md", "editing.md.j2", collections=[_guide(n) for n in COLLECTIONS],
+         site_schema=_guide("site"), changelog_schema=_guide("changelog"))
+    works("references", site.data["studies"])
+    for item in site.ordered("mechanisms"):
+        works(f"references/{item['id']}", site.cited_in(item))
+    return out

@@ -228,15 +228,35 @@ SITE = _object(
         "authors": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1, "description": "Authors of the site.", "examples": [["Review team"]]},
         "version": {"type": "string", "pattern": r"^\d+\.\d+\.\d+$", "description": "Release version.", "examples": ["0.1.0"]},
         "date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "description": "Release date (YYYY-MM-DD).", "examples": ["2026-11-26"]},
+        "publisher": _text("Who publishes the site (cited as the report's institution).", "SUD Psychedelics Review Team", markdown=False),
         "license": _text("Licence of the content.", "CC BY 4.0", markdown=False),
+        "license_url": _text("Address of the licence text.", "https://creativecommons.org/licenses/by/4.0/", markdown=False),
         "url": _text("Published address.", "https://example.org/", markdown=False),
     },
-    ["title", "description", "authors", "version", "date", "license", "url"],
-    "Facts about the site as a whole.",
+    ["title", "description", "authors", "publisher", "version", "date", "license", "license_url", "url"],
+    "Facts about the site as a whole; `version` and `date` equal the newest entry of the changelog.",
+)
+
+RELEASE = _object(
+    {
+        "version": {"type": "string", "pattern": r"^\d+\.\d+\.\d+$", "description": "Release version.", "examples": ["0.2.0"]},
+        "date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "description": "Release date (YYYY-MM-DD, quoted).", "examples": ["2026-12-01"]},
+        "changes": _text("What changed, for readers.", "Added two findings on ..."),
+        "pages": {"type": "array", "items": {"type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)?$"}, "uniqueItems": True,
+                  "description": "Pages changed, as `collection/id` or a page name (`index`, `about`); omit when the release touched every page.",
+                  "examples": [["mechanisms/neuroplasticity", "studies/shao2021"]]},
+    },
+    ["version", "date", "changes"],
+    "One release of the review.",
+)
+CHANGELOG = _object(
+    {"releases": {"type": "array", "items": RELEASE, "minItems": 1, "description": "Releases, newest first.", "examples": [[]]}},
+    ["releases"],
+    "The changelog: every release, newest first. Each page shows the release in which it last changed.",
 )
 
 
 def collection_schema(name):
     """Return the standalone JSON Schema document for one collection (or 'site')."""
-    body = SITE if name == "site" else COLLECTIONS[name]
+    body = {"site": SITE, "changelog": CHANGELOG}.get(name) or COLLECTIONS[name]
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"{name}.schema.json", "title": name, **body}

@@ -9,10 +9,10 @@ from .schema import COLLECTIONS, SLUG, collection_schema
 
 CITATION = re.compile(r"\[(@[^\]]*)\]")
 CITED_ID = re.compile(r"@([^\s;,\]]*)")
-CROSS_LINK = re.compile(r"\]\(@([^)\s]*)\)")
+CROSS_LINK = re.compile(r"\(@([^)\s]*)\)")  # `[text](@collection/id)`, or bare `(@collection/id)`
 LINK_TARGET = re.compile(r"\]\(\s*<?([a-zA-Z][a-zA-Z0-9+.-]*):")
 SAFE_SCHEMES = {"http", "https", "mailto"}
-_VALIDATORS = {name: Draft202012Validator(collection_schema(name)) for name in [*COLLECTIONS, "site"]}
+_VALIDATORS = {name: Draft202012Validator(collection_schema(name)) for name in [*COLLECTIONS, "site", "changelog"]}
 _PATTERN_HINTS = {
     "id": "is not a safe id: use lower-case letters, digits and single hyphens, like `shao2021`",
     "doi": "is not a DOI: write it like `10.1016/j.neuron.2021.06.008`, without https://doi.org/",
@@ -193,19 +193,16 @@ def check_markdown(entity, schema, known):
         if not sub.get("x-markdown"):
             continue
         for key, text in texts:
-            if isinstance(text, str):
-                where = path if key is None else (*path, key)
-                problems += [Problem(entity.path, entity.line(*where), field_name(where), message)
-                             for _, message in markdown_problems(text, known)]
+            problems += check_markdown_text(entity, path if key is None else (*path, key), text, known)
     return problems
 
 
 def check_pages(review, known):
     """Citations and links in the hand-written Markdown pages must resolve."""
     problems = []
-    for shown, text in review.pages.values():
-        for offset, message in markdown_problems(text, known):
-            problems.append(Problem(shown, text.count("\n", 0, offset) + 1, "text", message))
+    for page in review.pages.values():
+        for offset, message in markdown_problems(page.text, known):
+            problems.append(Problem(page.path, page.text.count("\n", 0, offset) + 1, "text", message))
     return problems
 
 
@@ -217,11 +214,48 @@ def check_cited(review):
             for e in review.entities["studies"].values() if e.id not in cited]
 
 
+def page_keys(review):
+    """Names of every page a changelog entry may list: `collection/id`, collection indexes and hand-written pages."""
+    keys = {f"{name}/{eid}" for name, entities in review.entities.items() for eid in entities}
+    keys |= {f"{name}/index" for name in COLLECTIONS if name != "topics"}
+    return keys | set(review.pages) | {"editing", "changelog"}
+
+
+def check_changelog(review, known):
+    """Releases must list real pages, and the newest must match site.yaml's version and date."""
+    log, problems = review.changelog, []
+    releases = log.data.get("releases") if isinstance(log.data.get("releases"), list) else []
+    keys = page_keys(review)
+    for index, release in enumerate(releases):
+        if not isinstance(release, dict):
+            continue
+        problems += check_markdown_text(log, ("releases", index, "changes"), release.get("changes"), known)
+        for p, page in enumerate(release.get("pages") or []):
+            if isinstance(page, str) and page not in keys:
+                problems.append(Problem(log.path, log.line("releases", index, "pages", p), field_name(["releases", index, "pages", p]),
+                                        f"no page `{page}`{suggest(page, sorted(keys))}"))
+    site = review.site.data if review.site is not None else {}
+    if releases and isinstance(releases[0], dict):
+        for key in ("version", "date"):
+            if key in releases[0] and key in site and releases[0][key] != site[key]:
+                problems.append(Problem(review.site.path, review.site.line(key), key,
+                                        f"`{site[key]}` differs from the newest release in {log.path} (`{releases[0][key]}`)"))
+    return problems
+
+
+def check_markdown_text(entity, path, text, known):
+    """Problems of one Markdown text at a field path."""
+    if not isinstance(text, str):
+        return []
+    return [Problem(entity.path, entity.line(*path), field_name(path), message) for _, message in markdown_problems(text, known)]
+
+
 def validate(review):
     """Return every Problem in the review, sorted by file and line (empty when the content is good)."""
     problems = list(review.problems)
-    if review.site is not None:
-        problems += check_schema(review.site, _VALIDATORS["site"])
+    for special in ("site", "changelog"):
+        if getattr(review, special) is not None:
+            problems += check_schema(getattr(review, special), _VALIDATORS[special])
     for name, entities in review.entities.items():
         for stem, entity in entities.items():
             problems += check_schema(entity, _VALIDATORS[name]) + check_file_name(entity, stem)
@@ -232,4 +266,6 @@ def validate(review):
         for entity in entities.values():
             problems += check_references(entity, schema, known) + check_markdown(entity, schema, known)
     problems += check_pages(review, known) + check_cited(review)
+    if review.changelog is not None:
+        problems += check_changelog(review, known)
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.field, p.message))

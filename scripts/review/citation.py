@@ -1,0 +1,175 @@
+"""Citation formats: APA text, BibTeX (via pybtex), RIS and CSL-JSON, for the site's pages and for the cited works."""
+
+import json
+import re
+from datetime import date as Date
+
+from pybtex.database import BibliographyData, Entry, Person
+
+_LATEX_SPECIAL = re.compile(r"([&%$#_{}])")
+_CSL_TYPES = {"journal-article": "article-journal", "book": "book", "chapter": "chapter"}
+_RIS_TYPES = {"journal-article": "JOUR", "book": "BOOK", "chapter": "CHAP"}
+_BIB_TYPES = {"journal-article": "article", "book": "book", "chapter": "incollection"}
+
+
+def _latex(text):
+    """Escape LaTeX's special characters in a BibTeX field value."""
+    return _LATEX_SPECIAL.sub(r"\\\1", str(text))
+
+
+def _named(authors):
+    """Authors without a closing 'et al.'."""
+    return [a for a in authors if a.strip().rstrip(".").lower() != "et al"]
+
+
+def _split(author):
+    """'Shao, L.-X.' -> ('Shao', 'L.-X.')."""
+    family, _, given = author.partition(",")
+    return family.strip(), given.strip()
+
+
+def page_reference(info, title, url, version, day, anchor_label=None):
+    """{apa, bibtex, ris, csl} citing one page (or one finding on it) of the site as a versioned report."""
+    when = Date.fromisoformat(day)
+    authors = info["authors"]
+    names = authors[0] if len(authors) == 1 else ", ".join(authors[:-1]) + ", & " + authors[-1]
+    full_title = f"{title}: finding {anchor_label}" if anchor_label else title
+    apa = f"{names}. ({when.year}, {when:%B} {when.day}). {full_title} (Version {version}). In {info['title']}. {info['publisher']}. {url}"
+    key = re.sub(r"[^a-z0-9]+", "-", f"{info['publisher']} {when.year} {full_title}".lower()).strip("-")[:60]
+    entry = Entry("techreport", fields={
+        "title": "{" + _latex(full_title) + "}", "institution": _latex(info["publisher"]), "number": f"Version {version}",
+        "year": str(when.year), "month": f"{when:%b}".lower(), "url": url, "note": _latex(f"Part of: {info['title']}"),
+    }, persons={"author": [Person("{" + _latex(a) + "}") for a in authors]})
+    bibtex = BibliographyData(entries={key: entry}).to_string("bibtex")
+    csl = {
+        "id": key, "type": "report", "title": full_title, "author": [{"literal": a} for a in authors],
+        "issued": {"date-parts": [[when.year, when.month, when.day]]}, "version": version, "number": f"Version {version}",
+        "publisher": info["publisher"], "container-title": info["title"], "URL": url,
+    }
+    ris = _ris([("TY", "RPRT"), *[("AU", a) for a in authors], ("TI", full_title), ("T2", info["title"]),
+                ("PY", str(when.year)), ("DA", f"{when:%Y/%m/%d}"), ("PB", info["publisher"]), ("ET", f"Version {version}"),
+                ("UR", url), ("ER", "")])
+    return {"key": key, "apa": apa, "bibtex": bibtex, "ris": ris, "csl": json.dumps([csl], indent=2, ensure_ascii=False) + "\n"}
+
+
+def _ris(pairs):
+    """Serialise (tag, value) pairs as RIS lines."""
+    return "".join(f"{tag}  - {value}".rstrip() + "\n" for tag, value in pairs)
+
+
+def study_csl(sid, study):
+    """One study as a CSL-JSON item."""
+    item = {
+        "id": sid, "type": _CSL_TYPES[study["type"]], "title": study["title"],
+        "author": [{"family": f, "given": g} if g else {"literal": f} for f, g in map(_split, _named(study["authors"]))],
+        "issued": {"date-parts": [[study["year"]]]},
+    }
+    item["publisher" if study["type"] == "book" else "container-title"] = study["journal"]
+    for field, key in [("volume", "volume"), ("issue", "issue"), ("pages", "page"), ("doi", "DOI"), ("pmid", "PMID")]:
+        if study.get(field):
+            item[key] = study[field]
+    if study.get("doi"):
+        item["URL"] = f"https://doi.org/{study['doi']}"
+    return item
+
+
+def works_csl(studies):
+    """CSL-JSON text for a {id: study} mapping."""
+    return json.dumps([study_csl(sid, studies[sid]) for sid in sorted(studies)], indent=2, ensure_ascii=False) + "\n"
+
+
+def works_bibtex(studies):
+    """BibTeX text for a {id: study} mapping, keyed by study id."""
+    entries = {}
+    for sid in sorted(studies):
+        study = studies[sid]
+        fields = {"title": "{" + _latex(study["title"]) + "}", "year": str(study["year"])}
+        fields["publisher" if study["type"] == "book" else "booktitle" if study["type"] == "chapter" else "journal"] = _latex(study["journal"])
+        for field in ("volume", "pages"):
+            if study.get(field):
+                fields[field] = _latex(study[field])
+        if study.get("issue"):
+            fields["number"] = _latex(study["issue"])
+        if study.get("doi"):
+            fields["doi"] = study["doi"]
+        if study.get("pmid"):
+            fields["pmid"] = study["pmid"]
+        persons = [Person(_latex(a)) for a in _named(study["authors"])]
+        if len(persons) < len(study["authors"]):
+            persons.append(Person("others"))
+        entries[sid] = Entry(_BIB_TYPES[study["type"]], fields=fields, persons={"author": persons})
+    return BibliographyData(entries=entries).to_string("bibtex")
+
+
+def works_ris(studies):
+    """RIS text for a {id: study} mapping."""
+    records = []
+    for sid in sorted(studies):
+        study = studies[sid]
+        pairs = [("TY", _RIS_TYPES[study["type"]]), ("ID", sid), *[("AU", a) for a in _named(study["authors"])],
+                 ("TI", study["title"]), ("PY", str(study["year"])),
+                 ("PB" if study["type"] == "book" else "T2", study["journal"])]
+        if study.get("volume"):
+            pairs.append(("VL", study["volume"]))
+        if study.get("issue"):
+            pairs.append(("IS", study["issue"]))
+        if study.get("pages"):
+            start, _, end = study["pages"].partition("-")
+            pairs += [("SP", start)] + ([("EP", end)] if end else [])
+        if study.get("doi"):
+            pairs += [("DO", study["doi"]), ("UR", f"https://doi.org/{study['doi']}")]
+        if study.get("pmid"):
+            pairs.append(("AN", study["pmid"]))
+        records.append(_ris([*pairs, ("ER", "")]))
+    return "\n".join(records)
+
+
+def coins(study):
+    """The title attribute of a COinS span (OpenURL ContextObject) for one study, URL-encoded."""
+    from urllib.parse import urlencode
+
+    pairs = [("ctx_ver", "Z39.88-2004")]
+    if study["type"] == "book":
+        pairs += [("rft_val_fmt", "info:ofi/fmt:kev:mtx:book"), ("rft.genre", "book"), ("rft.btitle", study["title"]),
+                  ("rft.pub", study["journal"])]
+    else:
+        pairs += [("rft_val_fmt", "info:ofi/fmt:kev:mtx:journal"),
+                  ("rft.genre", "bookitem" if study["type"] == "chapter" else "article"),
+                  ("rft.atitle", study["title"]), ("rft.jtitle", study["journal"])]
+    pairs.append(("rft.date", str(study["year"])))
+    for field, key in [("volume", "rft.volume"), ("issue", "rft.issue"), ("pages", "rft.pages")]:
+        if study.get(field):
+            pairs.append((key, study[field]))
+    for author in _named(study["authors"]):
+        pairs.append(("rft.au", author))
+    if study.get("doi"):
+        pairs.append(("rft_id", f"info:doi/{study['doi']}"))
+    if study.get("pmid"):
+        pairs.append(("rft_id", f"info:pmid/{study['pmid']}"))
+    return urlencode(pairs)
+
+
+def highwire_reference(study):
+    """A `citation_reference` meta value in Google Scholar's field=value; form."""
+    parts = [f"citation_title={study['title']}"]
+    parts += [f"citation_author={a}" for a in _named(study["authors"])]
+    parts.append(f"citation_publication_date={study['year']}")
+    parts.append(f"citation_{'publisher' if study['type'] == 'book' else 'journal_title'}={study['journal']}")
+    for field in ("volume", "issue", "doi", "pmid"):
+        if study.get(field):
+            parts.append(f"citation_{field}={study[field]}")
+    if study.get("pages"):
+        start, _, end = study["pages"].partition("-")
+        parts.append(f"citation_firstpage={start}")
+        if end:
+            parts.append(f"citation_lastpage={end}")
+    return "; ".join(parts)
+
+
+def schema_org_work(study):
+    """A cited work as a schema.org CreativeWork."""
+    work = {"@type": "Book" if study["type"] == "book" else "ScholarlyArticle", "name": study["title"],
+            "datePublished": str(study["year"]), "author": [{"@type": "Person", "name": a} for a in _named(study["authors"])]}
+    if study.get("doi"):
+        work["identifier"] = f"https://doi.org/{study['doi']}"
+    return work
