@@ -62,9 +62,10 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
-    """A fresh page that records requests to other hosts."""
+def page(browser, server):
+    """A fresh page, allowed to use the clipboard of the served origin."""
     context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
     page = context.new_page()
     yield page
     context.close()
@@ -108,3 +109,25 @@ def test_studies_table_sorts_by_year(server, page):
     year_header.click()
     years = [int(t) for t in page.locator(".sortable table tbody tr td:nth-child(2)").all_inner_texts()]
     assert years == sorted(years, reverse=True)
+
+
+def test_finding_cite_button_copies_a_reference_to_the_anchor(server, page):
+    page.goto(server + "/mechanisms/neuroplasticity/")
+    button = page.locator("#np-spines-mouse-mpfc .cite-button")
+    button.click()
+    page.wait_for_function("document.querySelector('#np-spines-mouse-mpfc .cite-button').textContent === 'Copied'")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("SUD Psychedelics Review Team. (")
+    assert copied.endswith("/mechanisms/neuroplasticity/#np-spines-mouse-mpfc")
+
+
+def test_cite_box_copy_button_copies_the_apa_reference(server, page):
+    page.goto(server + "/mechanisms/neuroplasticity/")
+    box = page.locator(".cite-box")
+    box.scroll_into_view_if_needed()
+    box.locator(".cite-apa").hover()
+    box.locator("button[data-md-type='copy']").first.click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.strip().startswith("SUD Psychedelics Review Team. (")
+    assert "Induced neuroplasticity (Version " in copied
+    assert copied.strip().endswith("/mechanisms/neuroplasticity/")
