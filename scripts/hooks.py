@@ -1,7 +1,11 @@
 """MkDocs hook: render the review from content/ and add its pages as generated files (nothing is written to disk)."""
 
+import os
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
+
+import yaml
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
@@ -10,6 +14,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from review.build import build  # noqa: E402
 from review.errors import ContentError  # noqa: E402
+
+
+def on_config(config):
+    """Date the build by the newest release in content/changelog.yaml (unless SOURCE_DATE_EPOCH is set), so
+    that the sitemap and its gzip header come from the content, not the clock, and rebuilds are identical."""
+    if "SOURCE_DATE_EPOCH" not in os.environ:
+        changelog = Path(config.config_file_path).parent / "content" / "changelog.yaml"
+        try:
+            newest = yaml.safe_load(changelog.read_text(encoding="utf-8"))["releases"][0]["date"]
+            day = datetime.strptime(str(newest), "%Y-%m-%d").replace(tzinfo=timezone.utc)
+        except (OSError, yaml.YAMLError, KeyError, IndexError, TypeError, ValueError):
+            return config  # the content check reports the problem
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(day.timestamp()))
+    return config
 
 
 def on_files(files, config):
@@ -25,3 +43,11 @@ def on_files(files, config):
             files.remove(existing)
         files.append(File.generated(config, path, content=markdown))
     return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    """Give each page the date of the release in which it last changed (used by the sitemap's lastmod)."""
+    citation = page.meta.get("citation")
+    if isinstance(citation, dict) and citation.get("date"):
+        page.update_date = str(citation["date"]).replace("/", "-")
+    return markdown

@@ -131,3 +131,14 @@ def test_cite_box_copy_button_copies_the_apa_reference(server, page):
     assert copied.strip().startswith("SUD Psychedelics Review Team. (")
     assert "Induced neuroplasticity (Version " in copied
     assert copied.strip().endswith("/mechanisms/neuroplasticity/")
+
+
+@pytest.mark.parametrize("path", ["/", "/mechanisms/neuroplasticity/", "/studies/", "/studies/shao2021/", "/questions/",
+                                  "/glossary/", "/therapies/", "/topics/implementation/"])
+def test_no_request_leaves_the_site(server, page, path):
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(server + path, wait_until="networkidle")
+    page.locator("input.md-search__input").fill("psilocybin")
+    page.wait_for_timeout(500)
+    assert requests and [url for url in requests if not url.startswith(server)] == []

@@ -31,6 +31,7 @@ def test_lines_point_at_fields():
         ("# only a comment\n", "f.yaml:1: file: empty file; it must hold a mapping of fields"),
         ("- a\n- b\n", "f.yaml:1: file: expected a mapping of fields, found list"),
         ("id: [x\ntitle: y\n", "f.yaml:2: yaml: expected ',' or ']', but got ':'"),
+        ("id: x\nterm: a\x00b\n", "f.yaml:2: file: character U+0000 is not allowed in YAML; remove it"),
     ],
 )
 def test_bad_yaml(text, expected):

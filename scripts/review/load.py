@@ -91,7 +91,12 @@ def _yaml_problem(shown, error):
 
 def parse_yaml(text, shown):
     """Parse YAML text into (data, lines) or raise a Problem."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        raise Problem(shown, line, "file", f"character U+{code:04X} is not allowed in YAML; remove it") from None
     try:
         node = loader.get_single_node()
         if node is None:

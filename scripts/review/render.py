@@ -293,7 +293,7 @@ def front_matter(site, path, title, cited):
     url = site.page_url(path)
     works = sorted(cited)
     meta = {
-        "title": title,
+        "title": html.escape(title, quote=False),  # themes print it unescaped in <title> and the navigation
         "citation": {
             "title": cite_title, "authors": site.info["authors"], "date": latest["date"].replace("-", "/"),
             "url": url, "institution": site.info["publisher"], "version": latest["version"],

@@ -1,0 +1,86 @@
+"""Bad content through `make site`: each kind fails with its exact error, non-zero status, and the last good site/ untouched."""
+
+import os
+import shutil
+import subprocess
+import time
+
+import pytest
+import yaml
+
+from conftest import FIXTURE, ROOT
+from test_build import snapshot
+from test_validate import CASES
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    """A project made of the fixture review, the real templates and scripts, and a built site/."""
+    folder = tmp_path_factory.mktemp("project")
+    shutil.copytree(FIXTURE, folder / "content")
+    for name in ["templates", "scripts"]:
+        shutil.copytree(ROOT / name, folder / name)
+    shutil.copy(ROOT / "Makefile", folder)
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    del config["nav"]
+    (folder / "mkdocs.yml").write_text(yaml.safe_dump(config))
+    (folder / ".venv").symlink_to(ROOT / ".venv")
+    result = make_site(folder)
+    assert result.returncode == 0, result.stderr
+    return folder
+
+
+def make_site(folder):
+    """Run `make site` without reinstalling."""
+    return subprocess.run(["make", "-o", ".venv/.installed", "site"], cwd=folder, capture_output=True, text=True,
+                          env={**os.environ, "MAKEFLAGS": ""}, timeout=300)
+
+
+@pytest.mark.parametrize("name, relative, old, new, expected", CASES, ids=[c[0] for c in CASES])
+def test_bad_content_is_refused_and_site_kept(project, name, relative, old, new, expected):
+    path = project / "content" / relative
+    original = path.read_text()
+    before = snapshot(project / "site")
+    path.write_text(original.replace(old, new, 1))
+    try:
+        result = make_site(project)
+    finally:
+        path.write_text(original)
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if line.startswith("content/")]
+    assert errors == expected
+    assert snapshot(project / "site") == before
+
+
+def test_fifty_megabyte_file_fails_fast(project):
+    big = project / "content" / "glossary" / "big.yaml"
+    with big.open("w") as out:
+        out.write("id: big\nterm: big\ndefinition: ")
+        for _ in range(50):
+            out.write("a" * 1_000_000)
+    try:
+        started = time.monotonic()
+        result = make_site(project)
+        elapsed = time.monotonic() - started
+    finally:
+        big.unlink()
+    assert result.returncode != 0
+    assert "content/glossary/big.yaml:1: file: file is 50.0 MB; the limit is 1 MB" in result.stderr
+    assert elapsed < 30
+
+
+def test_script_in_content_never_reaches_a_page(project):
+    question = project / "content" / "questions" / "translation.yaml"
+    original = question.read_text()
+    question.write_text(original.replace("question: Does plasticity in mice occur in patients?",
+                                         "question: '<script>alert(1)</script> Does <b>plasticity</b> last?'"))
+    try:
+        result = make_site(project)
+        pages = {p: p.read_text() for p in (project / "site").rglob("*.html")}
+    finally:
+        question.write_text(original)
+        make_site(project)
+    assert result.returncode == 0, result.stderr
+    assert not [p for p, html in pages.items() if "<script>alert" in html or "<b>plasticity" in html]
+    page = pages[project / "site" / "questions" / "translation" / "index.html"]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Does &lt;b&gt;plasticity&lt;/b&gt; last?" in page.split("<title>")[1].split("</title>")[0]

@@ -1,0 +1,48 @@
+"""No page loads anything from another host: scripts, styles, fonts, images and frames are all local."""
+
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+
+LOADING = {("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src"), ("video", "src"), ("audio", "src"),
+           ("embed", "src"), ("object", "data")}
+
+
+class Loads(HTMLParser):
+    """Collects the addresses a page loads (not the ones it merely links to)."""
+
+    def __init__(self):
+        super().__init__()
+        self.loads = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for element, attribute in LOADING:
+            if tag == element and attrs.get(attribute):
+                self.loads.append(attrs[attribute])
+        if tag == "link" and attrs.get("href") and set((attrs.get("rel") or "").split()) & {"stylesheet", "icon", "preload", "prefetch", "preconnect", "dns-prefetch", "manifest", "modulepreload"}:
+            self.loads.append(attrs["href"])
+
+
+def external(address):
+    """True when an address names another host."""
+    parts = urlsplit(address)
+    return bool(parts.netloc) or address.startswith("//")
+
+
+def test_no_page_loads_from_another_host(built_site):
+    offenders = []
+    for page in sorted(built_site.rglob("*.html")):
+        parser = Loads()
+        parser.feed(page.read_text(encoding="utf-8"))
+        offenders += [f"{page.relative_to(built_site)}: {a}" for a in parser.loads if external(a) and "404.html" != page.name]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("pattern", ["fonts.googleapis", "fonts.gstatic", "cdn.jsdelivr", "unpkg.com", "url(http", "url(//"])
+def test_no_page_or_stylesheet_names_a_cdn(built_site, pattern):
+    """Material's script bundle names unpkg only for polyfills that modern browsers never fetch; the browser test checks that."""
+    hits = [str(p.relative_to(built_site)) for p in built_site.rglob("*") if p.suffix in {".css", ".html"}
+            and pattern in p.read_text(encoding="utf-8", errors="replace")]
+    assert hits == []

@@ -1,0 +1,87 @@
+"""Property-based: whatever YAML values or text an editor types, the generator builds or reports errors, never crashes."""
+
+import shutil
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import FIXTURE, TEMPLATES
+from review.build import build
+from review.errors import ContentError
+
+FILES = sorted(p.relative_to(FIXTURE).as_posix() for p in FIXTURE.rglob("*.yaml"))
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=40),
+                    st.dates(), st.just("shao2021"), st.just("../etc/passwd"), st.just("<script>x</script>"))
+VALUES = st.recursive(SCALARS, lambda children: st.one_of(st.lists(children, max_size=3),
+                                                           st.dictionaries(st.text(max_size=8), children, max_size=3)),
+                      max_leaves=6)
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def outcome(content_dir):
+    """'built' or 'refused'; anything else propagates and fails the test."""
+    try:
+        build(content_dir, TEMPLATES)
+        return "built"
+    except ContentError as error:
+        assert error.problems and all(str(p).startswith("content/") for p in error.problems)
+        return "refused"
+
+
+def _paths(data, prefix=()):
+    """Every key path of nested mappings and lists."""
+    yield prefix
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _paths(value, (*prefix, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _paths(value, (*prefix, index))
+
+
+@SETTINGS
+@given(data=st.data())
+def test_any_value_in_any_field_builds_or_is_refused(tmp_path_factory, data):
+    content = tmp_path_factory.mktemp("p") / "content"
+    shutil.copytree(FIXTURE, content)
+    relative = data.draw(st.sampled_from(FILES))
+    document = yaml.safe_load((content / relative).read_text())
+    path = data.draw(st.sampled_from([p for p in _paths(document) if p]))
+    target = document
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = data.draw(VALUES)
+    (content / relative).write_text(yaml.safe_dump(document, allow_unicode=True))
+    assert outcome(content) in {"built", "refused"}
+
+
+@SETTINGS
+@given(text=st.text(min_size=1, max_size=200))
+def test_any_text_in_a_statement_builds_or_is_refused(tmp_path_factory, text):
+    content = tmp_path_factory.mktemp("t") / "content"
+    shutil.copytree(FIXTURE, content)
+    path = content / "mechanisms" / "plasticity.yaml"
+    document = yaml.safe_load(path.read_text())
+    document["findings"][0]["statement"] = text
+    path.write_text(yaml.safe_dump(document, allow_unicode=True))
+    if outcome(content) == "built":
+        assert finding_html_tags(content) == BASELINE_TAGS, "text from content became HTML"
+
+
+def finding_html_tags(content):
+    """How many `<` the rendered first finding holds (its template's own tags only, if content is escaped)."""
+    page = build(content, TEMPLATES)["mechanisms/plasticity.md"]
+    return page.split('id="pl-spines-mice" markdown>', 1)[1].split("</div>", 1)[0].count("<")
+
+
+BASELINE_TAGS = finding_html_tags(FIXTURE)
+
+
+@SETTINGS
+@given(raw=st.binary(max_size=300))
+def test_any_bytes_in_a_file_build_or_are_refused(tmp_path_factory, raw):
+    content = tmp_path_factory.mktemp("b") / "content"
+    shutil.copytree(FIXTURE, content)
+    (content / "glossary" / "sud.yaml").write_bytes(raw)
+    assert outcome(content) == "refused"
