@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test check serve markdown schema clean
+.PHONY: site site-zensical test check serve markdown schema clean
 
 $(STAMP): pyproject.toml requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,15 @@ site: $(STAMP)
 	if [ -d site ]; then mv site site.old; fi
 	mv site.tmp site
 	rm -rf site.old
+
+## site-zensical: the same content built by Zensical (Material's successor) into site-zensical/
+site-zensical: $(STAMP)
+	$(BIN)/python -m review check
+	rm -rf build/zensical
+	$(BIN)/python -m review export build/zensical
+	cd build/zensical && $(CURDIR)/$(BIN)/zensical build --strict -f mkdocs.yml
+	rm -rf site-zensical
+	mv build/zensical/site site-zensical
 
 ## test: the whole test suite (browser tests need Chromium at /usr/bin/chromium)
 test: $(STAMP)
@@ -44,4 +53,4 @@ schema: $(STAMP)
 	$(BIN)/python -m review schema
 
 clean:
-	rm -rf site site.tmp site.old out
+	rm -rf site site.tmp site.old out build site-zensical

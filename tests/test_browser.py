@@ -142,3 +142,20 @@ def test_no_request_leaves_the_site(server, page, path):
     page.locator("input.md-search__input").fill("psilocybin")
     page.wait_for_timeout(500)
     assert requests and [url for url in requests if not url.startswith(server)] == []
+
+
+PAGE_TYPES = ["/", "/about/", "/changelog/", "/editing/", "/mechanisms/", "/mechanisms/neuroplasticity/", "/topics/background/",
+              "/studies/", "/studies/shao2021/", "/questions/", "/questions/optimal-dose/", "/trials/", "/trials/nct04141501/",
+              "/substances/", "/substances/lsd/", "/therapies/", "/therapies/brenda/", "/glossary/"]
+
+
+@pytest.mark.parametrize("path", PAGE_TYPES)
+def test_axe_finds_no_serious_accessibility_violation(server, page, path):
+    import axe_playwright_python  # ships axe-core's axe.min.js
+
+    page.goto(server + path)
+    page.add_script_tag(path=str(Path(axe_playwright_python.__file__).with_name("axe.min.js")))
+    result = page.evaluate("axe.run({resultTypes: ['violations']})")
+    serious = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []

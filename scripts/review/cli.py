@@ -5,6 +5,8 @@ import json
 import sys
 from pathlib import Path
 
+import yaml
+
 from .build import CONTENT_DIR, TEMPLATES_DIR, build
 from .errors import ContentError
 from .schema import COLLECTIONS, collection_schema
@@ -19,6 +21,17 @@ def schema_files(content_dir):
     }
 
 
+def engine_config(mkdocs_yml):
+    """The project's mkdocs.yml for an engine that runs no MkDocs hooks: pages are pre-rendered into docs/, built into site/."""
+    config = yaml.safe_load(mkdocs_yml.read_text(encoding="utf-8"))
+    for key in ("hooks", "watch"):
+        config.pop(key, None)
+    config["docs_dir"] = "docs"
+    config["site_dir"] = "site"
+    config["theme"]["custom_dir"] = str((mkdocs_yml.parent / config["theme"]["custom_dir"]).resolve())
+    return config
+
+
 def main(argv=None):
     """Run one command; exit status 1 on content errors."""
     parser = argparse.ArgumentParser(prog="review", description=__doc__)
@@ -29,6 +42,8 @@ def main(argv=None):
     out = commands.add_parser("write", help="validate, render and write the Markdown pages to a folder")
     out.add_argument("out_dir", type=Path)
     commands.add_parser("schema", help="write the JSON Schemas into content/schema/")
+    export = commands.add_parser("export", help="write a self-contained project (docs/ + mkdocs.yml, no hooks) for other engines such as Zensical")
+    export.add_argument("out_dir", type=Path)
     args = parser.parse_args(argv)
     if args.command == "schema":
         for path, text in schema_files(args.content).items():
@@ -43,6 +58,11 @@ def main(argv=None):
         return 1
     if args.command == "write":
         print(f"wrote {write(pages, args.out_dir)} pages to {args.out_dir}")
+    elif args.command == "export":
+        count = write(pages, args.out_dir / "docs")
+        config = engine_config(Path("mkdocs.yml"))
+        (args.out_dir / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        print(f"wrote {count} files and mkdocs.yml to {args.out_dir}")
     else:
         print(f"content OK: {sum(p.endswith('.md') for p in pages)} pages")
     return 0
