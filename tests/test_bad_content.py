@@ -52,6 +52,38 @@ def test_bad_content_is_refused_and_site_kept(project, name, relative, old, new,
     assert snapshot(project / "site") == before
 
 
+WHOLE_FILES = [
+    ("yaml syntax error", "glossary/sud.yaml", b"id: sud\nterm: [x\ndefinition: y\n",
+     ["content/glossary/sud.yaml:3: yaml: expected ',' or ']', but got ':'"]),
+    ("tab indentation", "glossary/sud.yaml", b"id: sud\nterm: x\n\tdefinition: y\n",
+     ["content/glossary/sud.yaml:3: yaml: tab character; indent with spaces"]),
+    ("duplicate key", "glossary/sud.yaml", b"id: sud\nterm: x\nterm: y\ndefinition: z\n",
+     ["content/glossary/sud.yaml:3: yaml: duplicate key `term` (first at line 2)"]),
+    ("empty file", "glossary/sud.yaml", b"",
+     ["content/glossary/sud.yaml:1: file: empty file; it must hold a mapping of fields"]),
+    ("not utf-8", "glossary/sud.yaml", b"id: sud\nterm: caf\xe9\ndefinition: y\n",
+     ["content/glossary/sud.yaml:2: file: not UTF-8 (byte 0xe9); save the file as UTF-8"]),
+    ("control character", "glossary/sud.yaml", b"id: sud\nterm: a\x07b\ndefinition: y\n",
+     ["content/glossary/sud.yaml:2: file: character U+0007 is not allowed in YAML; remove it"]),
+]
+
+
+@pytest.mark.parametrize("name, relative, raw, expected", [c for c in WHOLE_FILES if c[2] is not None],
+                         ids=[c[0] for c in WHOLE_FILES if c[2] is not None])
+def test_broken_file_is_refused_and_site_kept(project, name, relative, raw, expected):
+    path = project / "content" / relative
+    original = path.read_bytes()
+    before = snapshot(project / "site")
+    path.write_bytes(raw)
+    try:
+        result = make_site(project)
+    finally:
+        path.write_bytes(original)
+    assert result.returncode != 0
+    assert [line for line in result.stderr.splitlines() if line.startswith("content/")] == expected
+    assert snapshot(project / "site") == before
+
+
 def test_fifty_megabyte_file_fails_fast(project):
     big = project / "content" / "glossary" / "big.yaml"
     with big.open("w") as out:

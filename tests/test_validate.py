@@ -52,6 +52,8 @@ CASES = [
      ["content/mechanisms/plasticity.yaml:4: summary: citation `@shao2020`: no study `shao2020`; did you mean `shao2021`?"]),
     ("dangling cross-link in text", "topics/background.yaml", "(@findings/pl-spines-mice)", "(@findings/pl-spine)",
      ["content/topics/background.yaml:9: sections[0].text: link `@findings/pl-spine`: no finding `pl-spine`; did you mean `pl-spines-mice`?"]),
+    ("dangling question link", "mechanisms/plasticity.yaml", "(@questions/translation)", "(@questions/translate)",
+     ["content/mechanisms/plasticity.yaml:6: altered_in_sud: link `@questions/translate`: no question `translate`; did you mean `translation`?"]),
     ("unknown collection in link", "topics/background.yaml", "(@findings/pl-spines-mice)", "(@finding/pl-spines-mice)",
      ["content/topics/background.yaml:9: sections[0].text: link `@finding/pl-spines-mice`: no collection `finding`; did you mean `findings`?"]),
     ("javascript link", "mechanisms/plasticity.yaml", "see [the question](@questions/translation)", "see [x](javascript:alert(1))",

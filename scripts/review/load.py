@@ -43,6 +43,7 @@ class Review:
     site: Entity | None = None
     changelog: Entity | None = None
     problems: list = field(default_factory=list)
+    unreadable: set = field(default_factory=set)  # (collection, id) of files that could not be read
 
 
 class _Loader(yaml.SafeLoader):
@@ -149,6 +150,7 @@ def load(content_dir):
                 entity = read_entity(path, collection, shown(path))
             except Problem as problem:
                 review.problems.append(problem)
+                review.unreadable.add((collection, path.stem))
                 continue
             review.entities[collection].setdefault(path.stem, entity)
     for name, purpose in [("site", "the site's title, authors and version"), ("changelog", "the list of releases")]:

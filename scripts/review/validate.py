@@ -126,6 +126,8 @@ def findings_of(entity):
 def known_ids(review):
     """Ids of every collection, plus finding ids, and Problems for finding ids used twice."""
     known = {name: set(entities) for name, entities in review.entities.items()}
+    for name, stem in review.unreadable:  # already reported; references to it are not errors too
+        known[name].add(stem)
     known["findings"], where, problems = set(), {}, []
     for entities in review.entities.values():
         for entity in entities.values():
