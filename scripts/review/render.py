@@ -20,6 +20,12 @@ EVIDENCE_GROUPS = [
     ("patients", "Patients", ["patients-sud", "patients-other"]),
     ("synthesis", "Reviews and synthesis", ["review", "method"]),
 ]
+EVIDENCE_MAP_COLUMNS = [
+    ("cell-and-animal", "Cell and animal", ["in-vitro", "animal"]),
+    ("healthy-volunteers", "Healthy volunteers", ["healthy-volunteers"]),
+    ("patients-sud", "Patients with SUD", ["patients-sud"]),
+    ("patients-other", "Other patients", ["patients-other"]),
+]
 PAGE_OF = {
     "mechanisms": "mechanisms/{}.md", "topics": "topics/{}.md", "studies": "studies/{}.md",
     "trials": "trials/{}.md", "substances": "substances/{}.md", "therapies": "therapies/{}.md",
@@ -150,6 +156,26 @@ class Site:
         url = self.page_url(path) + (f"#{anchor}" if anchor else "")
         return citation.page_reference(self.info, title, url, release["version"], release["date"], anchor)
 
+    def evidence_map(self):
+        """Rows of the evidence map: per mechanism, per evidence column, the findings and their studies."""
+        rows = []
+        for mechanism in self.ordered("mechanisms"):
+            cells = []
+            for key, label, levels in EVIDENCE_MAP_COLUMNS:
+                findings = [f for f in mechanism["findings"] if f["evidence"] in levels]
+                studies = sorted({s for f in findings for s in f["studies"]})
+                cells.append({"key": key, "label": label, "findings": findings, "studies": studies})
+            questions = self.questions_of.get(("mechanisms", mechanism["id"]), [])
+            rows.append({"mechanism": mechanism, "cells": cells, "questions": questions})
+        return rows
+
+    def substance_map(self):
+        """Rows of the substance-by-mechanism view: findings per substance and mechanism."""
+        mechanisms = self.ordered("mechanisms")
+        return [{"substance": substance,
+                 "cells": [[f for f in m["findings"] if substance["id"] in f["substances"]] for m in mechanisms]}
+                for substance in self.ordered("substances")]
+
     def label_of(self, collection, target):
         """The text of a bare `(@collection/id)` reference."""
         if collection == "findings":
@@ -178,6 +204,12 @@ class Site:
         return [{"id": i, **items[i]} for i in sorted(items, key=key)]
 
 
+def url_path(path):
+    """The site-relative directory URL of a page path: 'a/b.md' -> 'a/b', 'a/index.md' -> 'a', 'index.md' -> ''."""
+    stem = path.removesuffix(".md")
+    return "" if stem == "index" else stem.removesuffix("/index")
+
+
 def relative(target, page_path):
     """A link from page_path to target (both site-relative .md paths, target may carry #anchor)."""
     path, _, anchor = target.partition("#")
@@ -201,6 +233,15 @@ def make_env(templates_dir, site):
         """Relative link from the current page to an entity (collection, id) or a page path."""
         path = site.url(collection, target) if collection else target
         return relative(path, context["page_path"])
+
+    @jinja2.pass_context
+    def href(context, target, collection=None):
+        """Final relative address (directory URLs) from the current page to an entity, for raw HTML."""
+        path, _, anchor = (site.url(collection, target) if collection else target).partition("#")
+        here = url_path(context["page_path"])
+        link = posixpath.relpath(url_path(path) or ".", here or ".")
+        link = "" if link == "." else link + "/"
+        return (link or "./") + (f"#{anchor}" if anchor else "")
 
     @jinja2.pass_context
     def cite(context, study_ids):
@@ -228,7 +269,7 @@ def make_env(templates_dir, site):
         return LINK_OR_BARE.sub(cross, text)
 
     env.filters.update(
-        md=md, cite=cite, unmarked=unmarked,
+        md=md, cite=cite, unmarked=unmarked, href=href,
         cited=lambda t: [c.group(1) for m in CITATION.finditer(str(t)) for c in CITED_ID.finditer(m.group(1))], link=link, plain=escape_plain, attr=lambda t: html.escape(str(t), quote=True),
         yaml_string=lambda t: yaml.safe_dump(str(t), allow_unicode=True, width=10_000).removesuffix("\n...\n").strip(),
     )
@@ -239,7 +280,9 @@ def make_env(templates_dir, site):
 
     env.tests["contains"] = lambda seq, value: value in seq
     env.globals["finding_citation"] = finding_citation
-    env.globals.update(site=site, evidence_levels=EVIDENCE_LEVELS, evidence_groups=EVIDENCE_GROUPS)
+    env.globals.update(site=site, evidence_levels=EVIDENCE_LEVELS, evidence_groups=EVIDENCE_GROUPS,
+                       evidence_map_columns=EVIDENCE_MAP_COLUMNS)
+    env.filters["shade"] = lambda n: 0 if n == 0 else 1 if n <= 2 else 2 if n <= 5 else 3
     return env
 
 
@@ -346,6 +389,7 @@ def render(review, templates_dir):
             page(f"{name}/index.md", f"{name}.md.j2", items=site.ordered(name))
     page("glossary/index.md", "glossary.md.j2", items=site.ordered("glossary"))
     page("changelog.md", "changelog.md.j2", releases=site.releases)
+    page("evidence-map.md", "evidence-map.md.j2")
     page("editing.md", "editing.md.j2", collections=[_guide(n) for n in COLLECTIONS],
          site_schema=_guide("site"), changelog_schema=_guide("changelog"))
     works("references", site.data["studies"])
