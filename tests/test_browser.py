@@ -159,3 +159,28 @@ def test_axe_finds_no_serious_accessibility_violation(server, page, path):
     serious = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
                for v in result["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == []
+
+
+def test_hovering_an_abbreviation_shows_its_definition(server, page):
+    page.goto(server + "/mechanisms/neuroplasticity/")
+    term = page.locator("article abbr[title]", has_text="BDNF").first
+    assert term.get_attribute("title") == "Brain-derived neurotrophic factor"
+    term.hover()
+    tooltip = page.locator(".md-tooltip2, .md-tooltip").filter(has_text="Brain-derived neurotrophic factor")
+    tooltip.first.wait_for(state="visible", timeout=5_000)
+
+
+@pytest.mark.parametrize("path", ["/mechanisms/neuroplasticity/", "/print/mechanisms/"])
+def test_printed_mechanism_page_is_a_clean_handout(server, page, path, tmp_path):
+    from pypdf import PdfReader
+
+    page.goto(server + path)
+    page.emulate_media(media="print")
+    for hidden in [".md-header", ".md-tabs", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-footer", ".cite-button"]:
+        assert page.locator(hidden).first.evaluate("e => getComputedStyle(e).display") == "none", hidden
+    pdf = tmp_path / "handout.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    text = "\n".join(p.extract_text() for p in PdfReader(pdf).pages)
+    assert "Cite this page" in text and "Version " in text and "last changed" in text
+    assert "example.org/sud-psychedelics-review/studies/shao2021/" in text.replace("\n", "")
+    assert "Table of contents" not in text

@@ -249,6 +249,7 @@ def make_env(templates_dir, site):
         context["cited"].update(study_ids)
         parts = [
             f'[{site.labels[s]}]({relative(site.url("studies", s), context["page_path"])} "{html.escape(site.tooltips[s])}")'
+            f'{{ .citation data-href="{site.page_url(site.url("studies", s))}" }}'
             for s in study_ids
         ]
         return "(" + "; ".join(parts) + ")" if parts else ""
@@ -282,6 +283,7 @@ def make_env(templates_dir, site):
     env.globals["finding_citation"] = finding_citation
     env.globals.update(site=site, evidence_levels=EVIDENCE_LEVELS, evidence_groups=EVIDENCE_GROUPS,
                        evidence_map_columns=EVIDENCE_MAP_COLUMNS)
+    env.filters["demote"] = lambda text: re.sub(r"(?m)^#", "##", text)
     env.filters["shade"] = lambda n: 0 if n == 0 else 1 if n <= 2 else 2 if n <= 5 else 3
     return env
 
@@ -390,6 +392,7 @@ def render(review, templates_dir):
     page("glossary/index.md", "glossary.md.j2", items=site.ordered("glossary"))
     page("changelog.md", "changelog.md.j2", releases=site.releases)
     page("evidence-map.md", "evidence-map.md.j2")
+    page("print/mechanisms.md", "course-pack.md.j2")
     page("editing.md", "editing.md.j2", collections=[_guide(n) for n in COLLECTIONS],
          site_schema=_guide("site"), changelog_schema=_guide("changelog"))
     works("references", site.data["studies"])
