@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site site-zensical test check serve markdown schema clean
+.PHONY: site site-zensical site-offline deploy test check serve markdown schema clean
 
 $(STAMP): pyproject.toml requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,18 @@ site-zensical: $(STAMP)
 	rm -rf site-zensical
 	mv build/zensical/site site-zensical
 
+## site-offline: the site for a folder or USB stick (opens from file://, search included), as site-offline.zip
+site-offline: $(STAMP)
+	$(BIN)/python -m review check
+	printf 'INHERIT: mkdocs.yml\nplugins:\n  - search\n  - tags\n  - offline\nextra:\n  polyfills:\n    - assets/vendor/iframe-worker-shim.js\n' > .mkdocs-offline.yml
+	rm -rf site-offline site-offline.zip
+	$(BIN)/mkdocs build --strict --quiet -f .mkdocs-offline.yml --site-dir site-offline; status=$$?; rm -f .mkdocs-offline.yml; exit $$status
+	$(BIN)/python -m zipfile -c site-offline.zip site-offline/
+
+## deploy: publish site/ to the gh-pages branch of the repository's origin (GitHub Pages)
+deploy: site
+	$(BIN)/ghp-import --no-jekyll --push --force site
+
 ## test: the whole test suite (browser tests need Chromium at /usr/bin/chromium)
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -53,4 +65,4 @@ schema: $(STAMP)
 	$(BIN)/python -m review schema
 
 clean:
-	rm -rf site site.tmp site.old out build site-zensical
+	rm -rf site site.tmp site.old out build site-zensical site-offline site-offline.zip

@@ -1,5 +1,6 @@
 """Shared fixtures: a copy of the small fixture review, and the project's paths."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -30,3 +31,35 @@ def built_site(tmp_path_factory):
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     return out
+
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+def _require_browser():
+    """Fail in CI, skip elsewhere, when Chromium or Playwright is missing."""
+    missing = None
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing = "playwright is not installed"
+    if missing is None and not CHROMIUM.exists():
+        missing = f"no browser at {CHROMIUM}"
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{missing}; .ci/run must install it")
+        pytest.skip(missing)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium driven by Playwright."""
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield chromium
+        chromium.close()

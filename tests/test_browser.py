@@ -4,31 +4,11 @@ Outside CI a missing browser skips these tests; in CI (CI=true) it fails them.
 """
 
 import functools
-import os
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-
-
-def _require_browser():
-    """Fail in CI, skip elsewhere, when Chromium or Playwright is missing."""
-    missing = None
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing = "playwright is not installed"
-    if missing is None and not CHROMIUM.exists():
-        missing = f"no browser at {CHROMIUM}"
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{missing}; .ci/run must install it")
-        pytest.skip(missing)
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -47,18 +27,6 @@ def server(built_site):
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """A headless Chromium driven by Playwright."""
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -184,3 +152,13 @@ def test_printed_mechanism_page_is_a_clean_handout(server, page, path, tmp_path)
     assert "Cite this page" in text and "Version " in text and "last changed" in text
     assert "example.org/sud-psychedelics-review/studies/shao2021/" in text.replace("\n", "")
     assert "Table of contents" not in text
+
+
+def test_studies_table_filters(server, page):
+    page.goto(server + "/studies/")
+    rows = page.locator(".sortable table tbody tr")
+    total = rows.count()
+    page.locator("input.table-filter").fill("animal psilocybin")
+    visible = [r for r in rows.all() if r.is_visible()]
+    assert 0 < len(visible) < total
+    assert all("animal" in r.inner_text().lower() and "psilocybin" in r.inner_text().lower() for r in visible)

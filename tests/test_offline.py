@@ -46,3 +46,41 @@ def test_no_page_or_stylesheet_names_a_cdn(built_site, pattern):
     hits = [str(p.relative_to(built_site)) for p in built_site.rglob("*") if p.suffix in {".css", ".html"}
             and pattern in p.read_text(encoding="utf-8", errors="replace")]
     assert hits == []
+
+
+@pytest.fixture(scope="module")
+def offline_site(tmp_path_factory):
+    """`make site-offline` run on a copy of the project."""
+    import os
+    import shutil
+    import subprocess
+    import zipfile
+
+    from conftest import ROOT
+
+    folder = tmp_path_factory.mktemp("offline")
+    for name in ["content", "templates", "scripts", "mkdocs.yml", "Makefile", "pyproject.toml", "requirements.txt"]:
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, folder / name)
+    (folder / ".venv").symlink_to(ROOT / ".venv")
+    result = subprocess.run(["make", "-o", ".venv/.installed", "site-offline"], cwd=folder, capture_output=True, text=True,
+                            env={**os.environ, "MAKEFLAGS": ""}, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert "site-offline/index.html" in zipfile.ZipFile(folder / "site-offline.zip").namelist()
+    assert not (folder / ".mkdocs-offline.yml").exists()
+    return folder / "site-offline"
+
+
+def test_offline_copy_browses_and_searches_from_the_folder(offline_site, browser):
+    page = browser.new_page()
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto((offline_site / "index.html").as_uri())
+    page.locator("article a[href$='mechanisms/index.html']").first.click()
+    page.wait_for_url("**/mechanisms/index.html")
+    page.locator("input.md-search__input").fill("tabernanthalog")
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=10_000)
+    assert results.count() > 0
+    page.close()
+    assert requests and [url for url in requests if not url.startswith("file://")] == []

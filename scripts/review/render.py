@@ -204,12 +204,6 @@ class Site:
         return [{"id": i, **items[i]} for i in sorted(items, key=key)]
 
 
-def url_path(path):
-    """The site-relative directory URL of a page path: 'a/b.md' -> 'a/b', 'a/index.md' -> 'a', 'index.md' -> ''."""
-    stem = path.removesuffix(".md")
-    return "" if stem == "index" else stem.removesuffix("/index")
-
-
 def relative(target, page_path):
     """A link from page_path to target (both site-relative .md paths, target may carry #anchor)."""
     path, _, anchor = target.partition("#")
@@ -233,15 +227,6 @@ def make_env(templates_dir, site):
         """Relative link from the current page to an entity (collection, id) or a page path."""
         path = site.url(collection, target) if collection else target
         return relative(path, context["page_path"])
-
-    @jinja2.pass_context
-    def href(context, target, collection=None):
-        """Final relative address (directory URLs) from the current page to an entity, for raw HTML."""
-        path, _, anchor = (site.url(collection, target) if collection else target).partition("#")
-        here = url_path(context["page_path"])
-        link = posixpath.relpath(url_path(path) or ".", here or ".")
-        link = "" if link == "." else link + "/"
-        return (link or "./") + (f"#{anchor}" if anchor else "")
 
     @jinja2.pass_context
     def cite(context, study_ids):
@@ -270,7 +255,7 @@ def make_env(templates_dir, site):
         return LINK_OR_BARE.sub(cross, text)
 
     env.filters.update(
-        md=md, cite=cite, unmarked=unmarked, href=href,
+        md=md, cite=cite, unmarked=unmarked,
         cited=lambda t: [c.group(1) for m in CITATION.finditer(str(t)) for c in CITED_ID.finditer(m.group(1))], link=link, plain=escape_plain, attr=lambda t: html.escape(str(t), quote=True),
         yaml_string=lambda t: yaml.safe_dump(str(t), allow_unicode=True, width=10_000).removesuffix("\n...\n").strip(),
     )
@@ -331,7 +316,15 @@ def abbreviations(glossary):
     return "\n" + "\n".join(lines) + "\n" if lines else ""
 
 
-def front_matter(site, path, title, cited):
+def facets(item, substances):
+    """Tags (Material's tags plugin) for a study or mechanism page: its evidence levels and substance names."""
+    findings = item["findings"] if "findings" in item else [item]
+    levels = sorted({f["evidence"] for f in findings}, key=list(EVIDENCE_LEVELS).index)
+    names = sorted({substances[s]["name"] for f in findings for s in f["substances"]})
+    return [f"Evidence: {EVIDENCE_LEVELS[level]}" for level in levels] + [f"Substance: {name}" for name in names]
+
+
+def front_matter(site, path, title, cited, tags=()):
     """YAML front matter: the page title plus the citation metadata that the theme turns into meta tags and JSON-LD."""
     latest, first = site.releases_of(path)
     cite_title = site.info["title"] if path == "index.md" else title
@@ -354,6 +347,8 @@ def front_matter(site, path, title, cited):
             "citation": [citation.schema_org_work(site.data["studies"][sid]) for sid in works],
         }, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c"),
     }
+    if tags:
+        meta["tags"] = list(tags)
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000) + "---\n"
 
 
@@ -373,7 +368,9 @@ def render(review, templates_dir):
         stem = "cite/" + path.removesuffix(".md")
         box = cite_box.render(page_path=path, cited=cited, ref=reference, stem=stem, url=site.page_url(path),
                               release=site.releases_of(path)[0])
-        out[path] = front_matter(site, path, title, cited) + body + box + glossary_tooltips
+        faceted = "item" in context and path.split("/")[0] in ("studies", "mechanisms")
+        tags = facets(context["item"], site.data["substances"]) if faceted else []
+        out[path] = front_matter(site, path, title, cited, tags) + body + box + glossary_tooltips
         out.update({f"{stem}.bib": reference["bibtex"], f"{stem}.ris": reference["ris"], f"{stem}.json": reference["csl"]})
 
     def works(stem, study_ids):
@@ -393,6 +390,7 @@ def render(review, templates_dir):
     page("changelog.md", "changelog.md.j2", releases=site.releases)
     page("evidence-map.md", "evidence-map.md.j2")
     page("print/mechanisms.md", "course-pack.md.j2")
+    page("facets.md", "facets.md.j2")
     page("editing.md", "editing.md.j2", collections=[_guide(n) for n in COLLECTIONS],
          site_schema=_guide("site"), changelog_schema=_guide("changelog"))
     works("references", site.data["studies"])

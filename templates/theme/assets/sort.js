@@ -1,4 +1,5 @@
-/* Sortable tables: click a column heading of a table with class "sortable" to sort by it. No network, no library. */
+/* Sortable, filterable tables: inside a ".sortable" block, click a column heading to sort by it, or type in
+   the filter box to keep only matching rows. Without JavaScript the full table is shown. No network, no library. */
 (function () {
   function key(cell) {
     var text = cell.textContent.trim();
@@ -16,8 +17,26 @@
     Array.prototype.forEach.call(th.parentNode.cells, function (cell) { cell.removeAttribute("aria-sort"); });
     th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
   }
+  function addFilter(table) {
+    if (table.dataset.filterable) return;
+    table.dataset.filterable = "1";
+    var input = document.createElement("input");
+    input.type = "search";
+    input.className = "table-filter";
+    input.placeholder = "Filter rows (e.g. animal, psilocybin, 2021)";
+    input.setAttribute("aria-label", "Filter the table");
+    input.addEventListener("input", function () {
+      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+        var text = row.textContent.toLowerCase();
+        row.hidden = !words.every(function (word) { return text.indexOf(word) !== -1; });
+      });
+    });
+    table.parentNode.insertBefore(input, table);
+  }
   function setup() {
     document.querySelectorAll(".sortable table").forEach(function (table) {
+      addFilter(table);
       Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, column) {
         if (th.dataset.sortable) return;
         th.dataset.sortable = "1";
