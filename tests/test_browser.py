@@ -131,10 +131,11 @@ def test_axe_finds_no_serious_accessibility_violation(server, page, path):
 
 def test_hovering_an_abbreviation_shows_its_definition(server, page):
     page.goto(server + "/mechanisms/neuroplasticity/")
-    term = page.locator("article abbr[title]", has_text="BDNF").first
-    assert term.get_attribute("title") == "Brain-derived neurotrophic factor"
+    term = page.locator("article abbr[title]", has_text="TrkB").first
+    assert term.get_attribute("title").startswith("Tropomyosin receptor kinase B: ")
+    assert term.locator("xpath=ancestor::a").first.get_attribute("href").endswith("glossary/#trkb")
     term.hover()
-    tooltip = page.locator(".md-tooltip2, .md-tooltip").filter(has_text="Brain-derived neurotrophic factor")
+    tooltip = page.locator(".md-tooltip2, .md-tooltip").filter(has_text="Tropomyosin receptor kinase B")
     tooltip.first.wait_for(state="visible", timeout=5_000)
 
 

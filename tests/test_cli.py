@@ -4,9 +4,11 @@ from conftest import TEMPLATES
 from review.cli import main
 
 
-def test_check_passes_on_good_content(review_dir, capsys):
+def test_check_passes_on_good_content(review_dir, tmp_path, capsys):
     assert main(["--content", str(review_dir), "--templates", str(TEMPLATES), "check"]) == 0
-    assert capsys.readouterr().out == "content OK: 19 pages\n"
+    reported = capsys.readouterr().out
+    main(["--content", str(review_dir), "--templates", str(TEMPLATES), "write", str(tmp_path / "md")])
+    assert reported == f"content OK: {len(list((tmp_path / 'md').rglob('*.md')))} pages\n"
 
 
 def test_check_lists_all_errors_and_fails(review_dir, capsys):

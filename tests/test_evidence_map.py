@@ -37,7 +37,7 @@ class Tables(HTMLParser):
 
     def handle_data(self, data):
         if self._header is not None:
-            self._header[0] += data.strip()
+            self._header[0] += data
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +45,7 @@ def tables(built_site):
     """The two tables of the built evidence map, without header rows."""
     parser = Tables()
     parser.feed((built_site / "evidence-map" / "index.html").read_text(encoding="utf-8"))
-    return [[row for row in table if row[0]] for table in parser.tables[:2]]
+    return [[(" ".join(row[0].split()), row[1]) for row in table if row[0].strip()] for table in parser.tables[:2]]
 
 
 def test_heading(built_site):

@@ -5,6 +5,7 @@ import re
 from datetime import date as Date
 
 from pybtex.database import BibliographyData, Entry, Person
+from pybtex.database.output.bibtex import Writer as _BibtexWriter
 
 _LATEX_SPECIAL = re.compile(r"([&%$#_{}])")
 _CSL_TYPES = {"journal-article": "article-journal", "book": "book", "chapter": "chapter"}
@@ -28,19 +29,32 @@ def _split(author):
     return family.strip(), given.strip()
 
 
-def page_reference(info, title, url, version, day, anchor_label=None):
-    """{apa, bibtex, ris, csl} citing one page (or one finding on it) of the site as a versioned report."""
+def _bibtex(entries):
+    """BibTeX text of {key: Entry} (pybtex's writer, called directly: its plugin lookup is slow)."""
+    return _BibtexWriter().to_string(BibliographyData(entries=entries))
+
+
+def apa_reference(info, title, url, version, day, anchor_label=None):
+    """APA 7 reference to one page (or one finding on it) of the site."""
     when = Date.fromisoformat(day)
     authors = info["authors"]
     names = authors[0] if len(authors) == 1 else ", ".join(authors[:-1]) + ", & " + authors[-1]
     full_title = f"{title}: finding {anchor_label}" if anchor_label else title
-    apa = f"{names}. ({when.year}, {when:%B} {when.day}). {full_title} (Version {version}). In {info['title']}. {info['publisher']}. {url}"
+    return f"{names}. ({when.year}, {when:%B} {when.day}). {full_title} (Version {version}). In {info['title']}. {info['publisher']}. {url}"
+
+
+def page_reference(info, title, url, version, day, anchor_label=None):
+    """{apa, bibtex, ris, csl} citing one page (or one finding on it) of the site as a versioned report."""
+    when = Date.fromisoformat(day)
+    authors = info["authors"]
+    full_title = f"{title}: finding {anchor_label}" if anchor_label else title
+    apa = apa_reference(info, title, url, version, day, anchor_label)
     key = re.sub(r"[^a-z0-9]+", "-", f"{info['publisher']} {when.year} {full_title}".lower()).strip("-")[:60]
     entry = Entry("techreport", fields={
         "title": "{" + _latex(full_title) + "}", "institution": _latex(info["publisher"]), "number": f"Version {version}",
         "year": str(when.year), "month": f"{when:%b}".lower(), "url": url, "note": _latex(f"Part of: {info['title']}"),
     }, persons={"author": [Person("{" + _latex(a) + "}") for a in authors]})
-    bibtex = BibliographyData(entries={key: entry}).to_string("bibtex")
+    bibtex = _bibtex({key: entry})
     csl = {
         "id": key, "type": "report", "title": full_title, "author": [{"literal": a} for a in authors],
         "issued": {"date-parts": [[when.year, when.month, when.day]]}, "version": version, "number": f"Version {version}",
@@ -98,7 +112,7 @@ def works_bibtex(studies):
         if len(persons) < len(study["authors"]):
             persons.append(Person("others"))
         entries[sid] = Entry(_BIB_TYPES[study["type"]], fields=fields, persons={"author": persons})
-    return BibliographyData(entries=entries).to_string("bibtex")
+    return _bibtex(entries)
 
 
 def works_ris(studies):

@@ -112,6 +112,8 @@ class Site:
                     for sid in finding["studies"]:
                         self.cited_by[sid].append(record)
         self.coins = {sid: citation.coins(s) for sid, s in studies.items()}
+        self.glossary_forms = glossary_forms(self.data["glossary"])
+        self.link_glossary = glossary_linker(self.glossary_forms)
         self.releases = review.changelog.data["releases"]
         self.questions_of = {}
         for qid, question in sorted(self.data["questions"].items()):
@@ -150,11 +152,12 @@ class Site:
         touched = [r for r in self.releases if not r.get("pages") or key in r["pages"]] or [self.releases[-1]]
         return touched[0], touched[-1]
 
-    def page_reference(self, path, title, anchor=None):
-        """Citation formats for a page, or for one finding (anchor) on it."""
+    def page_reference(self, path, title, anchor=None, apa_only=False):
+        """Citation formats for a page, or for one finding (anchor) on it; just the APA text if apa_only."""
         release = self.releases_of(path)[0]
         url = self.page_url(path) + (f"#{anchor}" if anchor else "")
-        return citation.page_reference(self.info, title, url, release["version"], release["date"], anchor)
+        make = citation.apa_reference if apa_only else citation.page_reference
+        return make(self.info, title, url, release["version"], release["date"], anchor)
 
     def evidence_map(self):
         """Rows of the evidence map: per mechanism, per evidence column, the findings and their studies."""
@@ -252,7 +255,10 @@ def make_env(templates_dir, site):
                 return f"]({link})"
             return f"([{escape_plain(site.label_of(collection, target))}]({link}))"
 
-        return LINK_OR_BARE.sub(cross, text)
+        text = LINK_OR_BARE.sub(cross, text)
+        if context["page_path"].startswith("glossary/"):
+            return text
+        return site.link_glossary(text, context["page_path"], context["glossed"])
 
     env.filters.update(
         md=md, cite=cite, unmarked=unmarked,
@@ -262,7 +268,7 @@ def make_env(templates_dir, site):
     def finding_citation(fid):
         """APA reference pointing at one finding's anchor."""
         finding = site.findings[fid]
-        return site.page_reference(finding["page"], finding["page_title"], anchor=fid)["apa"]
+        return site.page_reference(finding["page"], finding["page_title"], anchor=fid, apa_only=True)
 
     env.tests["contains"] = lambda seq, value: value in seq
     env.globals["finding_citation"] = finding_citation
@@ -305,15 +311,49 @@ def _fields(schema, prefix):
     return rows
 
 
-def abbreviations(glossary):
-    """Markdown abbreviation lines (`*[BDNF]: ...`) for unambiguous glossary abbreviations of two or more characters."""
-    counts = {}
-    for term in glossary.values():
-        if term.get("abbreviation"):
-            counts[term["abbreviation"]] = counts.get(term["abbreviation"], 0) + 1
-    lines = [f"*[{t['abbreviation']}]: {escape_markdown(t['term'])}" for _, t in sorted(glossary.items())
-             if t.get("abbreviation") and len(t["abbreviation"]) > 1 and counts[t["abbreviation"]] == 1]
-    return "\n" + "\n".join(lines) + "\n" if lines else ""
+def glossary_forms(glossary):
+    """{surface form: glossary id} for every unambiguous abbreviation (two or more characters) and term."""
+    owners = {}
+    for gid, entry in sorted(glossary.items()):
+        term = entry["term"]
+        forms = {term, term[0].lower() + term[1:]}
+        if entry.get("abbreviation") and len(entry["abbreviation"]) > 1:
+            forms.add(entry["abbreviation"])
+        for form in forms:
+            owners.setdefault(form, set()).add(gid)
+    return {form: ids.pop() for form, ids in owners.items() if len(ids) == 1}
+
+
+def abbreviations(glossary, forms):
+    """Markdown abbreviation lines (`*[BDNF]: term: definition`), which the theme shows as tooltips."""
+    lines = []
+    for form, gid in sorted(forms.items()):
+        entry = glossary[gid]
+        tip = entry["definition"].strip() if form == entry["term"] or form[0].islower() else f"{entry['term']}: {entry['definition'].strip()}"
+        lines.append(f"*[{form}]: {escape_markdown(' '.join(tip.split()))}")
+    return "\n" + "\n\n".join(lines) + "\n" if lines else ""  # one block each: Markdown re-scans a block per definition
+
+
+PROTECTED = r"\[[^\]]*\]\([^)]*\)(?:\{[^}]*\})?|`[^`]*`|<[^>]*>|&\w+;|\{[^}]*\}"
+
+
+def glossary_linker(forms):
+    """A function(text, page_path, linked) that links the first mention on a page of each glossary form."""
+    if not forms:
+        return lambda text, page_path, linked: text
+    words = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    pattern = re.compile(rf"({PROTECTED})|(?<![\w-])({words})(?![\w-])")
+
+    def link(text, page_path, linked):
+        def replace(match):
+            if match.group(1) or forms[match.group(2)] in linked:
+                return match.group(0)
+            linked.add(forms[match.group(2)])
+            return f"[{match.group(2)}]({relative(PAGE_OF['glossary'].format(forms[match.group(2)]), page_path)})"
+
+        return pattern.sub(replace, text)
+
+    return link
 
 
 def facets(item, substances):
@@ -356,17 +396,17 @@ def render(review, templates_dir):
     """Return {site path: text} for the whole site: Markdown pages plus citation downloads."""
     site = Site(review)
     env = make_env(Path(templates_dir), site)
-    glossary_tooltips = abbreviations(site.data["glossary"])
+    glossary_tooltips = abbreviations(site.data["glossary"], site.glossary_forms)
     cite_box = env.get_template("_cite.md.j2")
     out = {}
 
     def page(path, template, **context):
         cited = set()
-        module = env.get_template(template).make_module({"page_path": path, "cited": cited, **context})
+        module = env.get_template(template).make_module({"page_path": path, "cited": cited, "glossed": set(), **context})
         body, title = str(module), module.title
         reference = site.page_reference(path, site.info["title"] if path == "index.md" else title)
         stem = "cite/" + path.removesuffix(".md")
-        box = cite_box.render(page_path=path, cited=cited, ref=reference, stem=stem, url=site.page_url(path),
+        box = cite_box.render(page_path=path, cited=cited, glossed=set(), ref=reference, stem=stem, url=site.page_url(path),
                               release=site.releases_of(path)[0])
         faceted = "item" in context and path.split("/")[0] in ("studies", "mechanisms")
         tags = facets(context["item"], site.data["substances"]) if faceted else []
