@@ -145,8 +145,10 @@ def test_printed_mechanism_page_is_a_clean_handout(server, page, path, tmp_path)
 
     page.goto(server + path)
     page.emulate_media(media="print")
+    assert page.locator(".md-header").count() == 1
     for hidden in [".md-header", ".md-tabs", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-footer", ".cite-button"]:
-        assert page.locator(hidden).first.evaluate("e => getComputedStyle(e).display") == "none", hidden
+        for element in page.locator(hidden).all():
+            assert element.evaluate("e => getComputedStyle(e).display") == "none", hidden
     pdf = tmp_path / "handout.pdf"
     page.pdf(path=str(pdf), format="A4")
     text = "\n".join(p.extract_text() for p in PdfReader(pdf).pages)

@@ -67,3 +67,8 @@ def test_failed_build_leaves_previous_site_untouched(project_copy):
     assert "content/studies/shao2021.yaml:12: year: expected a whole number, got string `twenty-one`" in result.stderr
     assert snapshot(project_copy / "site") == before
     assert not (project_copy / "site.tmp").exists()
+
+
+def test_no_page_is_over_200_kb(built_site):
+    heavy = {p.relative_to(built_site).as_posix(): p.stat().st_size for p in built_site.rglob("*.html") if p.stat().st_size > 200_000}
+    assert heavy == {}

@@ -183,7 +183,7 @@ def highwire_reference(study):
 def schema_org_work(study):
     """A cited work as a schema.org CreativeWork."""
     work = {"@type": "Book" if study["type"] == "book" else "ScholarlyArticle", "name": study["title"],
-            "datePublished": str(study["year"]), "author": [{"@type": "Person", "name": a} for a in _named(study["authors"])]}
+            "datePublished": str(study["year"]), "author": {"@type": "Person", "name": _named(study["authors"])[0]}}
     if study.get("doi"):
         work["identifier"] = f"https://doi.org/{study['doi']}"
     return work

@@ -138,7 +138,11 @@ class Site:
                 found.update(c.group(1) for m in CITATION.finditer(value) for c in CITED_ID.finditer(m.group(1)))
 
         visit(data)
-        return sorted(found, key=lambda s: (self.labels[s].lower(), s))
+        return self.in_label_order(found)
+
+    def in_label_order(self, study_ids):
+        """Distinct study ids sorted by their citation label."""
+        return sorted(set(study_ids), key=lambda s: (self.labels[s].lower(), s))
 
     def page_url(self, path):
         """The public address of a page path (directory URLs)."""
@@ -235,9 +239,11 @@ def make_env(templates_dir, site):
     def cite(context, study_ids):
         """Author-year citations, each linked to its study with the full reference as tooltip."""
         context["cited"].update(study_ids)
+        compact = context.get("compact", False)  # the course pack: print shows data-href, hover tooltips would only add weight
         parts = [
-            f'[{site.labels[s]}]({relative(site.url("studies", s), context["page_path"])} "{html.escape(site.tooltips[s])}")'
-            f'{{ .citation data-href="{site.page_url(site.url("studies", s))}" }}'
+            f'[{site.labels[s]}]({relative(site.url("studies", s), context["page_path"])}'
+            + ("" if compact else f' "{html.escape(site.tooltips[s])}"')
+            + f'){{ .citation data-href="{site.page_url(site.url("studies", s))}" }}'
             for s in study_ids
         ]
         return "(" + "; ".join(parts) + ")" if parts else ""
@@ -364,7 +370,7 @@ def facets(item, substances):
     return [f"Evidence: {EVIDENCE_LEVELS[level]}" for level in levels] + [f"Substance: {name}" for name in names]
 
 
-def front_matter(site, path, title, cited, tags=()):
+def front_matter(site, path, title, cited, tags=(), hide=()):
     """YAML front matter: the page title plus the citation metadata that the theme turns into meta tags and JSON-LD."""
     latest, first = site.releases_of(path)
     cite_title = site.info["title"] if path == "index.md" else title
@@ -389,6 +395,8 @@ def front_matter(site, path, title, cited, tags=()):
     }
     if tags:
         meta["tags"] = list(tags)
+    if hide:
+        meta["hide"] = list(hide)  # Material: drop the sidebars from a page meant for printing
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000) + "---\n"
 
 
@@ -410,7 +418,10 @@ def render(review, templates_dir):
                               release=site.releases_of(path)[0])
         faceted = "item" in context and path.split("/")[0] in ("studies", "mechanisms")
         tags = facets(context["item"], site.data["substances"]) if faceted else []
-        out[path] = front_matter(site, path, title, cited, tags) + body + box + glossary_tooltips
+        tooltips = "" if context.get("compact") or path.startswith("glossary/") else glossary_tooltips
+        hide = ["navigation", "toc"] if context.get("compact") else []
+        works = set() if context.get("compact") else cited  # the course pack's works are listed on each mechanism page
+        out[path] = front_matter(site, path, title, works, tags, hide) + body + box + tooltips
         out.update({f"{stem}.bib": reference["bibtex"], f"{stem}.ris": reference["ris"], f"{stem}.json": reference["csl"]})
 
     def works(stem, study_ids):
@@ -429,7 +440,7 @@ def render(review, templates_dir):
     page("glossary/index.md", "glossary.md.j2", items=site.ordered("glossary"))
     page("changelog.md", "changelog.md.j2", releases=site.releases)
     page("evidence-map.md", "evidence-map.md.j2")
-    page("print/mechanisms.md", "course-pack.md.j2")
+    page("print/mechanisms.md", "course-pack.md.j2", compact=True)
     page("facets.md", "facets.md.j2")
     page("editing.md", "editing.md.j2", collections=[_guide(n) for n in COLLECTIONS],
          site_schema=_guide("site"), changelog_schema=_guide("changelog"))
