@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site site-zensical site-offline deploy test check serve markdown schema clean
+.PHONY: site site-zensical site-offline deploy bench test check serve markdown schema clean
 
 $(STAMP): pyproject.toml requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -66,3 +66,7 @@ schema: $(STAMP)
 
 clean:
 	rm -rf site site.tmp site.old out build site-zensical site-offline site-offline.zip
+
+## bench: generator and build cost at 1,000 and 10,000 synthetic studies (slow; prints a table and a summary line)
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)

@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qs
 
 import bibtexparser
+from bibtexparser.middlewares import LatexDecodingMiddleware
 import pytest
 import rispy
 import yaml
@@ -15,6 +16,7 @@ from citeproc import Citation, CitationItem, CitationStylesBibliography, Citatio
 from citeproc.source.json import CiteProcJSON
 
 from conftest import ROOT
+from review import citation
 from review.build import build
 from review.load import load
 from review.render import Site
@@ -27,10 +29,16 @@ MECHANISMS = sorted(SITE.data["mechanisms"])
 
 
 def bib_titles(text):
-    """{key: title without braces and escapes} parsed by bibtexparser."""
-    library = bibtexparser.parse_string(text)
+    """{key: title} parsed by bibtexparser, LaTeX decoded (pylatexenc) and without the protecting braces."""
+    library = bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware()])
     assert library.failed_blocks == []
-    return {e.key: re.sub(r"[{}\\]", "", e.fields_dict["title"].value) for e in library.entries}
+    return {e.key: e.fields_dict["title"].value.strip("{}") for e in library.entries}
+
+
+def test_latex_specials_round_trip():
+    study = {"type": "journal-article", "authors": ["Doe, J."], "year": 2020, "title": "A & B: 50% of $5 on #1_x",
+             "journal": "J & K"}
+    assert bib_titles(citation.works_bibtex({"x": study})) == {"x": study["title"]}
 
 
 def test_all_works_round_trip_through_bibtexparser():

@@ -46,8 +46,8 @@ class Review:
     unreadable: set = field(default_factory=set)  # (collection, id) of files that could not be read
 
 
-class _Loader(yaml.SafeLoader):
-    """A safe loader that refuses duplicate keys."""
+class _NoDuplicates:
+    """Constructor mixin that refuses duplicate keys."""
 
     def construct_mapping(self, node, deep=False):
         """Build a mapping, raising on a key that appears twice."""
@@ -63,7 +63,16 @@ class _Loader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Loader.construct_mapping)
+class _Loader(_NoDuplicates, yaml.SafeLoader):
+    """Pure-Python safe loader: slower, but its error messages are the clearer ones."""
+
+
+class _FastLoader(_NoDuplicates, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """libyaml's safe loader, used first; on any error the file is parsed again by _Loader for the message."""
+
+
+for _class in (_Loader, _FastLoader):
+    _class.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _class.construct_mapping)
 
 
 def _lines(node, path=()):
@@ -93,7 +102,15 @@ def _yaml_problem(shown, error):
 def parse_yaml(text, shown):
     """Parse YAML text into (data, lines) or raise a Problem."""
     try:
-        loader = _Loader(text)
+        return _parse(text, shown, _FastLoader)
+    except (yaml.YAMLError, Problem):
+        return _parse(text, shown, _Loader)
+
+
+def _parse(text, shown, loader_class):
+    """Parse with one loader class."""
+    try:
+        loader = loader_class(text)
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1
         code = error.character if isinstance(error.character, int) else ord(error.character)

@@ -2,7 +2,6 @@
 
 import html
 import json
-import posixpath
 import re
 from pathlib import Path
 
@@ -10,6 +9,8 @@ import jinja2
 import yaml
 
 from . import citation
+from .glossary import Glossary
+from .links import relative
 from .schema import COLLECTIONS, EVIDENCE_LEVELS, collection_schema
 from .validate import CITATION, CITED_ID, findings_of
 
@@ -112,9 +113,19 @@ class Site:
                     for sid in finding["studies"]:
                         self.cited_by[sid].append(record)
         self.coins = {sid: citation.coins(s) for sid, s in studies.items()}
-        self.glossary_forms = glossary_forms(self.data["glossary"])
-        self.link_glossary = glossary_linker(self.glossary_forms)
+        self.glossary = Glossary(self.data["glossary"], lambda gid: PAGE_OF["glossary"].format(gid))
         self.releases = review.changelog.data["releases"]
+        self.findings_with = {sid: [] for sid in self.data["substances"]}
+        for finding in self.findings.values():
+            for substance in finding["substances"]:
+                self.findings_with[substance].append(finding)
+        self.studies_with, self.studies_of_trial = {sid: [] for sid in self.data["substances"]}, {}
+        for sid in self.in_label_order(studies):
+            for substance in studies[sid]["substances"]:
+                self.studies_with[substance].append(sid)
+            for trial in studies[sid].get("trials", []):
+                self.studies_of_trial.setdefault(trial, []).append(sid)
+        self._ordered = {}
         self.questions_of = {}
         for qid, question in sorted(self.data["questions"].items()):
             for key in ("mechanisms", "findings", "studies", "trials"):
@@ -202,20 +213,19 @@ class Site:
         return PAGE_OF[collection].format(target)
 
     def ordered(self, collection):
-        """Entities of a collection in display order."""
+        """Entities of a collection in display order (sorted once)."""
+        if collection not in self._ordered:
+            self._ordered[collection] = self._sort(collection)
+        return self._ordered[collection]
+
+    def _sort(self, collection):
+        """Sort a collection for display."""
         items = self.data[collection]
         key = {
             "mechanisms": lambda i: (items[i]["order"], i), "topics": lambda i: (items[i]["order"], i),
             "studies": lambda i: (self.labels[i].lower(), i), "glossary": lambda i: (items[i].get("abbreviation") or items[i]["term"]).lower(),
         }.get(collection, lambda i: i)
         return [{"id": i, **items[i]} for i in sorted(items, key=key)]
-
-
-def relative(target, page_path):
-    """A link from page_path to target (both site-relative .md paths, target may carry #anchor)."""
-    path, _, anchor = target.partition("#")
-    link = posixpath.relpath(path, posixpath.dirname(page_path) or ".")
-    return link + (f"#{anchor}" if anchor else "")
 
 
 def make_env(templates_dir, site):
@@ -264,7 +274,7 @@ def make_env(templates_dir, site):
         text = LINK_OR_BARE.sub(cross, text)
         if context["page_path"].startswith("glossary/"):
             return text
-        return site.link_glossary(text, context["page_path"], context["glossed"])
+        return site.glossary.link_first(text, context["page_path"], context["glossed"])
 
     env.filters.update(
         md=md, cite=cite, unmarked=unmarked,
@@ -276,7 +286,6 @@ def make_env(templates_dir, site):
         finding = site.findings[fid]
         return site.page_reference(finding["page"], finding["page_title"], anchor=fid, apa_only=True)
 
-    env.tests["contains"] = lambda seq, value: value in seq
     env.globals["finding_citation"] = finding_citation
     env.globals.update(site=site, evidence_levels=EVIDENCE_LEVELS, evidence_groups=EVIDENCE_GROUPS,
                        evidence_map_columns=EVIDENCE_MAP_COLUMNS)
@@ -317,51 +326,6 @@ def _fields(schema, prefix):
     return rows
 
 
-def glossary_forms(glossary):
-    """{surface form: glossary id} for every unambiguous abbreviation (two or more characters) and term."""
-    owners = {}
-    for gid, entry in sorted(glossary.items()):
-        term = entry["term"]
-        forms = {term, term[0].lower() + term[1:]}
-        if entry.get("abbreviation") and len(entry["abbreviation"]) > 1:
-            forms.add(entry["abbreviation"])
-        for form in forms:
-            owners.setdefault(form, set()).add(gid)
-    return {form: ids.pop() for form, ids in owners.items() if len(ids) == 1}
-
-
-def abbreviations(glossary, forms):
-    """Markdown abbreviation lines (`*[BDNF]: term: definition`), which the theme shows as tooltips."""
-    lines = []
-    for form, gid in sorted(forms.items()):
-        entry = glossary[gid]
-        tip = entry["definition"].strip() if form == entry["term"] or form[0].islower() else f"{entry['term']}: {entry['definition'].strip()}"
-        lines.append(f"*[{form}]: {escape_markdown(' '.join(tip.split()))}")
-    return "\n" + "\n\n".join(lines) + "\n" if lines else ""  # one block each: Markdown re-scans a block per definition
-
-
-PROTECTED = r"\[[^\]]*\]\([^)]*\)(?:\{[^}]*\})?|`[^`]*`|<[^>]*>|&\w+;|\{[^}]*\}"
-
-
-def glossary_linker(forms):
-    """A function(text, page_path, linked) that links the first mention on a page of each glossary form."""
-    if not forms:
-        return lambda text, page_path, linked: text
-    words = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-    pattern = re.compile(rf"({PROTECTED})|(?<![\w-])({words})(?![\w-])")
-
-    def link(text, page_path, linked):
-        def replace(match):
-            if match.group(1) or forms[match.group(2)] in linked:
-                return match.group(0)
-            linked.add(forms[match.group(2)])
-            return f"[{match.group(2)}]({relative(PAGE_OF['glossary'].format(forms[match.group(2)]), page_path)})"
-
-        return pattern.sub(replace, text)
-
-    return link
-
-
 def facets(item, substances):
     """Tags (Material's tags plugin) for a study or mechanism page: its evidence levels and substance names."""
     findings = item["findings"] if "findings" in item else [item]
@@ -397,14 +361,14 @@ def front_matter(site, path, title, cited, tags=(), hide=()):
         meta["tags"] = list(tags)
     if hide:
         meta["hide"] = list(hide)  # Material: drop the sidebars from a page meant for printing
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000) + "---\n"
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: the pure-Python emitter was a tenth of render time
+    return "---\n" + yaml.dump(meta, Dumper=dumper, allow_unicode=True, sort_keys=False, width=10_000) + "---\n"
 
 
 def render(review, templates_dir):
     """Return {site path: text} for the whole site: Markdown pages plus citation downloads."""
     site = Site(review)
     env = make_env(Path(templates_dir), site)
-    glossary_tooltips = abbreviations(site.data["glossary"], site.glossary_forms)
     cite_box = env.get_template("_cite.md.j2")
     out = {}
 
@@ -418,7 +382,7 @@ def render(review, templates_dir):
                               release=site.releases_of(path)[0])
         faceted = "item" in context and path.split("/")[0] in ("studies", "mechanisms")
         tags = facets(context["item"], site.data["substances"]) if faceted else []
-        tooltips = "" if context.get("compact") or path.startswith("glossary/") else glossary_tooltips
+        tooltips = "" if context.get("compact") or path.startswith("glossary/") else site.glossary.tooltips(body, escape_markdown)
         hide = ["navigation", "toc"] if context.get("compact") else []
         works = set() if context.get("compact") else cited  # the course pack's works are listed on each mechanism page
         out[path] = front_matter(site, path, title, works, tags, hide) + body + box + tooltips

@@ -1,0 +1,216 @@
+"""Benchmark: the generator's cost and the whole build's on synthetic reviews of N studies, plus the real content.
+
+    python scripts/bench.py [--sizes 1000 10000] [--runs 3] [--seed 1]
+
+Writes each synthetic review (same proportions of findings, questions, trials, terms ... per study as the real
+content; deterministic seed) into a temporary folder, then measures, as the median of --runs runs: load, validate
+and render times, the whole `mkdocs build --strict`, pages written and peak memory of the build. Prints a table
+and, last, one summary line for the largest N. A benchmark, not a test: nothing here asserts a time.
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from review.load import load  # noqa: E402
+from review.render import render  # noqa: E402
+from review.validate import findings_of, validate  # noqa: E402
+
+LEVELS = ["in-vitro", "animal", "healthy-volunteers", "patients-sud", "patients-other", "review"]
+WORDS = ("psilocybin plasticity network reward craving amygdala connectivity cortex dose session integration "
+         "evidence volunteers patients abstinence relapse therapy insight memory stress social empathy mice "
+         "synaptic density receptor effect trial controlled suggests may increase reduce weeks baseline").split()
+BUILD_SNIPPET = """
+import resource, sys, time
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+start = time.perf_counter()
+build(load_config(sys.argv[1], site_dir=sys.argv[2], strict=True))
+print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def real_proportions():
+    """Entities and findings per study in the real content."""
+    review = load(ROOT / "content")
+    studies = len(review.entities["studies"])
+    per_study = {name: len(entities) / studies for name, entities in review.entities.items()}
+    per_study["findings"] = sum(1 for es in review.entities.values() for e in es.values() for _ in findings_of(e)) / studies
+    return per_study
+
+
+def prose(rng, words):
+    """Deterministic filler text of about `words` words."""
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
+def synthesize(folder, n, seed, proportions):
+    """Write a synthetic review of n studies under folder/content; return the content folder."""
+    rng = random.Random(seed)
+    content = folder / "content"
+    count = {name: max(1, round(share * n)) for name, share in proportions.items()}
+    ids = {name: [f"{name[:3]}{i:05d}" for i in range(count[name])] for name in proportions if name != "findings"}
+    for name in ids:
+        (content / name).mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "content" / "site.yaml", content / "site.yaml")
+    site = yaml.safe_load((ROOT / "content" / "site.yaml").read_text())
+    (content / "changelog.yaml").write_text(yaml.safe_dump({"releases": [{"version": site["version"], "date": site["date"], "changes": "Synthetic."}]}))
+    (content / "pages").mkdir()
+    (content / "pages" / "index.md").write_text(f"# Synthetic review\n\n{prose(rng, 60)} [@{ids['studies'][0]}]\n")
+
+    def dump(name, data):
+        (content / name / f"{data['id']}.yaml").write_text(yaml.safe_dump(data, sort_keys=False, width=100))
+
+    def ref(name, k):
+        return sorted(rng.sample(ids[name], min(k, len(ids[name]))))
+
+    for i, sid in enumerate(ids["studies"]):
+        dump("studies", {"id": sid, "type": "journal-article", "authors": [f"Author{i}, A.", "Second, B. C.", "Third, D."],
+                         "year": 1960 + i % 65, "title": prose(rng, 12), "journal": "Journal of Synthetic Results",
+                         "volume": str(i % 90 + 1), "issue": str(i % 12 + 1), "pages": f"{i % 900 + 1}-{i % 900 + 12}",
+                         "doi": f"10.5555/synthetic.{i}", "evidence": rng.choice(LEVELS), "population": "Synthetic sample",
+                         "substances": ref("substances", 1), "design": prose(rng, 8), "result": prose(rng, 55),
+                         **({"trials": ref("trials", 1)} if i % 8 == 0 else {})})
+    findings = [{"id": f"f{j:06d}", "statement": prose(rng, 40) + f" [@{rng.choice(ids['studies'])}]",
+                 "evidence": rng.choice(LEVELS), "substances": ref("substances", 2),
+                 "studies": sorted({ids["studies"][j % n], *ref("studies", rng.randint(0, 2))})}
+                for j in range(max(count["findings"], n))]
+    per_mechanism = -(-len(findings) * 4 // 5 // count["mechanisms"])
+    mechanism_findings, topic_findings = findings[: per_mechanism * count["mechanisms"]], findings[per_mechanism * count["mechanisms"]:]
+    for k, mid in enumerate(ids["mechanisms"]):
+        dump("mechanisms", {"id": mid, "title": f"Mechanism {k}", "order": k + 1, "summary": prose(rng, 150),
+                            "altered_in_sud": prose(rng, 100), "findings": mechanism_findings[k * per_mechanism:(k + 1) * per_mechanism]
+                            or [findings[k % len(findings)] | {"id": f"extra{k:05d}"}],
+                            "psychotherapy": prose(rng, 120), "related": ref("mechanisms", 2)})
+    chunk = -(-max(len(topic_findings), 1) // count["topics"])
+    for k, tid in enumerate(ids["topics"]):
+        dump("topics", {"id": tid, "title": f"Topic {k}", "order": k + 1, "summary": prose(rng, 80),
+                        "sections": [{"id": "section", "title": "Section", "text": prose(rng, 150),
+                                      **({"findings": topic_findings[k * chunk:(k + 1) * chunk]} if topic_findings[k * chunk:(k + 1) * chunk] else {})}]})
+    for k, tid in enumerate(ids["trials"]):
+        dump("trials", {"id": tid, "nct": f"NCT{k:08d}", "title": prose(rng, 10), "condition": "Alcohol use disorder",
+                        "substances": ref("substances", 1), "design": prose(rng, 40)})
+    for k, sid in enumerate(ids["substances"]):
+        dump("substances", {"id": sid, "name": f"Substance {k}", "class": "classic-psychedelic", "summary": prose(rng, 60)})
+    for k, tid in enumerate(ids["therapies"]):
+        dump("therapies", {"id": tid, "name": f"Therapy {k}", "summary": prose(rng, 80), "studies": ref("studies", 2),
+                           "mechanisms": {m: prose(rng, 30) for m in ref("mechanisms", 3)}})
+    for k, qid in enumerate(ids["questions"]):
+        dump("questions", {"id": qid, "question": prose(rng, 12)[:-1] + "?", "why": prose(rng, 60), "known": prose(rng, 60),
+                           "design": prose(rng, 40), "mechanisms": ref("mechanisms", 2), "findings": sorted(rng.sample([f["id"] for f in mechanism_findings], 3)),
+                           "studies": ref("studies", 3), "trials": ref("trials", 1)})
+    for k, gid in enumerate(ids["glossary"]):
+        dump("glossary", {"id": gid, "term": f"Term{k} {rng.choice(WORDS)}", "abbreviation": f"T{k}X", "definition": prose(rng, 25)})
+    return content
+
+
+def project(folder, content):
+    """A project around synthetic content: the real templates and scripts, and a nav of index pages only."""
+    for name in ("templates", "scripts"):
+        (folder / name).symlink_to(ROOT / name)
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    config["nav"] = ["index.md", {"Mechanisms": "mechanisms/index.md"}, {"Studies": "studies/index.md"},
+                     {"Open questions": "questions/index.md"}, {"Glossary": "glossary/index.md"}]
+    (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    return folder
+
+
+def time_generator(content, runs):
+    """Median seconds of load, validate and render over runs, and the number of pages."""
+    phases = {"load": [], "validate": [], "render": []}
+    for _ in range(runs):
+        start = time.perf_counter()
+        review = load(content)
+        loaded = time.perf_counter()
+        problems = validate(review)
+        checked = time.perf_counter()
+        assert not problems, problems[:5]
+        pages = render(review, ROOT / "templates" / "pages")
+        phases["load"].append(loaded - start)
+        phases["validate"].append(checked - loaded)
+        phases["render"].append(time.perf_counter() - checked)
+    return {k: statistics.median(v) for k, v in phases.items()}, sum(p.endswith(".md") for p in pages)
+
+
+def time_build(folder, runs):
+    """Median seconds of a whole strict build and the largest peak RSS (MB) over runs."""
+    seconds, peaks = [], []
+    for run in range(runs):
+        out = folder / f"site{run}"
+        result = subprocess.run([sys.executable, "-c", BUILD_SNIPPET, str(folder / "mkdocs.yml"), str(out)],
+                                capture_output=True, text=True, cwd=folder, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        if result.returncode:
+            raise SystemExit(result.stderr[-3000:])
+        elapsed, peak = result.stdout.split()[-2:]
+        seconds.append(float(elapsed))
+        peaks.append(int(peak))
+        shutil.rmtree(out)
+    return statistics.median(seconds), max(peaks)
+
+
+def page_weight(site):
+    """(largest HTML page in KB and its path, search index in KB) of a built site."""
+    pages = [(p.stat().st_size, p.relative_to(site).as_posix()) for p in site.rglob("*.html")]
+    size, path = max(pages)
+    index = site / "search" / "search_index.json"
+    return size / 1000, path, index.stat().st_size / 1000
+
+
+def main(argv=None):
+    """Run the benchmark and print its table and summary line."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    proportions = real_proportions()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        targets = [("real", ROOT / "content", ROOT)] + [(n, None, None) for n in sorted(args.sizes)]
+        for label, content, folder in targets:
+            if content is None:
+                folder = Path(tmp) / f"n{label}"
+                folder.mkdir()
+                content = synthesize(folder, label, args.seed, proportions)
+                project(folder, content)
+            phases, pages = time_generator(content, args.runs)
+            build_s, peak = time_build(folder, args.runs)
+            generate_s = sum(phases.values())
+            rows.append({"studies": len(list((content / "studies").glob("*.yaml"))), "label": label, **phases,
+                         "generate_s": generate_s, "build_s": build_s, "pages": pages, "peak_mb": peak})
+            print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+    print(f"{'content':>8} {'studies':>8} {'pages':>7} {'load_s':>8} {'valid_s':>8} {'render_s':>8} {'gen_s':>8} {'build_s':>8} {'overhead':>8} {'peak_mb':>8}")
+    for row in rows:
+        print(f"{row['label']!s:>8} {row['studies']:>8} {row['pages']:>7} {row['load']:>8.2f} {row['validate']:>8.2f} {row['render']:>8.2f} "
+              f"{row['generate_s']:>8.2f} {row['build_s']:>8.2f} {100 * row['generate_s'] / row['build_s']:>7.1f}% {row['peak_mb']:>8}")
+    real_site = Path(tempfile.mkdtemp())
+    subprocess.run([str(Path(sys.executable).with_name("mkdocs")), "build", "-q", "-d", str(real_site)], cwd=ROOT,
+                   capture_output=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    largest, largest_path, index = page_weight(real_site)
+    shutil.rmtree(real_site)
+    print(f"real site: largest HTML page {largest:.0f} KB ({largest_path}), search index {index:.0f} KB")
+    synthetic = [r for r in rows if r["label"] != "real"]
+    last = synthetic[-1]
+    tenth = next((r for r in synthetic if r["label"] * 10 == last["label"]), None)
+    scaling = last["generate_s"] / (10 * tenth["generate_s"]) if tenth else float("nan")
+    build_scaling = last["build_s"] / (10 * tenth["build_s"]) if tenth else float("nan")
+    print(f"bench: studies={last['studies']} pages={last['pages']} generate_s={last['generate_s']:.2f} build_s={last['build_s']:.2f} "
+          f"overhead_pct={100 * last['generate_s'] / last['build_s']:.1f} scaling={scaling:.2f} build_scaling={build_scaling:.2f} "
+          f"peak_mb={last['peak_mb']}")
+
+
+if __name__ == "__main__":
+    main()
