@@ -11,6 +11,26 @@ FIXTURE = ROOT / "tests" / "fixtures" / "review"
 TEMPLATES = ROOT / "templates" / "pages"
 
 
+PROJECT_FILES = ["content", "templates", "scripts", "mkdocs.yml", "Makefile", "pyproject.toml", "requirements.txt"]
+
+
+def copy_project(folder, names=PROJECT_FILES):
+    """Copy the project's files into folder, sharing the installed .venv; return folder."""
+    for name in names:
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, folder / name)
+    (folder / ".venv").symlink_to(ROOT / ".venv")
+    return folder
+
+
+def make(folder, target, *args, timeout=600):
+    """Run a Makefile target in folder without reinstalling the .venv."""
+    import subprocess
+
+    return subprocess.run(["make", "-o", ".venv/.installed", target, *args], cwd=folder, capture_output=True, text=True,
+                          env={**os.environ, "MAKEFLAGS": ""}, timeout=timeout)
+
+
 @pytest.fixture
 def review_dir(tmp_path):
     """A writable copy of the fixture review, as tmp/content."""

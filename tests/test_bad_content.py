@@ -1,14 +1,12 @@
 """Bad content through `make site`: each kind fails with its exact error, non-zero status, and the last good site/ untouched."""
 
-import os
 import shutil
-import subprocess
 import time
 
 import pytest
 import yaml
 
-from conftest import FIXTURE, ROOT
+from conftest import FIXTURE, ROOT, copy_project, make
 from test_build import snapshot
 from test_validate import CASES
 
@@ -18,13 +16,10 @@ def project(tmp_path_factory):
     """A project made of the fixture review, the real templates and scripts, and a built site/."""
     folder = tmp_path_factory.mktemp("project")
     shutil.copytree(FIXTURE, folder / "content")
-    for name in ["templates", "scripts"]:
-        shutil.copytree(ROOT / name, folder / name)
-    shutil.copy(ROOT / "Makefile", folder)
+    copy_project(folder, ["templates", "scripts", "Makefile"])
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
     del config["nav"]
     (folder / "mkdocs.yml").write_text(yaml.safe_dump(config))
-    (folder / ".venv").symlink_to(ROOT / ".venv")
     result = make_site(folder)
     assert result.returncode == 0, result.stderr
     return folder
@@ -32,8 +27,7 @@ def project(tmp_path_factory):
 
 def make_site(folder):
     """Run `make site` without reinstalling."""
-    return subprocess.run(["make", "-o", ".venv/.installed", "site"], cwd=folder, capture_output=True, text=True,
-                          env={**os.environ, "MAKEFLAGS": ""}, timeout=300)
+    return make(folder, "site")
 
 
 @pytest.mark.parametrize("name, relative, old, new, expected", CASES, ids=[c[0] for c in CASES])

@@ -1,15 +1,12 @@
 """`make bench` runs end to end at a tiny size (a smoke test: no timing is asserted)."""
 
-import os
 import re
-import subprocess
 
-from conftest import ROOT
+from conftest import ROOT, make
 
 
 def test_bench_runs_at_tiny_sizes():
-    result = subprocess.run(["make", "-o", ".venv/.installed", "bench", "BENCH_ARGS=--sizes 5 50 --runs 1"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=600, env={**os.environ, "MAKEFLAGS": ""})
+    result = make(ROOT, "bench", "BENCH_ARGS=--sizes 5 50 --runs 1")
     assert result.returncode == 0, result.stderr[-2000:]
     last = result.stdout.strip().splitlines()[-1]
     assert re.fullmatch(r"bench: studies=50 pages=\d+ generate_s=[\d.]+ build_s=[\d.]+ overhead_pct=[\d.]+ "

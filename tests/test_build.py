@@ -1,13 +1,10 @@
 """The whole build: the real content with --strict, and `make site` leaving the last good site in place."""
 
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, copy_project, make
 
 MECHANISMS = ["neuroplasticity", "network-connectivity", "emotion-processing", "reward-and-stress",
               "social-connectedness", "subjective-experience"]
@@ -39,17 +36,12 @@ def test_nothing_is_written_into_the_docs_folder():
 @pytest.fixture
 def project_copy(tmp_path):
     """A copy of the project that shares the installed .venv."""
-    for name in ["content", "templates", "scripts", "mkdocs.yml", "Makefile", "pyproject.toml", "requirements.txt"]:
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
-    (tmp_path / ".venv").symlink_to(ROOT / ".venv")
-    return tmp_path
+    return copy_project(tmp_path)
 
 
 def make_site(folder):
     """Run `make site` in folder."""
-    env = {**os.environ, "MAKEFLAGS": ""}
-    return subprocess.run(["make", "-o", ".venv/.installed", "site"], cwd=folder, capture_output=True, text=True, env=env)
+    return make(folder, "site")
 
 
 def snapshot(folder):

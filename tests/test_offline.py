@@ -5,6 +5,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from conftest import copy_project, make
+
 LOADING = {("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src"), ("video", "src"), ("audio", "src"),
            ("embed", "src"), ("object", "data")}
 
@@ -51,20 +53,10 @@ def test_no_page_or_stylesheet_names_a_cdn(built_site, pattern):
 @pytest.fixture(scope="module")
 def offline_site(tmp_path_factory):
     """`make site-offline` run on a copy of the project."""
-    import os
-    import shutil
-    import subprocess
     import zipfile
 
-    from conftest import ROOT
-
-    folder = tmp_path_factory.mktemp("offline")
-    for name in ["content", "templates", "scripts", "mkdocs.yml", "Makefile", "pyproject.toml", "requirements.txt"]:
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, folder / name)
-    (folder / ".venv").symlink_to(ROOT / ".venv")
-    result = subprocess.run(["make", "-o", ".venv/.installed", "site-offline"], cwd=folder, capture_output=True, text=True,
-                            env={**os.environ, "MAKEFLAGS": ""}, timeout=600)
+    folder = copy_project(tmp_path_factory.mktemp("offline"))
+    result = make(folder, "site-offline")
     assert result.returncode == 0, result.stderr
     assert "site-offline/index.html" in zipfile.ZipFile(folder / "site-offline.zip").namelist()
     assert not (folder / ".mkdocs-offline.yml").exists()

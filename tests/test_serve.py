@@ -1,6 +1,5 @@
 """`make serve` (mkdocs serve): saving a content file regenerates the page without a restart."""
 
-import shutil
 import socket
 import subprocess
 import sys
@@ -12,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, copy_project
 
 
 def free_port():
@@ -45,9 +44,7 @@ def wait_for(condition, seconds=60):
 @pytest.fixture
 def served(tmp_path):
     """`mkdocs serve` on a copy of the project; yields (project folder, base URL)."""
-    for name in ["content", "templates", "scripts", "mkdocs.yml"]:
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
+    copy_project(tmp_path, ["content", "templates", "scripts", "mkdocs.yml"])
     port = free_port()
     mkdocs = Path(sys.executable).with_name("mkdocs")
     process = subprocess.Popen([str(mkdocs), "serve", "-a", f"127.0.0.1:{port}"],
