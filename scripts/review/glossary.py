@@ -5,8 +5,8 @@ import re
 from .links import relative
 
 TOKEN = re.compile(r"[\w-]+")
-# Never link inside links, code, HTML, entities or attribute lists.
-NOT_FOR_LINKS = re.compile(r"\[[^\]]*\]\([^)]*\)(?:\{[^}]*\})?|`[^`]*`|<[^>]*>|&\w+;|\{[^}]*\}")
+# Never link inside links, code, HTML, entities, attribute lists, headings or admonition titles.
+NOT_FOR_LINKS = re.compile(r"\[[^\]]*\]\([^)]*\)(?:\{[^}]*\})?|`[^`]*`|<[^>]*>|&\w+;|\{[^}]*\}|^#{1,6} .*$|^!!! .*$", re.M)
 # Tooltips also apply to link text, so only addresses, code, HTML and attribute lists are skipped.
 NOT_FOR_TOOLTIPS = re.compile(r"\]\([^)]*\)|`[^`]*`|<[^>]*>|&\w+;|\{[^}]*\}|^---$.*?^---$", re.M | re.S)
 

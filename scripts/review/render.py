@@ -82,6 +82,7 @@ def unmarked(text):
     text = CITATION.sub("", str(text))
     text = re.sub(r"\[([^\]]*)\]\(@[^)]*\)", r"\1", text)
     text = re.sub(r"\(@[^)]*\)", "", text)
+    text = re.sub(r"(\*{1,2}|_{1,2})(\S[^*_]*?)\1", r"\2", text)  # emphasis markers
     return re.sub(r"\s+", " ", re.sub(r"\s+([.,;:])", r"\1", text)).strip()
 
 
