@@ -27,7 +27,7 @@ def make(folder, target, *args, timeout=600):
     """Run a Makefile target in folder without reinstalling the .venv."""
     import subprocess
 
-    return subprocess.run(["make", "-o", ".venv/.installed", target, *args], cwd=folder, capture_output=True, text=True,
+    return subprocess.run(["make", "--no-print-directory", "-o", ".venv/.installed", target, *args], cwd=folder, capture_output=True, text=True,
                           env={**os.environ, "MAKEFLAGS": ""}, timeout=timeout)
 
 
