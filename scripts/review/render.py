@@ -104,7 +104,7 @@ class Site:
         self.references = {sid: full_reference(s) for sid, s in studies.items()}
         self.tooltips = {sid: text + (f" https://doi.org/{studies[sid]['doi']}" if studies[sid].get("doi") else "")
                          for sid, text in self.references.items()}
-        self.findings, self.page_of_finding = {}, {}
+        self.findings = {}
         self.cited_by = {sid: [] for sid in studies}
         for name in ("mechanisms", "topics"):
             for entity in sorted(review.entities[name].values(), key=lambda e: (e.data["order"], e.id)):
@@ -280,7 +280,6 @@ def make_env(templates_dir, site):
     env.filters.update(
         md=md, cite=cite, unmarked=unmarked,
         cited=lambda t: [c.group(1) for m in CITATION.finditer(str(t)) for c in CITED_ID.finditer(m.group(1))], link=link, plain=escape_plain, attr=lambda t: html.escape(str(t), quote=True),
-        yaml_string=lambda t: yaml.safe_dump(str(t), allow_unicode=True, width=10_000).removesuffix("\n...\n").strip(),
     )
     def finding_citation(fid):
         """APA reference pointing at one finding's anchor."""
