@@ -12,7 +12,7 @@ from . import citation
 from .glossary import Glossary
 from .links import relative
 from .schema import COLLECTIONS, EVIDENCE_LEVELS, collection_schema
-from .validate import CITATION, CITED_ID, findings_of
+from .validate import CITATION, CITED_ID, cited_ids, findings_of
 
 LINK_OR_BARE = re.compile(r"\]?\(@([^)\s]*)\)")
 EVIDENCE_GROUPS = [
@@ -147,7 +147,7 @@ class Site:
                 for v in value:
                     visit(v)
             elif isinstance(value, str):
-                found.update(c.group(1) for m in CITATION.finditer(value) for c in CITED_ID.finditer(m.group(1)))
+                found.update(cited_ids(value))
 
         visit(data)
         return self.in_label_order(found)
@@ -279,7 +279,7 @@ def make_env(templates_dir, site):
 
     env.filters.update(
         md=md, cite=cite, unmarked=unmarked,
-        cited=lambda t: [c.group(1) for m in CITATION.finditer(str(t)) for c in CITED_ID.finditer(m.group(1))], link=link, plain=escape_plain, attr=lambda t: html.escape(str(t), quote=True),
+        cited=cited_ids, link=link, plain=escape_plain, attr=lambda t: html.escape(str(t), quote=True),
     )
     def finding_citation(fid):
         """APA reference pointing at one finding's anchor."""

@@ -12,6 +12,11 @@ CITED_ID = re.compile(r"@([^\s;,\]]*)")
 CROSS_LINK = re.compile(r"\(@([^)\s]*)\)")  # `[text](@collection/id)`, or bare `(@collection/id)`
 LINK_TARGET = re.compile(r"\]\(\s*<?([a-zA-Z][a-zA-Z0-9+.-]*):")
 SAFE_SCHEMES = {"http", "https", "mailto"}
+
+
+def cited_ids(text):
+    """The study ids cited with `[@id]` or `[@a; @b]` in a Markdown text, in order."""
+    return [c.group(1) for m in CITATION.finditer(str(text)) for c in CITED_ID.finditer(m.group(1))]
 _VALIDATORS = {name: Draft202012Validator(collection_schema(name)) for name in [*COLLECTIONS, "site", "changelog"]}
 _PATTERN_HINTS = {
     "id": "is not a safe id: use lower-case letters, digits and single hyphens, like `shao2021`",
