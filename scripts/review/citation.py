@@ -21,6 +21,12 @@ class _Writer(_BibtexWriter):
     def _encode(self, text):
         return str(text).translate(_LATEX_SPECIAL)
 
+    def check_braces(self, s):
+        """pybtex's check, skipped where it cannot fail: no opening brace, or one group wrapping brace-free text."""
+        if "{" not in s or (s[0] == "{" and s[-1] == "}" and "{" not in s[1:-1] and "}" not in s[1:-1]):
+            return
+        super().check_braces(s)
+
 
 def _named(authors):
     """Authors without a closing 'et al.'."""

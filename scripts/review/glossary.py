@@ -1,10 +1,12 @@
 """Glossary mentions in linear time: link a term's first mention on a page, and list tooltips for the terms a page uses."""
 
+import itertools
 import re
 
 from .links import relative
 
 TOKEN = re.compile(r"[\w-]+")
+WORD_SPLIT = re.compile(r"([\w-]+)")
 # Never link inside links, code, HTML, entities, attribute lists, headings or admonition titles.
 NOT_FOR_LINKS = re.compile(r"\[[^\]]*\]\([^)]*\)(?:\{[^}]*\})?|`[^`]*`|<[^>]*>|&\w+;|\{[^}]*\}|^#{1,6} .*$|^!!! .*$", re.M)
 # Tooltips also apply to link text, so only addresses, code, HTML and attribute lists are skipped.
@@ -36,26 +38,24 @@ class Glossary:
 
     def mentions(self, text, skip):
         """Yield (start, end, form) for each glossary form outside the skipped spans, longest match first."""
-        position = 0
-        for protected in [*skip.finditer(text), None]:
-            end = protected.start() if protected else len(text)
-            yield from self._scan(text, position, end)
-            if protected:
-                position = protected.end()
-
-    def _scan(self, text, start, end):
-        """Mentions within text[start:end]; only words that begin some form are looked at further."""
-        words = [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text, start, end)]
-        count, i = len(words), 0
-        while i < count:
-            if words[i][0] in self.first_words:
-                for n in range(min(self.longest, count - i), 0, -1):
-                    candidate = text[words[i][1]:words[i + n - 1][2]]
-                    if candidate in self.forms:
-                        yield words[i][1], words[i + n - 1][2], candidate
-                        i += n - 1
-                        break
-            i += 1
+        # Blank the skipped spans with NULs (same length, so positions hold): no form contains one, so none can match
+        # in or across them, and the whole text is scanned in one pass.
+        visible = skip.sub(lambda m: "\0" * (m.end() - m.start()), text)
+        parts = WORD_SPLIT.split(visible)  # separator, word, separator, word, ..., separator
+        if len(parts) == 1 or self.first_words.isdisjoint(parts[1::2]):
+            return
+        offsets = list(itertools.accumulate(map(len, parts), initial=0))
+        resume = 0
+        for i in [i for i in range(1, len(parts), 2) if parts[i] in self.first_words]:
+            if i < resume:
+                continue
+            for n in range(min(self.longest, (len(parts) - i + 1) // 2), 0, -1):
+                stop = i + 2 * n - 1  # n words: parts[i], parts[i + 2], ..., parts[i + 2n - 2]
+                candidate = visible[offsets[i]:offsets[stop]]
+                if candidate in self.forms:
+                    yield offsets[i], offsets[stop], candidate
+                    resume = stop
+                    break
 
     def link_first(self, text, page_path, linked):
         """Link the first mention of each term on a page (ids already in `linked` are skipped; new ones are added)."""
