@@ -101,6 +101,24 @@ def test_cite_box_copy_button_copies_the_apa_reference(server, page):
     assert copied.strip().endswith("/mechanisms/neuroplasticity/")
 
 
+@pytest.mark.parametrize("label, parse", [
+    ("BibTeX", lambda text: __import__("bibtexparser").parse_string(text).entries[0].fields_dict["url"].value),
+    ("RIS", lambda text: __import__("rispy").loads(text)[0]["urls"][0]),
+    ("CSL-JSON", lambda text: __import__("json").loads(text)[0]["URL"]),
+])
+def test_cite_box_downloads_a_file_that_parses(server, page, tmp_path, label, parse):
+    page.goto(server + "/mechanisms/neuroplasticity/")
+    button = page.locator(".cite-downloads").get_by_role("button", name=label, exact=True)
+    button.scroll_into_view_if_needed()
+    with page.expect_download() as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename.startswith("sud-psychedelics-review-team-")
+    target = tmp_path / download.suggested_filename
+    download.save_as(target)
+    assert parse(target.read_text(encoding="utf-8")) == "https://example.org/sud-psychedelics-review/mechanisms/neuroplasticity/"
+
+
 @pytest.mark.parametrize("path", ["/", "/mechanisms/neuroplasticity/", "/studies/", "/studies/shao2021/", "/questions/",
                                   "/glossary/", "/therapies/", "/topics/implementation/"])
 def test_no_request_leaves_the_site(server, page, path):

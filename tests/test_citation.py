@@ -3,6 +3,7 @@ CITATION.cff in step with content/site.yaml."""
 
 import json
 import re
+import textwrap
 import tomllib
 from html.parser import HTMLParser
 from urllib.parse import parse_qs
@@ -72,15 +73,20 @@ def test_mechanism_downloads_hold_the_works_it_cites(mechanism):
 
 
 @pytest.mark.parametrize("page", ["index.md", "mechanisms/neuroplasticity.md", "studies/shao2021.md", "questions/index.md"])
-def test_page_citation_downloads_parse_and_point_at_the_page(page):
-    stem = "cite/" + page.removesuffix(".md")
+def test_page_cite_box_formats_parse_and_point_at_the_page(page):
     url = SITE.page_url(page)
-    entry = bibtexparser.parse_string(OUT[f"{stem}.bib"]).entries[0]
+    entry = bibtexparser.parse_string(cite_box_text(OUT[page], "cite-bibtex")).entries[0]
     assert entry.entry_type == "techreport"
     assert entry.fields_dict["url"].value == url
     assert entry.fields_dict["number"].value == "Version " + SITE.info["version"]
-    assert rispy.loads(OUT[f"{stem}.ris"])[0]["urls"] == [url]
-    assert json.loads(OUT[f"{stem}.json"])[0]["URL"] == url
+    assert rispy.loads(cite_box_text(OUT[page], "cite-ris"))[0]["urls"] == [url]
+    assert json.loads(cite_box_text(OUT[page], "cite-csl"))[0]["URL"] == url
+
+
+def cite_box_text(markdown, kind):
+    """The text of one fenced block of a page's cite box (indented under its tab)."""
+    block = re.search(rf"^    ``` {{ \.text \.{kind} }}\n(.*?)^    ```$", markdown, re.M | re.S)
+    return textwrap.dedent(block.group(1))
 
 
 class Head(HTMLParser):

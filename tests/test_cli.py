@@ -26,4 +26,4 @@ def test_write_puts_markdown_in_the_folder(review_dir, tmp_path, capsys):
     out = tmp_path / "md"
     assert main(["--content", str(review_dir), "--templates", str(TEMPLATES), "write", str(out)]) == 0
     assert (out / "mechanisms" / "plasticity.md").read_text().startswith("---\ntitle: Plasticity\ncitation:")
-    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())[:3] == ["changelog.md", "cite/changelog.bib", "cite/changelog.json"]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())[:3] == ["changelog.md", "editing.md", "evidence-map.md"]

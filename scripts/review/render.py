@@ -380,8 +380,7 @@ def render(review, templates_dir):
         module = env.get_template(template).make_module({"page_path": path, "cited": cited, "glossed": set(), **context})
         body, title = str(module), module.title
         reference = site.page_reference(path, site.info["title"] if path == "index.md" else title)
-        stem = "cite/" + path.removesuffix(".md")
-        box = cite_box.render(page_path=path, cited=cited, glossed=set(), ref=reference, stem=stem, url=site.page_url(path),
+        box = cite_box.render(page_path=path, cited=cited, glossed=set(), ref=reference, url=site.page_url(path),
                               release=site.releases_of(path)[0])
         faceted = "item" in context and path.split("/")[0] in ("studies", "mechanisms")
         tags = facets(context["item"], site.data["substances"]) if faceted else []
@@ -389,7 +388,6 @@ def render(review, templates_dir):
         hide = ["navigation", "toc"] if context.get("compact") else []
         works = set() if context.get("compact") else cited  # the course pack's works are listed on each mechanism page
         out[path] = front_matter(site, path, title, works, tags, hide) + body + box + tooltips
-        out.update({f"{stem}.bib": reference["bibtex"], f"{stem}.ris": reference["ris"], f"{stem}.json": reference["csl"]})
 
     def works(stem, study_ids):
         studies = {sid: site.data["studies"][sid] for sid in study_ids}
