@@ -51,3 +51,12 @@ def on_page_markdown(markdown, page, config, files):
     if isinstance(citation, dict) and citation.get("date"):
         page.update_date = str(citation["date"]).replace("/", "-")
     return markdown
+
+
+def on_page_content(html, page, config, files):
+    """Let go of a generated page's Markdown once it is HTML: MkDocs keeps both copies of every page until the
+    build ends, which made the Markdown most of the peak memory of a large review (nothing reads it again)."""
+    if page.file.generated_by is not None:
+        page.markdown = ""
+        page.file.content_string = ""
+    return html
