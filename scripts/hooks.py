@@ -1,7 +1,9 @@
 """MkDocs hook: render the review from content/ and add its pages as generated files (nothing is written to disk)."""
 
+import logging
 import os
 import sys
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -12,8 +14,19 @@ from mkdocs.structure.files import File
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from review.build import build  # noqa: E402
+from review.build import CONTENT_DIR, TEMPLATES_DIR, build  # noqa: E402
 from review.errors import ContentError  # noqa: E402
+from review.incremental import rebuild  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.review")
+# MkDocs loads a hook module once per process, so under `mkdocs serve` this outlives each rebuild: it holds the
+# previous build's snapshot, from which a save renders again only the pages that depend on the saved file.
+live = {"serving": False, "snapshot": None}
+
+
+def on_startup(command, dirty):
+    """Remember whether this process serves (and rebuilds on every save) or builds once."""
+    live["serving"] = command == "serve"
 
 
 def on_config(config):
@@ -33,8 +46,16 @@ def on_config(config):
 def on_files(files, config):
     """Replace or add every generated page; a content error stops the build with all problems listed."""
     root = Path(config.config_file_path).parent
+    content, templates = root / CONTENT_DIR, root / TEMPLATES_DIR
+    start = time.perf_counter()
     try:
-        pages = build(root / "content", root / "templates" / "pages")
+        if live["serving"]:
+            live["snapshot"] = snapshot = rebuild(live["snapshot"], content, templates)
+            pages = snapshot.pages
+            log.info("review: rendered %d of %d outputs again in %.2f s", len(snapshot.rendered), len(pages),
+                     time.perf_counter() - start)
+        else:
+            pages = build(content, templates)
     except ContentError as error:
         raise PluginError("\n" + error.report()) from None
     for path, markdown in pages.items():

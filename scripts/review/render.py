@@ -1,8 +1,10 @@
 """Render phase: a valid Review becomes {page path: Markdown} through the Jinja templates."""
 
+import functools
 import html
 import json
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -297,6 +299,7 @@ def make_env(templates_dir, site):
     return env
 
 
+@functools.lru_cache(maxsize=None)
 def _guide(name):
     """Rows describing one collection's fields for the editing guide."""
     schema = collection_schema(name)
@@ -368,8 +371,50 @@ def front_matter(site, path, title, cited, tags=(), hide=()):
     return "---\n" + yaml.dump(meta, Dumper=dumper, allow_unicode=True, sort_keys=False, width=10_000) + "---\n"
 
 
-def render(review, templates_dir):
-    """Return {site path: text} for the whole site: Markdown pages plus citation downloads."""
+COLLECTION_PAGES = [("mechanisms", "mechanism"), ("topics", "topic"), ("studies", "study"), ("trials", "trial"),
+                    ("substances", "substance"), ("therapies", "therapy"), ("questions", "question")]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One output of the site: a page (template and context) or a set of reference files (study_ids), and the
+    entity it presents as (collection, id), or None for pages that gather a whole collection or the whole review."""
+
+    path: str
+    template: str = ""
+    context: dict = field(default_factory=dict)
+    key: tuple | None = None
+    study_ids: tuple = ()
+
+
+def plan(site):
+    """Every output of the site, in a fixed order."""
+    review = site.review
+    jobs = [Job(f"{name}.md", "home.md.j2" if name == "index" else "page.md.j2", {"page": source},
+                None if name == "index" else ("pages", name)) for name, source in sorted(review.pages.items())]
+    for name, template in COLLECTION_PAGES:
+        jobs += [Job(PAGE_OF[name].format(item["id"]), f"{template}.md.j2", {"item": item}, (name, item["id"]))
+                 for item in site.ordered(name)]
+        if name != "topics":
+            jobs.append(Job(f"{name}/index.md", f"{name}.md.j2", {"items": site.ordered(name)}))
+    jobs += [
+        Job("glossary/index.md", "glossary.md.j2", {"items": site.ordered("glossary")}),
+        Job("changelog.md", "changelog.md.j2", {"releases": site.releases}),
+        Job("evidence-map.md", "evidence-map.md.j2"),
+        Job("print/mechanisms.md", "course-pack.md.j2", {"compact": True}),
+        Job("facets.md", "facets.md.j2"),
+        Job("editing.md", "editing.md.j2", {"collections": [_guide(n) for n in COLLECTIONS], "site_schema": _guide("site"),
+                                            "changelog_schema": _guide("changelog")}),
+        Job("references", study_ids=tuple(site.data["studies"])),
+    ]
+    jobs += [Job(f"references/{item['id']}", key=("mechanisms", item["id"]), study_ids=tuple(site.cited_in(item)))
+             for item in site.ordered("mechanisms")]
+    return jobs
+
+
+def render(review, templates_dir, select=None):
+    """Return {site path: text} for the whole site (Markdown pages plus reference downloads), or only for the jobs
+    that `select` (a predicate on Jobs) accepts."""
     site = Site(review)
     env = make_env(Path(templates_dir), site)
     cite_box = env.get_template("_cite.md.j2")
@@ -394,22 +439,11 @@ def render(review, templates_dir):
         out.update({f"{stem}.bib": citation.works_bibtex(studies), f"{stem}.ris": citation.works_ris(studies),
                     f"{stem}.json": citation.works_csl(studies)})
 
-    for name, source in sorted(review.pages.items()):
-        page(f"{name}.md", "home.md.j2" if name == "index" else "page.md.j2", page=source)
-    for name, template in [("mechanisms", "mechanism"), ("topics", "topic"), ("studies", "study"), ("trials", "trial"),
-                           ("substances", "substance"), ("therapies", "therapy"), ("questions", "question")]:
-        for item in site.ordered(name):
-            page(PAGE_OF[name].format(item["id"]), f"{template}.md.j2", item=item)
-        if name != "topics":
-            page(f"{name}/index.md", f"{name}.md.j2", items=site.ordered(name))
-    page("glossary/index.md", "glossary.md.j2", items=site.ordered("glossary"))
-    page("changelog.md", "changelog.md.j2", releases=site.releases)
-    page("evidence-map.md", "evidence-map.md.j2")
-    page("print/mechanisms.md", "course-pack.md.j2", compact=True)
-    page("facets.md", "facets.md.j2")
-    page("editing.md", "editing.md.j2", collections=[_guide(n) for n in COLLECTIONS],
-         site_schema=_guide("site"), changelog_schema=_guide("changelog"))
-    works("references", site.data["studies"])
-    for item in site.ordered("mechanisms"):
-        works(f"references/{item['id']}", site.cited_in(item))
+    for job in plan(site):
+        if select is not None and not select(job):
+            continue
+        if job.template:
+            page(job.path, job.template, **job.context)
+        else:
+            works(job.path, job.study_ids)
     return out
