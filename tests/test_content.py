@@ -64,3 +64,13 @@ def test_content_check_is_silent():
         pytest.skip("the shared content checker is not beside the project")
     result = subprocess.run([sys.executable, str(CHECKER), "content"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+def test_every_work_in_a_reference_list_is_its_own_list_item():
+    # A block tag at the end of the macro's line once ate the newline, running the items together in one paragraph.
+    from review.build import build
+
+    pages = build(ROOT / "content", ROOT / "templates" / "pages")
+    joined = {path: text.count(">- [") for path, text in pages.items() if path.endswith(".md") and ">- [" in text}
+    assert joined == {}
+    assert pages["print/mechanisms.md"].count("\n- [") >= len(load(ROOT / "content").entities["studies"]) - 1
