@@ -2,7 +2,9 @@
 
 import logging
 import os
+import shutil
 import sys
+import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -51,19 +53,40 @@ def on_files(files, config):
     try:
         if live["serving"]:
             live["snapshot"] = snapshot = rebuild(live["snapshot"], content, templates)
-            pages = snapshot.pages
-            log.info("review: rendered %d of %d outputs again in %.2f s", len(snapshot.rendered), len(pages),
+            generated = [File.generated(config, path, content=text) for path, text in snapshot.pages.items()]
+            log.info("review: rendered %d of %d outputs again in %.2f s", len(snapshot.rendered), len(generated),
                      time.perf_counter() - start)
         else:
-            pages = build(content, templates)
+            # Pages are written to a scratch folder as they are rendered and MkDocs reads each when it needs it, so the
+            # generator's output is never in memory all at once (a tenth of a GB at 10,000 studies).
+            live["scratch"] = scratch = Path(tempfile.mkdtemp(prefix="review-pages-"))
+            generated = [File.generated(config, path, abs_src_path=str(scratch / path))
+                         for path in build(content, templates, out_dir=scratch)]
     except ContentError as error:
         raise PluginError("\n" + error.report()) from None
-    for path, markdown in pages.items():
-        existing = files.get_file_from_path(path)
+    for file in generated:
+        existing = files.get_file_from_path(file.src_uri)
         if existing is not None:
             files.remove(existing)
-        files.append(File.generated(config, path, content=markdown))
+        files.append(file)
     return files
+
+
+def on_post_build(config):
+    """Remove the scratch folder of a one-off build."""
+    _remove_scratch()
+
+
+def on_build_error(error):
+    """Remove the scratch folder when the build fails."""
+    _remove_scratch()
+
+
+def _remove_scratch():
+    """Delete the folder the pages were written to, if any."""
+    scratch = live.pop("scratch", None)
+    if scratch is not None:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -79,5 +102,6 @@ def on_page_content(html, page, config, files):
     build ends, which made the Markdown most of the peak memory of a large review (nothing reads it again)."""
     if page.file.generated_by is not None:
         page.markdown = ""
-        page.file.content_string = ""
+        if page.file.abs_src_path is None:
+            page.file.content_string = ""
     return html

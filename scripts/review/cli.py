@@ -10,7 +10,6 @@ import yaml
 from .build import CONTENT_DIR, TEMPLATES_DIR, build
 from .errors import ContentError
 from .schema import COLLECTIONS, collection_schema
-from .write import write
 
 
 def schema_files(content_dir):
@@ -51,22 +50,21 @@ def main(argv=None):
             path.write_text(text, encoding="utf-8")
         print(f"wrote {len(COLLECTIONS) + 2} schemas to {args.content / 'schema'}")
         return 0
+    out_dir = None if args.command == "check" else args.out_dir / "docs" if args.command == "export" else args.out_dir
     try:
-        pages = build(args.content, args.templates)
+        pages = build(args.content, args.templates, out_dir)
     except ContentError as error:
         print(error.report(), file=sys.stderr)
         return 1
     if args.command == "write":
-        print(f"wrote {write(pages, args.out_dir)} pages to {args.out_dir}")
+        print(f"wrote {len(pages)} pages to {args.out_dir}")
     elif args.command == "export":
-        count = write(pages, args.out_dir / "docs")
         config = engine_config(Path("mkdocs.yml"))
         (args.out_dir / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        print(f"wrote {count} files and mkdocs.yml to {args.out_dir}")
+        print(f"wrote {len(pages)} files and mkdocs.yml to {args.out_dir}")
     else:
         print(f"content OK: {sum(p.endswith('.md') for p in pages)} pages")
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

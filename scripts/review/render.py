@@ -415,10 +415,14 @@ def plan(site):
 def render(review, templates_dir, select=None):
     """Return {site path: text} for the whole site (Markdown pages plus reference downloads), or only for the jobs
     that `select` (a predicate on Jobs) accepts."""
+    return dict(render_each(review, templates_dir, select))
+
+
+def render_each(review, templates_dir, select=None):
+    """Yield (site path, text) for each output of render(), one page at a time, so that a writer can stream them."""
     site = Site(review)
     env = make_env(Path(templates_dir), site)
     cite_box = env.get_template("_cite.md.j2")
-    out = {}
 
     def page(path, template, **context):
         cited = set()
@@ -432,18 +436,18 @@ def render(review, templates_dir, select=None):
         tooltips = "" if context.get("compact") or path.startswith("glossary/") else site.glossary.tooltips(body, escape_markdown)
         hide = ["navigation", "toc"] if context.get("compact") else []
         works = set() if context.get("compact") else cited  # the course pack's works are listed on each mechanism page
-        out[path] = front_matter(site, path, title, works, tags, hide) + body + box + tooltips
+        yield path, front_matter(site, path, title, works, tags, hide) + body + box + tooltips
 
     def works(stem, study_ids):
         studies = {sid: site.data["studies"][sid] for sid in study_ids}
-        out.update({f"{stem}.bib": citation.works_bibtex(studies), f"{stem}.ris": citation.works_ris(studies),
-                    f"{stem}.json": citation.works_csl(studies)})
+        yield f"{stem}.bib", citation.works_bibtex(studies)
+        yield f"{stem}.ris", citation.works_ris(studies)
+        yield f"{stem}.json", citation.works_csl(studies)
 
     for job in plan(site):
         if select is not None and not select(job):
             continue
         if job.template:
-            page(job.path, job.template, **job.context)
+            yield from page(job.path, job.template, **job.context)
         else:
-            works(job.path, job.study_ids)
-    return out
+            yield from works(job.path, job.study_ids)
