@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from conftest import FIXTURE, TEMPLATES
 from review.build import build
 from review.errors import ContentError
+from review.glossary import NOT_FOR_TOOLTIPS, Glossary
 
 FILES = sorted(p.relative_to(FIXTURE).as_posix() for p in FIXTURE.rglob("*.yaml"))
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=40),
@@ -85,3 +86,22 @@ def test_any_bytes_in_a_file_build_or_are_refused(tmp_path_factory, raw):
     shutil.copytree(FIXTURE, content)
     (content / "glossary" / "sud.yaml").write_bytes(raw)
     assert outcome(content) == "refused"
+
+
+GLOSSARY = Glossary({
+    "sud": {"term": "Substance use disorder", "abbreviation": "SUD", "definition": "d"},
+    "dmn": {"term": "Default mode network", "abbreviation": "DMN", "definition": "d"},
+    "network": {"term": "Network", "definition": "d"},
+    "bdnf": {"term": "BDNF", "definition": "d"},
+    "ht2a": {"term": "5-HT2A receptor", "abbreviation": "5-HT2A", "definition": "d"},
+    "mode": {"term": "Mode", "definition": "d"},
+}, lambda gid: f"glossary/index.md#{gid}")
+PIECES = st.sampled_from(["SUD", "Substance use disorder", "substance use disorder", "Default mode network", "default mode",
+                          "network", "mode", "BDNF", "5-HT2A", "5-HT2A receptor", " ", "  ", "-", ".", "\n", "`", "<b>", "</b>",
+                          "](x.md)", "{ .x }", "&amp;", "---\n", "\n---", "word", "[", "]", "(", ")"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(PIECES, max_size=40).map("".join))
+def test_tooltip_forms_are_the_forms_the_full_scan_finds(text):
+    assert GLOSSARY.used(text, NOT_FOR_TOOLTIPS) == {form for _, _, form in GLOSSARY.mentions(text, NOT_FOR_TOOLTIPS)}

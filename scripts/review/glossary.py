@@ -34,7 +34,11 @@ class Glossary:
         self.entries, self.page_of = entries, glossary_page
         self.forms = glossary_forms(entries)
         self.longest = max((len(TOKEN.findall(form)) for form in self.forms), default=0)
-        self.first_words = {TOKEN.findall(form)[0] for form in self.forms if TOKEN.search(form)}
+        words = {form: TOKEN.findall(form) for form in self.forms if TOKEN.search(form)}
+        self.first_words = {w[0] for w in words.values()}
+        # One-word forms that start no longer form and sit inside none: present in a text means used in it.
+        longer = {w[0] for form, w in words.items() if form != w[0]} | {x for w in words.values() for x in w[1:]}
+        self.single = {w[0] for form, w in words.items() if form == w[0]} - longer
 
     def mentions(self, text, skip):
         """Yield (start, end, form) for each glossary form outside the skipped spans, longest match first."""
@@ -42,11 +46,14 @@ class Glossary:
         # in or across them, and the whole text is scanned in one pass.
         visible = skip.sub(lambda m: "\0" * (m.end() - m.start()), text)
         parts = WORD_SPLIT.split(visible)  # separator, word, separator, word, ..., separator
-        if len(parts) == 1 or self.first_words.isdisjoint(parts[1::2]):
-            return
+        if len(parts) > 1 and not self.first_words.isdisjoint(parts[1::2]):
+            yield from self._scan(visible, parts, self.first_words)
+
+    def _scan(self, visible, parts, starts):
+        """Matches of forms in split text, trying only words in `starts`, longest form first."""
         offsets = list(itertools.accumulate(map(len, parts), initial=0))
         resume = 0
-        for i in [i for i in range(1, len(parts), 2) if parts[i] in self.first_words]:
+        for i in [i for i in range(1, len(parts), 2) if parts[i] in starts]:
             if i < resume:
                 continue
             for n in range(min(self.longest, (len(parts) - i + 1) // 2), 0, -1):
@@ -56,6 +63,17 @@ class Glossary:
                     yield offsets[i], offsets[stop], candidate
                     resume = stop
                     break
+
+    def used(self, text, skip):
+        """The set of forms that mentions() would yield, found faster: one-word forms by set lookup, and only the
+        words that may begin a longer form scanned in order."""
+        visible = "\0".join(skip.split(text))  # positions are not needed here, so skipped spans become one NUL
+        parts = WORD_SPLIT.split(visible)
+        present = self.first_words.intersection(parts[1::2])
+        found = present & self.single
+        if present - self.single:
+            found |= {form for _, _, form in self._scan(visible, parts, present - self.single)}
+        return found
 
     def link_first(self, text, page_path, linked):
         """Link the first mention of each term on a page (ids already in `linked` are skipped; new ones are added)."""
@@ -71,7 +89,7 @@ class Glossary:
 
     def tooltips(self, markdown, escape):
         """Abbreviation definitions (`*[BDNF]: ...`) for the forms the page mentions, one Markdown block each."""
-        used = sorted({form for _, _, form in self.mentions(markdown, NOT_FOR_TOOLTIPS)})
+        used = sorted(self.used(markdown, NOT_FOR_TOOLTIPS))
         lines = []
         for form in used:
             entry = self.entries[self.forms[form]]
