@@ -74,6 +74,12 @@ def full_reference(study):
     return text + "."
 
 
+def counted(number, noun):
+    """A count of things as prose: 'one mechanism', 'six mechanisms', '1,600 mechanisms'."""
+    words = "no one two three four five six seven eight nine ten eleven twelve".split()
+    return f"{words[number] if 0 <= number < len(words) else f'{number:,}'} {noun}{'' if number == 1 else 's'}"
+
+
 def escape_markdown(text):
     """Neutralise HTML in Markdown text from content: `<` and `&` become entities."""
     return str(text).replace("&", "&amp;").replace("<", "&lt;")
@@ -295,6 +301,7 @@ def make_env(templates_dir, site):
     env.globals.update(site=site, evidence_levels=EVIDENCE_LEVELS, evidence_groups=EVIDENCE_GROUPS,
                        evidence_map_columns=EVIDENCE_MAP_COLUMNS)
     env.filters["demote"] = lambda text: re.sub(r"(?m)^#", "##", text)
+    env.filters["counted"] = counted
     env.filters["shade"] = lambda n: 0 if n == 0 else 1 if n <= 2 else 2 if n <= 5 else 3
     return env
 
