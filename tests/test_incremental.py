@@ -88,13 +88,22 @@ def test_targeted_edits_render_the_same_site_as_a_full_build(content, relative, 
 
 
 def test_a_study_edit_reaches_pages_two_references_away(content):
-    # The LSD page shows a plasticity finding that cites rieser2021, which itself names only psilocybin:
-    # rieser2021 -> (cited by) plasticity -> (names) lsd.
-    edited(content, "studies/rieser2021.yaml", lambda d, c: d | {"substances": ["psilocybin"]})
+    # plasticity holds a finding that cites rieser2021 (plasticity -> pl-not-in-humans -> rieser2021): the
+    # finding's citation on the mechanism page shows the study's title in its tooltip.
     first = rebuild(None, content, TEMPLATES)
     edited(content, "studies/rieser2021.yaml", lambda d, c: d | {"title": "A retitled chapter"})
     second = rebuild(first, content, TEMPLATES)
-    assert "substances/lsd.md" in second.rendered
+    assert "mechanisms/plasticity.md" in second.rendered
+    assert "A retitled chapter" in second.pages["mechanisms/plasticity.md"]
+    assert_same_as_full_build(second, content)
+
+
+def test_a_question_edit_leaves_pages_that_do_not_show_it_alone(content):
+    first = rebuild(None, content, TEMPLATES)
+    edited(content, "questions/translation.yaml", lambda d, c: d | {"why": d["why"] + " More."})
+    second = rebuild(first, content, TEMPLATES)
+    assert "questions/translation.md" in second.rendered
+    assert {"studies/rieser2021.md", "substances/lsd.md", "therapies/cm.md"}.isdisjoint(second.rendered)
     assert_same_as_full_build(second, content)
 
 

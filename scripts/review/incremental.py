@@ -79,10 +79,17 @@ def reverse(edges):
     return incoming
 
 
+# Kinds of node that other pages list as backlinks: a study page lists the findings and questions citing it, a
+# substance page its findings and studies, a trial page its studies and questions, a mechanism page its questions.
+BACKLINKED = {"findings", "studies", "questions"}
+# Kinds of node whose content another page shows in full: a mechanism or topic shows its findings, a topic the
+# steps of the therapies its text links to.
+EMBEDDED = {"findings", "therapies"}
+
+
 def affected(changed, *graphs):
-    """Nodes whose pages may show something of a changed node X: X, what X references and what references it (the
-    page lists X as a backlink), what references those (a mechanism holding a finding that cites X), and what the
-    nodes referencing X reference (a substance page showing a finding that cites X)."""
+    """Nodes whose pages may show something of a changed node X: X; what references X (its page names X); the
+    pages that show in full a finding or therapy referencing X; and the pages that list X as a backlink."""
     found = set(changed)
     for edges in graphs:
         incoming = reverse(edges)
@@ -90,11 +97,11 @@ def affected(changed, *graphs):
         def into(keys):
             return {s for k in keys for s in incoming.get(k, ())}
 
-        def out(keys):
-            return {t for k in keys for t in edges.get(k, ())}
+        def listing(keys):
+            return {t for k in keys if k[0] in BACKLINKED for t in edges.get(k, ())}
 
         citing = into(changed)
-        found |= citing | out(changed) | into(citing) | out(citing)
+        found |= citing | into({k for k in citing if k[0] in EMBEDDED}) | listing(changed)
     return found
 
 
