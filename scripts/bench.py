@@ -16,12 +16,14 @@ import json
 import math
 import os
 import random
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 
 import yaml
@@ -30,8 +32,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from review.load import load  # noqa: E402
-from review.render import render  # noqa: E402
+from review.render import render_each  # noqa: E402
 from review.validate import findings_of, validate  # noqa: E402
+from review.write import write  # noqa: E402
 
 LEVELS = ["in-vitro", "animal", "healthy-volunteers", "patients-sud", "patients-other", "review"]
 WORDS = ("psilocybin plasticity network reward craving amygdala connectivity cortex dose session integration "
@@ -154,10 +157,11 @@ def time_generator(content, runs):
         problems = validate(review)
         checked = time.perf_counter()
         assert not problems, problems[:5]
-        pages = render(review, ROOT / "templates" / "pages")
+        with tempfile.TemporaryDirectory() as out:  # as in a build: each output written to disk as it is rendered
+            pages = write(render_each(review, ROOT / "templates" / "pages"), out)
+            phases["render"].append(time.perf_counter() - checked)
         phases["load"].append(loaded - start)
         phases["validate"].append(checked - loaded)
-        phases["render"].append(time.perf_counter() - checked)
     return {k: statistics.median(v) for k, v in phases.items()}, sum(p.endswith(".md") for p in pages)
 
 
@@ -175,6 +179,63 @@ def time_build(folder, runs):
         peaks.append(int(peak))
         shutil.rmtree(out)
     return statistics.median(seconds), max(peaks)
+
+
+LIVE_PAGE = "trials/nct02061293"  # a page of the real content, edited through its YAML file
+
+
+def time_live_edit(runs):
+    """Under `mkdocs serve` on a copy of the project: median seconds from saving one content file to the edited page
+    being served, and the generator's share of it (from the hook's log), over runs."""
+    import socket
+    import urllib.request
+
+    with tempfile.TemporaryDirectory() as tmp, socket.socket() as probe:
+        folder = Path(tmp)
+        for name in ("content", "templates", "scripts"):
+            shutil.copytree(ROOT / name, folder / name)
+        shutil.copy(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        probe.close()
+        url = f"http://127.0.0.1:{port}{urllib.parse.urlsplit(yaml.safe_load((ROOT / 'mkdocs.yml').read_text())['site_url']).path}{LIVE_PAGE}/"
+        log = (folder / "serve.log").open("w")
+        server = subprocess.Popen([str(Path(sys.executable).with_name("mkdocs")), "serve", "-a", f"127.0.0.1:{port}"],
+                                  cwd=folder, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+
+        def page():
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    return response.read().decode("utf-8")
+            except OSError:
+                return ""
+
+        def wait(condition, seconds=120):
+            deadline = time.perf_counter() + seconds
+            while not condition():
+                if time.perf_counter() > deadline:
+                    raise SystemExit(f"live edit: gave up waiting for {url}")
+                time.sleep(0.02)
+
+        try:
+            wait(lambda: "NCT02061293" in page())
+            source = folder / "content" / f"{LIVE_PAGE}.yaml"
+            original, totals = source.read_text(encoding="utf-8"), []
+            for run in range(runs):
+                time.sleep(1.0)  # let the watcher settle between saves
+                marker = f"(live edit {run})"
+                start = time.perf_counter()
+                source.write_text(original.replace("title: ", f"title: {marker} ", 1), encoding="utf-8")
+                wait(lambda: marker in page())
+                totals.append(time.perf_counter() - start)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            log.close()
+        logged = re.findall(r"review: rendered (\d+) of (\d+) outputs again in ([\d.]+) s", (folder / "serve.log").read_text())
+        edits = logged[1:]  # the first build renders everything
+        return {"save_to_page_s": statistics.median(totals), "generator_s": statistics.median(float(s) for _, _, s in edits),
+                "rendered": statistics.median(int(n) for n, _, _ in edits), "outputs": int(logged[-1][1])}
 
 
 def page_weight(site):
@@ -218,6 +279,9 @@ def main(argv=None):
     largest, largest_path, index = page_weight(real_site)
     shutil.rmtree(real_site)
     print(f"real site: largest HTML page {largest:.0f} KB ({largest_path}), search index {index:.0f} KB")
+    live = time_live_edit(args.runs)
+    print(f"live edit (real content, mkdocs serve): save to rebuilt page {live['save_to_page_s']:.2f} s, of which the "
+          f"generator {live['generator_s']:.2f} s ({live['rendered']} of {live['outputs']} outputs rendered again)")
     synthetic = [r for r in rows if r["label"] != "real"]
     last = synthetic[-1]
     tenth = next((r for r in synthetic if r["label"] * 10 == last["label"]), None)
