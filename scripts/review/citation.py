@@ -97,9 +97,18 @@ def study_csl(sid, study):
     return item
 
 
-def works_csl(studies):
-    """CSL-JSON text for a {id: study} mapping."""
-    return json.dumps([study_csl(sid, studies[sid]) for sid in sorted(studies)], indent=2, ensure_ascii=False) + "\n"
+def works_csl(studies, item_json=None):
+    """CSL-JSON text for a {id: study} mapping, as json.dumps(items, indent=2) writes it; item_json(sid) may supply
+    each item's own indented JSON (cached by the caller: a study is in many reference files)."""
+    item_json = item_json or (lambda sid: study_csl_json(sid, studies[sid]))
+    if not studies:
+        return "[]\n"
+    return "[\n" + ",\n".join("  " + item_json(sid).replace("\n", "\n  ") for sid in sorted(studies)) + "\n]\n"
+
+
+def study_csl_json(sid, study):
+    """One study's CSL-JSON item, indented by two spaces per level."""
+    return json.dumps(study_csl(sid, study), indent=2, ensure_ascii=False)
 
 
 @functools.lru_cache(maxsize=None)

@@ -1,17 +1,13 @@
 """Relative links between generated pages."""
 
-import functools
-import posixpath
-
 
 def relative(target, page_path):
-    """A link from page_path to target (both site-relative .md paths, target may carry #anchor)."""
+    """A link from page_path to target (both site-relative .md paths without '..', target may carry #anchor);
+    posixpath.relpath's result, without its normalising work (this runs for every link of every page)."""
     path, _, anchor = target.partition("#")
-    link = _relpath(path, posixpath.dirname(page_path) or ".")
+    here, there = page_path.split("/")[:-1], path.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    link = "../" * (len(here) - common) + "/".join(there[common:])
     return link + (f"#{anchor}" if anchor else "")
-
-
-@functools.lru_cache(maxsize=None)
-def _relpath(path, start):
-    """posixpath.relpath, cached: pages in one folder link to the same targets again and again."""
-    return posixpath.relpath(path, start)

@@ -122,6 +122,7 @@ class Site:
                     for sid in finding["studies"]:
                         self.cited_by[sid].append(record)
         self.coins = {sid: citation.coins(s) for sid, s in studies.items()}
+        self._works = {}  # per study: its Highwire, schema.org and CSL-JSON forms, made when first needed
         self.glossary = Glossary(self.data["glossary"], lambda gid: PAGE_OF["glossary"].format(gid))
         self.releases = review.changelog.data["releases"]
         self.findings_with = {sid: [] for sid in self.data["substances"]}
@@ -140,6 +141,14 @@ class Site:
             for key in ("mechanisms", "findings", "studies", "trials"):
                 for target in question.get(key, []):
                     self.questions_of.setdefault((key, target), []).append(qid)
+
+    def work(self, sid):
+        """A cited study's forms for page metadata and reference files: {highwire, schema_org, csl_json}."""
+        if sid not in self._works:
+            study = self.data["studies"][sid]
+            self._works[sid] = {"highwire": citation.highwire_reference(study), "schema_org": citation.schema_org_work(study),
+                                "csl_json": citation.study_csl_json(sid, study)}
+        return self._works[sid]
 
     def cited_in(self, data):
         """Ids of the studies a page cites (finding studies and [@] citations), in label order."""
@@ -358,7 +367,7 @@ def front_matter(site, path, title, cited, tags=(), hide=()):
         "citation": {
             "title": cite_title, "authors": site.info["authors"], "date": latest["date"].replace("-", "/"),
             "url": url, "institution": site.info["publisher"], "version": latest["version"],
-            "references": [citation.highwire_reference(site.data["studies"][sid]) for sid in works],
+            "references": [site.work(sid)["highwire"] for sid in works],
         },
         "jsonld": json.dumps({
             "@context": "https://schema.org", "@type": "ScholarlyArticle", "headline": cite_title, "url": url,
@@ -367,7 +376,7 @@ def front_matter(site, path, title, cited, tags=(), hide=()):
             "datePublished": first["date"], "dateModified": latest["date"], "version": latest["version"],
             "license": site.info["license_url"], "inLanguage": "en",
             "isPartOf": {"@type": "WebSite", "name": site.info["title"], "url": site.page_url("index.md")},
-            "citation": [citation.schema_org_work(site.data["studies"][sid]) for sid in works],
+            "citation": [site.work(sid)["schema_org"] for sid in works],
         }, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c"),
     }
     if tags:
@@ -449,7 +458,7 @@ def render_each(review, templates_dir, select=None):
         studies = {sid: site.data["studies"][sid] for sid in study_ids}
         yield f"{stem}.bib", citation.works_bibtex(studies)
         yield f"{stem}.ris", citation.works_ris(studies)
-        yield f"{stem}.json", citation.works_csl(studies)
+        yield f"{stem}.json", citation.works_csl(studies, lambda sid: site.work(sid)["csl_json"])
 
     for job in plan(site):
         if select is not None and not select(job):
