@@ -97,6 +97,13 @@ def on_page_markdown(markdown, page, config, files):
     return markdown
 
 
+def on_post_page(output, page, config):
+    """Let go of a page's HTML body once its file is written: nothing reads it again (anchors are checked from a
+    separate list, titles come from front matter), and the search index is serialised after the last page."""
+    page.content = None
+    return output
+
+
 def on_page_content(html, page, config, files):
     """Let go of a generated page's Markdown once it is HTML: MkDocs keeps both copies of every page until the
     build ends, which made the Markdown most of the peak memory of a large review (nothing reads it again)."""
