@@ -69,8 +69,25 @@ def test_content_check_is_silent():
 def test_every_work_in_a_reference_list_is_its_own_list_item():
     # A block tag at the end of the macro's line once ate the newline, running the items together in one paragraph.
     from review.build import build
+    from review.render import Site
 
     pages = build(ROOT / "content", ROOT / "templates" / "pages")
     joined = {path: text.count(">- [") for path, text in pages.items() if path.endswith(".md") and ">- [" in text}
     assert joined == {}
-    assert pages["print/mechanisms.md"].count("\n- [") >= len(load(ROOT / "content").entities["studies"]) - 1
+    site = Site(load(ROOT / "content"))
+    cited = site.cited_in(site.data["mechanisms"]["neuroplasticity"])
+    references = pages["mechanisms/neuroplasticity.md"].split("## References", 1)[1]
+    assert [line.split("](")[1].split(")")[0] for line in references.splitlines() if line.startswith("- [")] == \
+        [f"../studies/{sid}.md" for sid in cited]
+
+
+def test_course_pack_links_a_handout_for_every_mechanism():
+    from review.build import build
+
+    pages = build(ROOT / "content", ROOT / "templates" / "pages")
+    mechanisms = load(ROOT / "content").entities["mechanisms"]
+    for mid in mechanisms:
+        assert f"](mechanisms/{mid}.md)" in pages["print/mechanisms.md"]
+        handout = pages[f"print/mechanisms/{mid}.md"]
+        assert "hide:\n- navigation\n- toc" in handout and 'class="cite-button"' not in handout
+        assert "## References" in handout

@@ -270,7 +270,7 @@ def make_env(templates_dir, site):
     def cite(context, study_ids):
         """Author-year citations, each linked to its study with the full reference as tooltip."""
         context["cited"].update(study_ids)
-        compact = context.get("compact", False)  # the course pack: print shows data-href, hover tooltips would only add weight
+        compact = context.get("compact", False)  # a handout: print shows data-href, hover tooltips would only add weight
         parts = [
             f'[{site.labels[s]}]({relative(site.url("studies", s), context["page_path"])}'
             + ("" if compact else f' "{html.escape(site.tooltips[s])}"')
@@ -417,14 +417,16 @@ def plan(site):
         Job("glossary/index.md", "glossary.md.j2", {"items": site.ordered("glossary")}),
         Job("changelog.md", "changelog.md.j2", {"releases": site.releases}),
         Job("evidence-map.md", "evidence-map.md.j2"),
-        Job("print/mechanisms.md", "course-pack.md.j2", {"compact": True}),
+        Job("print/mechanisms.md", "course-pack.md.j2"),
         Job("facets.md", "facets.md.j2"),
         Job("editing.md", "editing.md.j2", {"collections": [_guide(n) for n in COLLECTIONS], "site_schema": _guide("site"),
                                             "changelog_schema": _guide("changelog")}),
         Job("references", study_ids=tuple(site.data["studies"])),
     ]
-    jobs += [Job(f"references/{item['id']}", key=("mechanisms", item["id"]), study_ids=tuple(site.cited_in(item)))
-             for item in site.ordered("mechanisms")]
+    for item in site.ordered("mechanisms"):
+        jobs.append(Job(f"print/mechanisms/{item['id']}.md", "handout.md.j2", {"item": item, "compact": True},
+                        ("mechanisms", item["id"])))
+        jobs.append(Job(f"references/{item['id']}", key=("mechanisms", item["id"]), study_ids=tuple(site.cited_in(item))))
     return jobs
 
 
@@ -451,7 +453,7 @@ def render_each(review, templates_dir, select=None):
         tags = facets(context["item"], site.data["substances"]) if faceted else []
         tooltips = "" if context.get("compact") or path.startswith("glossary/") else site.glossary.tooltips(body, escape_markdown)
         hide = ["navigation", "toc"] if context.get("compact") else []
-        works = set() if context.get("compact") else cited  # the course pack's works are listed on each mechanism page
+        works = set() if context.get("compact") else cited  # a handout's works are in its mechanism page's metadata
         yield path, front_matter(site, path, title, works, tags, hide) + body + box + tooltips
 
     def works(stem, study_ids):
