@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from review.load import load  # noqa: E402
 from review.render import render_each  # noqa: E402
 from review.validate import findings_of, validate  # noqa: E402
-from review.write import write  # noqa: E402
+from review.write import pack  # noqa: E402
 
 LEVELS = ["in-vitro", "animal", "healthy-volunteers", "patients-sud", "patients-other", "review"]
 WORDS = ("psilocybin plasticity network reward craving amygdala connectivity cortex dose session integration "
@@ -157,8 +157,8 @@ def time_generator(content, runs):
         problems = validate(review)
         checked = time.perf_counter()
         assert not problems, problems[:5]
-        with tempfile.TemporaryDirectory() as out:  # as in a build: each output written to disk as it is rendered
-            pages = write(render_each(review, ROOT / "templates" / "pages"), out)
+        with tempfile.TemporaryDirectory() as out:  # as in a build: each output packed to disk as it is rendered
+            pages = pack(render_each(review, ROOT / "templates" / "pages"), Path(out) / "pages.pack")
             phases["render"].append(time.perf_counter() - checked)
         phases["load"].append(loaded - start)
         phases["validate"].append(checked - loaded)

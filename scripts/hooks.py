@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from review.build import CONTENT_DIR, TEMPLATES_DIR, build  # noqa: E402
 from review.errors import ContentError  # noqa: E402
 from review.incremental import rebuild  # noqa: E402
+from review.write import pack  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.review")
 # MkDocs loads a hook module once per process, so under `mkdocs serve` this outlives each rebuild: it holds the
@@ -45,6 +46,50 @@ def on_config(config):
     return config
 
 
+class PackedFile(File):
+    """A generated file whose text waits in the build's pack file (see review.write.pack) until MkDocs reads it."""
+
+    def __init__(self, config, src_uri, pack, offset, length):
+        """A file at src_uri of the site, backed by length bytes at offset of the open pack file."""
+        super().__init__(src_uri, src_dir=None, dest_dir=config.site_dir, use_directory_urls=config.use_directory_urls)
+        self.generated_by = "hooks"
+        self._packed = (pack, offset, length)
+
+    @property
+    def content_bytes(self):
+        """The file's bytes, read from the pack (or as set since)."""
+        if self._packed is None:
+            return File.content_bytes.fget(self)
+        pack, offset, length = self._packed
+        return os.pread(pack.fileno(), length, offset)
+
+    @content_bytes.setter
+    def content_bytes(self, value):
+        self._packed = None
+        File.content_bytes.fset(self, value)
+
+    @property
+    def content_string(self):
+        """The file's text, read from the pack (or as set since)."""
+        return self.content_bytes.decode("utf-8") if self._packed is not None else File.content_string.fget(self)
+
+    @content_string.setter
+    def content_string(self, value):
+        self._packed = None
+        File.content_string.fset(self, value)
+
+    def copy_file(self, dirty=False):
+        """Write the file into the site."""
+        if self._packed is None:
+            return super().copy_file(dirty)
+        os.makedirs(os.path.dirname(self.abs_dest_path), exist_ok=True)
+        Path(self.abs_dest_path).write_bytes(self.content_bytes)
+
+    def is_modified(self):
+        """Generated anew by every build."""
+        return True
+
+
 def on_files(files, config):
     """Replace or add every generated page; a content error stops the build with all problems listed."""
     root = Path(config.config_file_path).parent
@@ -57,11 +102,13 @@ def on_files(files, config):
             log.info("review: rendered %d of %d outputs again in %.2f s", len(snapshot.rendered), len(generated),
                      time.perf_counter() - start)
         else:
-            # Pages are written to a scratch folder as they are rendered and MkDocs reads each when it needs it, so the
-            # generator's output is never in memory all at once (a tenth of a GB at 10,000 studies).
-            live["scratch"] = scratch = Path(tempfile.mkdtemp(prefix="review-pages-"))
-            generated = [File.generated(config, path, abs_src_path=str(scratch / path))
-                         for path in build(content, templates, out_dir=scratch)]
+            # The outputs are written one after another into a scratch pack file as they are rendered, and MkDocs
+            # reads each when it needs it, so the generator's output is never in memory all at once.
+            scratch = Path(tempfile.mkdtemp(prefix="review-pages-"))
+            where = build(content, templates, lambda outputs: pack(outputs, scratch / "pages.pack"))
+            live["pack"] = pack_file = open(scratch / "pages.pack", "rb")  # noqa: SIM115 (closed after the build)
+            shutil.rmtree(scratch)  # the open file stays readable
+            generated = [PackedFile(config, path, pack_file, offset, length) for path, (offset, length) in where.items()]
     except ContentError as error:
         raise PluginError("\n" + error.report()) from None
     for file in generated:
@@ -73,20 +120,20 @@ def on_files(files, config):
 
 
 def on_post_build(config):
-    """Remove the scratch folder of a one-off build."""
-    _remove_scratch()
+    """Close the pack file of a one-off build."""
+    _close_pack()
 
 
 def on_build_error(error):
-    """Remove the scratch folder when the build fails."""
-    _remove_scratch()
+    """Close the pack file when the build fails."""
+    _close_pack()
 
 
-def _remove_scratch():
-    """Delete the folder the pages were written to, if any."""
-    scratch = live.pop("scratch", None)
-    if scratch is not None:
-        shutil.rmtree(scratch, ignore_errors=True)
+def _close_pack():
+    """Close (and so delete) the build's pack file, if any."""
+    pack_file = live.pop("pack", None)
+    if pack_file is not None:
+        pack_file.close()
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -109,6 +156,5 @@ def on_page_content(html, page, config, files):
     build ends, which made the Markdown most of the peak memory of a large review (nothing reads it again)."""
     if page.file.generated_by is not None:
         page.markdown = ""
-        if page.file.abs_src_path is None:
-            page.file.content_string = ""
+        page.file.content_string = ""
     return html

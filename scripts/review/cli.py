@@ -10,6 +10,7 @@ import yaml
 from .build import CONTENT_DIR, TEMPLATES_DIR, build
 from .errors import ContentError
 from .schema import COLLECTIONS, collection_schema
+from .write import write
 
 
 def schema_files(content_dir):
@@ -52,7 +53,7 @@ def main(argv=None):
         return 0
     out_dir = None if args.command == "check" else args.out_dir / "docs" if args.command == "export" else args.out_dir
     try:
-        pages = build(args.content, args.templates, out_dir)
+        pages = build(args.content, args.templates, None if out_dir is None else lambda outputs: write(outputs, out_dir))
     except ContentError as error:
         print(error.report(), file=sys.stderr)
         return 1
