@@ -133,7 +133,7 @@ def test_no_request_leaves_the_site(server, page, path):
 PAGE_TYPES = ["/", "/about/", "/changelog/", "/editing/", "/mechanisms/", "/mechanisms/neuroplasticity/", "/topics/background/",
               "/studies/", "/studies/shao2021/", "/questions/", "/questions/optimal-dose/", "/trials/", "/trials/nct04141501/",
               "/substances/", "/substances/lsd/", "/therapies/", "/therapies/brenda/", "/glossary/",
-              "/print/mechanisms/", "/print/mechanisms/neuroplasticity/"]
+              "/print/mechanisms/"]
 
 
 @pytest.mark.parametrize("path", PAGE_TYPES)
@@ -158,7 +158,7 @@ def test_hovering_an_abbreviation_shows_its_definition(server, page):
     tooltip.first.wait_for(state="visible", timeout=5_000)
 
 
-@pytest.mark.parametrize("path", ["/mechanisms/neuroplasticity/", "/print/mechanisms/neuroplasticity/"])
+@pytest.mark.parametrize("path", ["/mechanisms/neuroplasticity/"])
 def test_printed_mechanism_page_is_a_clean_handout(server, page, path, tmp_path):
     from pypdf import PdfReader
 

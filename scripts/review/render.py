@@ -270,11 +270,9 @@ def make_env(templates_dir, site):
     def cite(context, study_ids):
         """Author-year citations, each linked to its study with the full reference as tooltip."""
         context["cited"].update(study_ids)
-        compact = context.get("compact", False)  # a handout: print shows data-href, hover tooltips would only add weight
         parts = [
-            f'[{site.labels[s]}]({relative(site.url("studies", s), context["page_path"])}'
-            + ("" if compact else f' "{html.escape(site.tooltips[s])}"')
-            + f'){{ .citation data-href="{site.page_url(site.url("studies", s))}" }}'
+            f'[{site.labels[s]}]({relative(site.url("studies", s), context["page_path"])} "{html.escape(site.tooltips[s])}")'
+            f'{{ .citation data-href="{site.page_url(site.url("studies", s))}" }}'
             for s in study_ids
         ]
         return "(" + "; ".join(parts) + ")" if parts else ""
@@ -356,7 +354,7 @@ def facets(item, substances):
     return [f"Evidence: {EVIDENCE_LEVELS[level]}" for level in levels] + [f"Substance: {name}" for name in names]
 
 
-def front_matter(site, path, title, cited, tags=(), hide=()):
+def front_matter(site, path, title, cited, tags=()):
     """YAML front matter: the page title plus the citation metadata that the theme turns into meta tags and JSON-LD."""
     latest, first = site.releases_of(path)
     cite_title = site.info["title"] if path == "index.md" else title
@@ -381,8 +379,6 @@ def front_matter(site, path, title, cited, tags=(), hide=()):
     }
     if tags:
         meta["tags"] = list(tags)
-    if hide:
-        meta["hide"] = list(hide)  # Material: drop the sidebars from a page meant for printing
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: the pure-Python emitter was a tenth of render time
     return "---\n" + yaml.dump(meta, Dumper=dumper, allow_unicode=True, sort_keys=False, width=10_000) + "---\n"
 
@@ -423,10 +419,8 @@ def plan(site):
                                             "changelog_schema": _guide("changelog")}),
         Job("references", study_ids=tuple(site.data["studies"])),
     ]
-    for item in site.ordered("mechanisms"):
-        jobs.append(Job(f"print/mechanisms/{item['id']}.md", "handout.md.j2", {"item": item, "compact": True},
-                        ("mechanisms", item["id"])))
-        jobs.append(Job(f"references/{item['id']}", key=("mechanisms", item["id"]), study_ids=tuple(site.cited_in(item))))
+    jobs += [Job(f"references/{item['id']}", key=("mechanisms", item["id"]), study_ids=tuple(site.cited_in(item)))
+             for item in site.ordered("mechanisms")]
     return jobs
 
 
@@ -451,10 +445,8 @@ def render_each(review, templates_dir, select=None):
                               release=site.releases_of(path)[0])
         faceted = "item" in context and path.split("/")[0] in ("studies", "mechanisms")
         tags = facets(context["item"], site.data["substances"]) if faceted else []
-        tooltips = "" if context.get("compact") or path.startswith("glossary/") else site.glossary.tooltips(body, escape_markdown)
-        hide = ["navigation", "toc"] if context.get("compact") else []
-        works = set() if context.get("compact") else cited  # a handout's works are in its mechanism page's metadata
-        yield path, front_matter(site, path, title, works, tags, hide) + body + box + tooltips
+        tooltips = "" if path.startswith("glossary/") else site.glossary.tooltips(body, escape_markdown)
+        yield path, front_matter(site, path, title, cited, tags) + body + box + tooltips
 
     def works(stem, study_ids):
         studies = {sid: site.data["studies"][sid] for sid in study_ids}
