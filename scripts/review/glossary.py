@@ -13,15 +13,21 @@ NOT_FOR_LINKS = re.compile(r"\[[^\]]*\]\([^)]*\)(?:\{[^}]*\})?|`[^`]*`|<[^>]*>|&
 NOT_FOR_TOOLTIPS = re.compile(r"\]\([^)]*\)|`[^`]*`|<[^>]*>|&\w+;|\{[^}]*\}|^---$.*?^---$", re.M | re.S)
 
 
+def forms_of(entry):
+    """How a glossary entry may be written in text: its term, with a lower-case first letter too, and its
+    abbreviation (two or more characters)."""
+    term = entry["term"]
+    forms = {term, term[0].lower() + term[1:]}
+    if entry.get("abbreviation") and len(entry["abbreviation"]) > 1:
+        forms.add(entry["abbreviation"])
+    return forms
+
+
 def glossary_forms(glossary):
     """{surface form: glossary id} for every unambiguous abbreviation (two or more characters) and term."""
     owners = {}
     for gid, entry in sorted(glossary.items()):
-        term = entry["term"]
-        forms = {term, term[0].lower() + term[1:]}
-        if entry.get("abbreviation") and len(entry["abbreviation"]) > 1:
-            forms.add(entry["abbreviation"])
-        for form in forms:
+        for form in forms_of(entry):
             owners.setdefault(form, set()).add(gid)
     return {form: ids.pop() for form, ids in owners.items() if len(ids) == 1}
 

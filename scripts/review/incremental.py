@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ContentError
+from .glossary import forms_of
 from .load import load
 from .render import citation_labels, render
 from .schema import collection_schema
@@ -25,6 +26,7 @@ class Snapshot:
     graph: dict
     templates: dict
     labels: dict
+    members: dict
     pages: dict
     rendered: frozenset  # the outputs rendered by the build that made this snapshot
 
@@ -44,7 +46,7 @@ def markdown_targets(text):
 
 
 def _finding_paths(entity):
-    """{path of a finding in the entity's data: ("findings", finding id)}."""
+    """{path of a finding in the entity's data, like ("findings", 2) or ("sections", 0, "findings", 1): its node}."""
     return {path: ("findings", finding["id"]) for path, finding in findings_of(entity)}
 
 
@@ -59,7 +61,7 @@ def graph(review):
             node, findings = (name, entity.id), _finding_paths(entity)
             edges[node] = set(findings.values())
             for path, sub, value in walk(schema, entity.data):
-                source = next((f for p, f in findings.items() if path[:len(p)] == p), node) if findings else node
+                source = findings.get(path[:2]) or findings.get(path[:4]) or node  # inside a finding, or not
                 if sub.get("x-references"):
                     edges.setdefault(source, set()).update((sub["x-references"], v) for v in value)  # ids, or keys
                 if sub.get("x-markdown"):
@@ -143,14 +145,9 @@ def changed_nodes(old, new):
 
 
 def glossary_forms_of(review, gids):
-    """Every way the given glossary entries are written: terms (as written and lower-cased first letter), abbreviations."""
-    forms = set()
-    for gid in gids:
-        entity = review.entities["glossary"].get(gid)
-        if entity is not None:
-            term, abbreviation = entity.data["term"], entity.data.get("abbreviation")
-            forms |= {term, term[0].lower() + term[1:]} | ({abbreviation} if abbreviation else set())
-    return forms
+    """Every way the given glossary entries (those that exist in review) may be written in text."""
+    entries = review.entities["glossary"]
+    return {form for gid in gids if gid in entries for form in forms_of(entries[gid].data)}
 
 
 def rebuild(previous, content_dir, templates_dir):
@@ -162,19 +159,20 @@ def rebuild(previous, content_dir, templates_dir):
     templates = templates_of(templates_dir)
     edges = graph(review)
     labels = citation_labels({sid: entity.data for sid, entity in review.entities["studies"].items()})
+    ids = members(review)
     whole = (previous is None or templates != previous.templates or review.site.data != previous.review.site.data
-             or review.changelog.data != previous.review.changelog.data or members(review) != members(previous.review))
+             or review.changelog.data != previous.review.changelog.data or ids != previous.members)
     if whole:
         pages = render(review, templates_dir)
-        return Snapshot(review, edges, templates, labels, pages, frozenset(pages))
+        return Snapshot(review, edges, templates, labels, ids, pages, frozenset(pages))
     changed = changed_nodes(previous.review, review)
     changed |= {("studies", s) for s in labels if previous.labels[s] != labels[s]}  # an a/b suffix moved
     if not changed:
-        return Snapshot(review, edges, templates, labels, previous.pages, frozenset())
+        return Snapshot(review, edges, templates, labels, ids, previous.pages, frozenset())
     keys = affected(changed, previous.graph, edges)
     glossary = {i for c, i in changed if c == "glossary"}
     forms = glossary_forms_of(previous.review, glossary) | glossary_forms_of(review, glossary)
     # A glossary entry shows as a link or tooltip wherever its term is written.
     mentions = {path for path, text in previous.pages.items() if any(form in text for form in forms)} if forms else set()
     fresh = render(review, templates_dir, lambda job: job.key is None or job.key in keys or job.path in mentions)
-    return Snapshot(review, edges, templates, labels, {**previous.pages, **fresh}, frozenset(fresh))
+    return Snapshot(review, edges, templates, labels, ids, {**previous.pages, **fresh}, frozenset(fresh))

@@ -307,7 +307,6 @@ def make_env(templates_dir, site):
     env.globals["finding_citation"] = finding_citation
     env.globals.update(site=site, evidence_levels=EVIDENCE_LEVELS, evidence_groups=EVIDENCE_GROUPS,
                        evidence_map_columns=EVIDENCE_MAP_COLUMNS)
-    env.filters["demote"] = lambda text: re.sub(r"(?m)^#", "##", text)
     env.filters["counted"] = counted
     env.filters["shade"] = lambda n: 0 if n == 0 else 1 if n <= 2 else 2 if n <= 5 else 3
     return env
