@@ -3,6 +3,7 @@
 import shutil
 
 import yaml
+from fastjsonschema import JsonSchemaException
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -10,6 +11,7 @@ from conftest import FIXTURE, TEMPLATES
 from review.build import build
 from review.errors import ContentError
 from review.glossary import NOT_FOR_TOOLTIPS, Glossary
+from review.validate import _FAST, _VALIDATORS
 
 FILES = sorted(p.relative_to(FIXTURE).as_posix() for p in FIXTURE.rglob("*.yaml"))
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=40),
@@ -105,3 +107,22 @@ PIECES = st.sampled_from(["SUD", "Substance use disorder", "substance use disord
 @given(st.lists(PIECES, max_size=40).map("".join))
 def test_tooltip_forms_are_the_forms_the_full_scan_finds(text):
     assert GLOSSARY.used(text, NOT_FOR_TOOLTIPS) == {form for _, _, form in GLOSSARY.mentions(text, NOT_FOR_TOOLTIPS)}
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_the_compiled_schema_check_accepts_exactly_what_jsonschema_accepts(data):
+    relative = data.draw(st.sampled_from(FILES))
+    name = relative.split("/")[0] if "/" in relative else relative.removesuffix(".yaml")
+    document = yaml.safe_load((FIXTURE / relative).read_text())
+    path = data.draw(st.sampled_from([p for p in _paths(document) if p]))
+    target = document
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = data.draw(VALUES)
+    try:
+        _FAST[name](document)
+        fast = True
+    except JsonSchemaException:
+        fast = False
+    assert fast == _VALIDATORS[name].is_valid(document), (relative, path, target[path[-1]])
