@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from review.load import load  # noqa: E402
-from review.render import render_each  # noqa: E402
+from review.build import render_shares  # noqa: E402
+from review.parallel import processes  # noqa: E402
 from review.validate import findings_of, validate  # noqa: E402
 from review.write import pack  # noqa: E402
 
@@ -157,26 +158,57 @@ def time_generator(content, runs):
         problems = validate(review)
         checked = time.perf_counter()
         assert not problems, problems[:5]
-        with tempfile.TemporaryDirectory() as out:  # as in a build: each output packed to disk as it is rendered
-            pages = pack(render_each(review, ROOT / "templates" / "pages"), Path(out) / "pages.pack")
+        with tempfile.TemporaryDirectory() as out:  # as in a build: shares rendered side by side, packed to disk
+            shares = render_shares(review, ROOT / "templates" / "pages", lambda outputs, k: pack(outputs, Path(out) / f"{k}.pack"),
+                                   processes())
             phases["render"].append(time.perf_counter() - checked)
+        pages = [path for share in shares for path in share]
         phases["load"].append(loaded - start)
         phases["validate"].append(checked - loaded)
     return {k: statistics.median(v) for k, v in phases.items()}, sum(p.endswith(".md") for p in pages)
 
 
+def tree_rss_mb(pid):
+    """Resident memory (MB) of a process and its children now, from /proc; pages that a forked child still shares
+    with its parent count twice, so this errs high."""
+    def rss(p):
+        try:
+            with open(f"/proc/{p}/status") as status:
+                return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) // 1024
+        except (OSError, StopIteration):
+            return 0
+
+    children = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as listing:
+                children += listing.read().split()
+    except OSError:
+        pass
+    return rss(pid) + sum(rss(child) for child in children)
+
+
 def time_build(folder, runs):
-    """Median seconds of a whole strict build and the largest peak RSS (MB) over runs."""
+    """Median seconds of a whole strict build and the largest peak memory (MB) over runs: the build process's own
+    peak, or, if higher, the most its processes held together (sampled every 50 ms, since the generator renders
+    in forked processes)."""
     seconds, peaks = [], []
     for run in range(runs):
         out = folder / f"site{run}"
-        result = subprocess.run([sys.executable, "-c", BUILD_SNIPPET, str(folder / "mkdocs.yml"), str(out)],
-                                capture_output=True, text=True, cwd=folder, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-        if result.returncode:
-            raise SystemExit(result.stderr[-3000:])
-        elapsed, peak = result.stdout.split()[-2:]
+        with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:  # a pipe could fill and block
+            build = subprocess.Popen([sys.executable, "-c", BUILD_SNIPPET, str(folder / "mkdocs.yml"), str(out)], stdout=stdout,
+                                     stderr=stderr, cwd=folder, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+            sampled = 0
+            while build.poll() is None:
+                sampled = max(sampled, tree_rss_mb(build.pid))
+                time.sleep(0.05)
+            stdout.seek(0)
+            stderr.seek(0)
+            if build.returncode:
+                raise SystemExit(stderr.read()[-3000:])
+            elapsed, peak = stdout.read().split()[-2:]
         seconds.append(float(elapsed))
-        peaks.append(int(peak))
+        peaks.append(max(int(peak), sampled))
         shutil.rmtree(out)
     return statistics.median(seconds), max(peaks)
 

@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from review.build import CONTENT_DIR, TEMPLATES_DIR, build  # noqa: E402
 from review.errors import ContentError  # noqa: E402
 from review.incremental import rebuild  # noqa: E402
+from review.parallel import processes  # noqa: E402
 from review.write import pack  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.review")
@@ -102,16 +103,18 @@ def on_files(files, config):
             log.info("review: rendered %d of %d outputs again in %.2f s", len(snapshot.rendered), len(generated),
                      time.perf_counter() - start)
         else:
-            # The outputs are written one after another into a scratch pack file as they are rendered, and MkDocs
-            # reads each when it needs it, so the generator's output is never in memory all at once.
+            # The outputs are rendered side by side in forked processes, each writing its share one page after
+            # another into its own scratch pack file, and MkDocs reads each page when it needs it: the generator's
+            # output is never in memory all at once.
             scratch = Path(tempfile.mkdtemp(prefix="review-pages-"))
-            where = build(content, templates, lambda outputs: pack(outputs, scratch / "pages.pack"))
-            live["pack"] = pack_file = open(scratch / "pages.pack", "rb")  # noqa: SIM115 (closed after the build)
-            shutil.rmtree(scratch)  # the open file stays readable
-            generated = [PackedFile(config, path, pack_file, offset, length) for path, (offset, length) in where.items()]
+            shares = build(content, templates, lambda outputs, share: pack(outputs, scratch / f"{share}.pack"), processes())
+            live["packs"] = packs = [open(scratch / f"{share}.pack", "rb") for share in range(len(shares))]  # noqa: SIM115 (closed after the build)
+            shutil.rmtree(scratch)  # the open files stay readable
+            generated = [PackedFile(config, path, pack_file, offset, length)
+                         for pack_file, where in zip(packs, shares) for path, (offset, length) in where.items()]
     except ContentError as error:
         raise PluginError("\n" + error.report()) from None
-    for file in generated:
+    for file in sorted(generated, key=lambda file: docs_order(file.src_uri)):
         existing = files.get_file_from_path(file.src_uri)
         if existing is not None:
             files.remove(existing)
@@ -119,20 +122,27 @@ def on_files(files, config):
     return files
 
 
+def docs_order(path):
+    """Sort key that puts generated files in the order MkDocs gives files it finds in docs_dir (a folder's files
+    before its subfolders', index first), whatever order or process they were rendered in: the search index and
+    tag listings follow this order, so a build is the same however many processes rendered it."""
+    folder, _, name = path.rpartition("/")
+    return tuple(folder.split("/")) if folder else (), name.rsplit(".", 1)[0] not in ("index", "README"), name
+
+
 def on_post_build(config):
-    """Close the pack file of a one-off build."""
+    """Close the pack files of a one-off build."""
     _close_pack()
 
 
 def on_build_error(error):
-    """Close the pack file when the build fails."""
+    """Close the pack files when the build fails."""
     _close_pack()
 
 
 def _close_pack():
-    """Close (and so delete) the build's pack file, if any."""
-    pack_file = live.pop("pack", None)
-    if pack_file is not None:
+    """Close (and so delete) the build's pack files, if any."""
+    for pack_file in live.pop("packs", []):
         pack_file.close()
 
 

@@ -36,3 +36,10 @@ def test_dates_come_from_the_content_not_the_clock(tmp_path):
     dates = {line.strip()[9:19] for line in sitemap.splitlines() if "<lastmod>" in line}
     releases = yaml.safe_load((ROOT / "content" / "changelog.yaml").read_text())["releases"]
     assert dates and dates <= {release["date"] for release in releases}
+
+
+def test_one_process_builds_what_several_build(tmp_path, built_site):
+    alone = build_into(tmp_path / "alone", REVIEW_PROCESSES="1")
+    shared = build_into(tmp_path / "shared", REVIEW_PROCESSES="3")
+    assert sorted(alone) == sorted(shared)
+    assert [path for path in alone if alone[path] != shared[path]] == []

@@ -9,6 +9,7 @@ import yaml
 
 from .build import CONTENT_DIR, TEMPLATES_DIR, build
 from .errors import ContentError
+from .parallel import processes
 from .schema import COLLECTIONS, collection_schema
 from .write import write
 
@@ -53,7 +54,11 @@ def main(argv=None):
         return 0
     out_dir = None if args.command == "check" else args.out_dir / "docs" if args.command == "export" else args.out_dir
     try:
-        pages = build(args.content, args.templates, None if out_dir is None else lambda outputs: write(outputs, out_dir))
+        if out_dir is None:
+            pages = build(args.content, args.templates)
+        else:
+            shares = build(args.content, args.templates, lambda outputs, share: write(outputs, out_dir), processes())
+            pages = [path for share in shares for path in share]
     except ContentError as error:
         print(error.report(), file=sys.stderr)
         return 1

@@ -431,8 +431,18 @@ def render(review, templates_dir, select=None):
 
 def render_each(review, templates_dir, select=None):
     """Yield (site path, text) for each output of render(), one page at a time, so that a writer can stream them."""
+    site, env = prepare(review, templates_dir)
+    return render_jobs(site, env, [job for job in plan(site) if select is None or select(job)])
+
+
+def prepare(review, templates_dir):
+    """The Site (the review's lookups) and the Jinja environment that render jobs."""
     site = Site(review)
-    env = make_env(Path(templates_dir), site)
+    return site, make_env(Path(templates_dir), site)
+
+
+def render_jobs(site, env, jobs):
+    """Yield (site path, text) for each output of the given jobs, in order."""
     cite_box = env.get_template("_cite.md.j2")
 
     def page(path, template, **context):
@@ -453,9 +463,7 @@ def render_each(review, templates_dir, select=None):
         yield f"{stem}.ris", citation.works_ris(studies)
         yield f"{stem}.json", citation.works_csl(studies, lambda sid: site.work(sid)["csl_json"])
 
-    for job in plan(site):
-        if select is not None and not select(job):
-            continue
+    for job in jobs:
         if job.template:
             yield from page(job.path, job.template, **job.context)
         else:
