@@ -153,7 +153,7 @@ def time_generator(content, runs):
     phases = {"load": [], "validate": [], "render": []}
     for _ in range(runs):
         start = time.perf_counter()
-        review = load(content)
+        review = load(content, processes())
         loaded = time.perf_counter()
         problems = validate(review)
         checked = time.perf_counter()

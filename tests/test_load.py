@@ -57,3 +57,26 @@ def test_huge_file_is_refused_without_parsing(review_dir):
 def test_yml_extension_is_flagged(review_dir):
     (review_dir / "glossary" / "x.yml").write_text("id: x\n")
     assert [str(p) for p in load(review_dir).problems] == ["content/glossary/x.yml:1: file: use the extension .yaml"]
+
+
+def test_line_marks_are_read_only_when_a_problem_asks_for_them(review_dir):
+    entity = load(review_dir).entities["studies"]["shao2021"]
+    assert "lines" not in vars(entity)
+    assert entity.line("doi") == next(n for n, text in enumerate((review_dir / "studies" / "shao2021.yaml").read_text().splitlines(), 1)
+                                      if text.startswith("doi:"))
+    assert "lines" in vars(entity)
+
+
+@pytest.mark.parametrize("processes", [2, 3])
+def test_reading_in_shares_gives_the_same_review(review_dir, monkeypatch, processes):
+    (review_dir / "glossary" / "broken.yaml").write_text("id: [x\n")
+    (review_dir / "glossary" / "x.yml").write_text("id: x\n")
+    (review_dir / "studies" / "aaa.yaml").write_bytes(b"id: aaa\ntitle: caf\xe9\n")
+    monkeypatch.setattr("review.load.MIN_FILES_TO_SHARE", 0)
+    alone, shared = load(review_dir, 1), load(review_dir, processes)
+    assert {name: list(entities) for name, entities in shared.entities.items()} == \
+           {name: list(entities) for name, entities in alone.entities.items()}
+    assert all(shared.entities[name][key].data == entity.data for name, entities in alone.entities.items()
+               for key, entity in entities.items())
+    assert shared.problems == alone.problems and len(alone.problems) == 3
+    assert shared.unreadable == alone.unreadable == {("glossary", "broken"), ("studies", "aaa")}

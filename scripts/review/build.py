@@ -15,10 +15,10 @@ TEMPLATES_DIR = Path("templates") / "pages"
 def build(content_dir=CONTENT_DIR, templates_dir=TEMPLATES_DIR, writer=None, processes=1):
     """Read and check all content (raising ContentError with every problem before anything is rendered), then
     render it: return {page path: Markdown}; or, given a writer (see write.py), split the outputs into `processes`
-    shares rendered side by side in forked processes, hand each share's outputs to writer(outputs, share number)
-    one at a time as they are rendered (so that a large review is never held in memory whole), and return the
-    list of what it returned for each share."""
-    review = load(content_dir)
+    shares rendered side by side in forked processes (which share the reading of the content too), hand each
+    share's outputs to writer(outputs, share number) one at a time as they are rendered (so that a large review is
+    never held in memory whole), and return the list of what it returned for each share."""
+    review = load(content_dir, processes)
     problems = validate(review)
     if problems:
         raise ContentError(problems)

@@ -55,7 +55,7 @@ def main(argv=None):
     out_dir = None if args.command == "check" else args.out_dir / "docs" if args.command == "export" else args.out_dir
     try:
         if out_dir is None:
-            pages = build(args.content, args.templates)
+            pages = build(args.content, args.templates, processes=processes())
         else:
             shares = build(args.content, args.templates, lambda outputs, share: write(outputs, out_dir), processes())
             pages = [path for share in shares for path in share]

@@ -1,30 +1,43 @@
 """Read phase: every YAML file and Markdown page under content/, with the line of every field."""
 
+import functools
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from .errors import Problem
+from .parallel import forked_map
 from .schema import COLLECTIONS
 
 MAX_BYTES = 1_000_000  # a content file larger than this is refused before it is parsed
+MIN_FILES_TO_SHARE = 500  # fewer files are read in one process: forking and unpickling would cost more than they save
 
 
 @dataclass(frozen=True)
 class Entity:
-    """One YAML file: its collection, data, file and the line of each field path."""
+    """One YAML file: its collection, data, file as shown in messages, and the file on disk."""
 
     collection: str
     data: dict
     path: str
-    lines: dict
+    source: str = ""
 
     @property
     def id(self):
         """The entity's id as written in the file (falls back to the file name)."""
         value = self.data.get("id")
         return value if isinstance(value, str) else Path(self.path).stem
+
+    @functools.cached_property
+    def lines(self):
+        """The line of each field path. Only a problem report needs them, so they are read again from the file
+        (with the slower, line-marking parse) when first asked for: most builds never do."""
+        try:
+            return parse_yaml(Path(self.source).read_text(encoding="utf-8"), self.path, marks=True)[1]
+        except (OSError, UnicodeDecodeError, Problem):
+            return {}
 
     def line(self, *keys):
         """The line of the deepest known field along keys (the file's first line if none)."""
@@ -99,15 +112,15 @@ def _yaml_problem(shown, error):
     return Problem(shown, line, "yaml", text)
 
 
-def parse_yaml(text, shown):
-    """Parse YAML text into (data, lines) or raise a Problem."""
+def parse_yaml(text, shown, marks=True):
+    """Parse YAML text into (data, lines), lines being {field path: line} (None unless marks), or raise a Problem."""
     try:
-        return _parse(text, shown, _FastLoader)
+        return _parse(text, shown, _FastLoader, marks)
     except (yaml.YAMLError, Problem):
-        return _parse(text, shown, _Loader)
+        return _parse(text, shown, _Loader, marks)
 
 
-def _parse(text, shown, loader_class):
+def _parse(text, shown, loader_class, marks):
     """Parse with one loader class."""
     try:
         loader = loader_class(text)
@@ -126,7 +139,7 @@ def _parse(text, shown, loader_class):
         loader.dispose()
     if not isinstance(data, dict):
         raise Problem(shown, 1, "file", f"expected a mapping of fields, found {type(data).__name__}")
-    return data, _lines(node)
+    return data, _lines(node) if marks else None
 
 
 def read_text(path, shown):
@@ -144,32 +157,45 @@ def read_text(path, shown):
 
 def read_entity(path, collection, shown):
     """Read one YAML file into an Entity, or raise a Problem."""
-    data, lines = parse_yaml(read_text(path, shown), shown)
-    return Entity(collection, data, shown, lines)
+    data, _ = parse_yaml(read_text(path, shown), shown, marks=False)
+    return Entity(collection, data, shown, os.path.abspath(path))
 
 
-def load(content_dir):
-    """Read all of content_dir into a Review; problems found while reading are collected, not raised."""
+def _read_share(files, share=0):
+    """Read (collection, path, shown) files: a list of (collection, stem, Entity or Problem)."""
+    read = []
+    for collection, path, shown in files:
+        try:
+            read.append((collection, path.stem, read_entity(path, collection, shown)))
+        except Problem as problem:
+            read.append((collection, path.stem, problem))
+    return read
+
+
+def load(content_dir, processes=1):
+    """Read all of content_dir into a Review; problems found while reading are collected, not raised. The
+    collections' files are parsed in `processes` forked processes, each reading a share of them."""
     content_dir = Path(content_dir)
     review = Review(entities={name: {} for name in COLLECTIONS})
 
     def shown(path):
         return path.relative_to(content_dir.parent).as_posix()
 
+    files = []
     for collection in COLLECTIONS:
         for path in sorted((content_dir / collection).glob("*")):
             if path.suffix == ".yml":
                 review.problems.append(Problem(shown(path), 1, "file", "use the extension .yaml"))
-                continue
-            if path.suffix != ".yaml":
-                continue
-            try:
-                entity = read_entity(path, collection, shown(path))
-            except Problem as problem:
-                review.problems.append(problem)
-                review.unreadable.add((collection, path.stem))
-                continue
-            review.entities[collection].setdefault(path.stem, entity)
+            elif path.suffix == ".yaml":
+                files.append((collection, path, shown(path)))
+    shares = forked_map(_read_share, files, processes if len(files) >= MIN_FILES_TO_SHARE else 1)
+    for index in range(len(files)):  # back in file order: share k holds files k, k + n, k + 2n, ...
+        collection, stem, read = shares[index % len(shares)][index // len(shares)]
+        if isinstance(read, Problem):
+            review.problems.append(read)
+            review.unreadable.add((collection, stem))
+        else:
+            review.entities[collection].setdefault(stem, read)
     for name, purpose in [("site", "the site's title, authors and version"), ("changelog", "the list of releases")]:
         path = content_dir / f"{name}.yaml"
         try:

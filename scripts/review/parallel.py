@@ -1,5 +1,6 @@
 """Share work between forked processes: the generator's only concurrency, used by one-off builds of large reviews."""
 
+import gc
 import os
 import pickle
 import traceback
@@ -27,11 +28,13 @@ def forked_map(function, items, count):
     parts = shares(list(items), max(1, count))
     if len(parts) == 1 or not hasattr(os, "fork"):
         return [function(part, k) for k, part in enumerate(parts)]
+    gc.freeze()  # objects made so far are never collected, so no process walks (and copies) the shared heap
     children = [_fork(function, part, k) for k, part in enumerate(parts) if k > 0]
     try:
         results = [function(parts[0], 0)]
     finally:
         outcomes = [_collect(pid, reader) for pid, reader in children]
+        gc.unfreeze()
     for ok, value in outcomes:
         if not ok:
             raise value

@@ -152,11 +152,11 @@ def known_ids(review):
                 if not isinstance(fid, str) or not re.match(SLUG, fid):
                     continue
                 if fid in where:
-                    first = where[fid]
+                    first, first_path = where[fid]
                     problems.append(Problem(entity.path, entity.line(*path, "id"), field_name([*path, "id"]),
-                                            f"finding id `{fid}` is already used at {first}"))
+                                            f"finding id `{fid}` is already used at {first.path}:{first.line(*first_path, 'id')}"))
                 else:
-                    where[fid] = f"{entity.path}:{entity.line(*path, 'id')}"
+                    where[fid] = entity, path
                     known["findings"].add(fid)
     return known, problems
 
