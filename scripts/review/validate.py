@@ -109,19 +109,34 @@ def check_file_name(entity, stem):
     return []
 
 
+MARKS = ("x-references", "x-markdown")
+
+
 def walk(schema, data, path=()):
-    """Yield (path, schema, value) for every value in data that schema describes."""
-    yield path, schema, data
+    """Yield (path, schema, value) for every value in data that schema marks as a reference (x-references) or
+    Markdown (x-markdown); parts of the data whose schema marks nothing below are not visited."""
+    if "x-references" in schema or "x-markdown" in schema:
+        yield path, schema, data
     if isinstance(data, dict) and schema.get("type") == "object":
+        properties, extra = schema.get("properties", {}), schema.get("additionalProperties")
         for key, value in data.items():
-            sub = schema.get("properties", {}).get(key)
-            if sub is None and isinstance(schema.get("additionalProperties"), dict):
-                sub = schema["additionalProperties"]
-            if sub is not None:
+            sub = properties.get(key)
+            if sub is None and isinstance(extra, dict):
+                sub = extra
+            if sub is not None and _marks_below(sub):
                 yield from walk(sub, value, (*path, key))
-    elif isinstance(data, list) and isinstance(schema.get("items"), dict):
+    elif isinstance(data, list) and isinstance(schema.get("items"), dict) and _marks_below(schema["items"]):
         for index, value in enumerate(data):
             yield from walk(schema["items"], value, (*path, index))
+
+
+def _marks_below(schema, _seen={}):  # noqa: B006 (a cache: {id: (schema, answer)}, the schema kept so its id stays its own)
+    """Whether a schema or any schema inside it marks a reference or Markdown."""
+    if id(schema) not in _seen:
+        inside = [schema.get("items"), schema.get("additionalProperties"), *schema.get("properties", {}).values()]
+        _seen[id(schema)] = schema, any(mark in schema for mark in MARKS) or any(
+            _marks_below(sub) for sub in inside if isinstance(sub, dict))
+    return _seen[id(schema)][1]
 
 
 def findings_of(entity):
