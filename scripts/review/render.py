@@ -17,6 +17,12 @@ from .schema import COLLECTIONS, EVIDENCE_LEVELS, collection_schema
 from .validate import CITATION, CITED_ID, cited_ids, findings_of
 
 LINK_OR_BARE = re.compile(r"\]?\(@([^)\s]*)\)")
+LINKED_TEXT = re.compile(r"\[([^\]]*)\]\(@[^)]*\)")
+BARE_LINK = re.compile(r"\(@[^)]*\)")
+EMPHASIS = re.compile(r"(\*{1,2}|_{1,2})(\S[^*_]*?)\1")
+SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:])")
+SPACES = re.compile(r"\s+")
+MARKUP_CHARACTER = re.compile(r"([\\`*_\[\]])")
 EVIDENCE_GROUPS = [
     ("cell-and-animal", "Cell and animal studies", ["in-vitro", "animal"]),
     ("healthy-volunteers", "Healthy volunteers", ["healthy-volunteers"]),
@@ -87,16 +93,28 @@ def escape_markdown(text):
 
 def unmarked(text):
     """Markdown from content reduced to plain words: citations dropped, cross-links reduced to their text."""
-    text = CITATION.sub("", str(text))
-    text = re.sub(r"\[([^\]]*)\]\(@[^)]*\)", r"\1", text)
-    text = re.sub(r"\(@[^)]*\)", "", text)
-    text = re.sub(r"(\*{1,2}|_{1,2})(\S[^*_]*?)\1", r"\2", text)  # emphasis markers
-    return re.sub(r"\s+", " ", re.sub(r"\s+([.,;:])", r"\1", text)).strip()
+    return _unmarked(str(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)  # the same statements, titles and references recur on many pages
+def _unmarked(text):
+    """unmarked() of a string."""
+    text = CITATION.sub("", text)
+    text = LINKED_TEXT.sub(r"\1", text)
+    text = BARE_LINK.sub("", text)
+    text = EMPHASIS.sub(r"\2", text)
+    return SPACES.sub(" ", SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)).strip()
 
 
 def escape_plain(text):
     """Plain text shown in Markdown: no HTML, no emphasis or link syntax."""
-    return re.sub(r"([\\`*_\[\]])", r"\\\1", escape_markdown(text))
+    return _escape_plain(str(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _escape_plain(text):
+    """escape_plain() of a string."""
+    return MARKUP_CHARACTER.sub(r"\\\1", escape_markdown(text))
 
 
 class Site:
@@ -208,9 +226,12 @@ class Site:
     def substance_map(self):
         """Rows of the substance-by-mechanism view: findings per substance and mechanism."""
         mechanisms = self.ordered("mechanisms")
-        return [{"substance": substance,
-                 "cells": [[f for f in m["findings"] if substance["id"] in f["substances"]] for m in mechanisms]}
-                for substance in self.ordered("substances")]
+        cells = {s: [[] for _ in mechanisms] for s in self.data["substances"]}  # one pass over the findings
+        for column, mechanism in enumerate(mechanisms):
+            for finding in mechanism["findings"]:
+                for sid in dict.fromkeys(finding["substances"]):
+                    cells[sid][column].append(finding)
+        return [{"substance": substance, "cells": cells[substance["id"]]} for substance in self.ordered("substances")]
 
     def label_of(self, collection, target):
         """The text of a bare `(@collection/id)` reference."""
@@ -253,6 +274,7 @@ def make_env(templates_dir, site):
         # Compiled templates are kept in the user's temporary folder, keyed by each template's source checksum:
         # compiling the templates was a third of the generator's time for the real content (cProfile).
         bytecode_cache=jinja2.FileSystemBytecodeCache(),
+        auto_reload=False,  # an environment serves one render, so templates need no up-to-date check on every use
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
