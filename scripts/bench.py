@@ -32,8 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from review.load import load  # noqa: E402
-from review.build import render_shares  # noqa: E402
-from review.parallel import processes  # noqa: E402
+from review.build import build  # noqa: E402
+from review.parallel import frozen_heap, processes  # noqa: E402
 from review.validate import findings_of, validate  # noqa: E402
 from review.write import pack  # noqa: E402
 
@@ -149,23 +149,28 @@ def project(folder, content):
 
 
 def time_generator(content, runs):
-    """Median seconds of load, validate and render over runs, and the number of pages."""
-    phases = {"load": [], "validate": [], "render": []}
+    """Median seconds of the generator as a build runs it (review.build.build, packing its outputs to disk) and of
+    its load and validate phases (timed apart, the same way; render is the rest), over runs; and the number of pages."""
+    phases = {"load": [], "validate": [], "generate": []}
     for _ in range(runs):
         start = time.perf_counter()
         review = load(content, processes())
         loaded = time.perf_counter()
-        problems = validate(review)
-        checked = time.perf_counter()
-        assert not problems, problems[:5]
-        with tempfile.TemporaryDirectory() as out:  # as in a build: shares rendered side by side, packed to disk
-            shares = render_shares(review, ROOT / "templates" / "pages", lambda outputs, k: pack(outputs, Path(out) / f"{k}.pack"),
-                                   processes())
-            phases["render"].append(time.perf_counter() - checked)
-        pages = [path for share in shares for path in share]
+        with frozen_heap():
+            problems = validate(review)
         phases["load"].append(loaded - start)
-        phases["validate"].append(checked - loaded)
-    return {k: statistics.median(v) for k, v in phases.items()}, sum(p.endswith(".md") for p in pages)
+        phases["validate"].append(time.perf_counter() - loaded)
+        assert not problems, problems[:5]
+        del review
+        with tempfile.TemporaryDirectory() as out:
+            start = time.perf_counter()
+            shares = build(content, ROOT / "templates" / "pages", lambda outputs, k: pack(outputs, Path(out) / f"{k}.pack"),
+                           processes())
+            phases["generate"].append(time.perf_counter() - start)
+        pages = [path for share in shares for path in share]
+    medians = {k: statistics.median(v) for k, v in phases.items()}
+    medians["render"] = medians["generate"] - medians["load"] - medians["validate"]
+    return medians, sum(p.endswith(".md") for p in pages)
 
 
 def tree_rss_mb(pid):
@@ -297,7 +302,7 @@ def main(argv=None):
                 project(folder, content)
             phases, pages = time_generator(content, args.runs)
             build_s, peak = time_build(folder, args.runs)
-            generate_s = sum(phases.values())
+            generate_s = phases.pop("generate")
             rows.append({"studies": len(list((content / "studies").glob("*.yaml"))), "label": label, **phases,
                          "generate_s": generate_s, "build_s": build_s, "pages": pages, "peak_mb": peak})
             print(json.dumps(rows[-1]), file=sys.stderr, flush=True)

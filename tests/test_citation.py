@@ -168,3 +168,18 @@ def test_citation_cff_matches_site_yaml():
 def test_release_version_is_the_project_version():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert project["version"] == SITE.info["version"] == SITE.releases[0]["version"]
+
+
+@pytest.mark.parametrize("page", sorted(p for p in OUT if p.endswith(".md")))
+def test_front_matter_is_what_yaml_and_json_write_for_the_cited_works(page):
+    # Each work's part is serialised once and pasted into every page that cites it; the result must still be
+    # exactly what yaml.dump and json.dumps write for the whole, and list the works the page cites.
+    text = OUT[page].split("---\n", 2)[1]
+    meta = yaml.safe_load(text)
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    assert yaml.dump(meta, Dumper=dumper, allow_unicode=True, sort_keys=False, width=10_000) == text
+    jsonld = json.loads(meta["jsonld"])
+    assert json.dumps(jsonld, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c") == meta["jsonld"]
+    cited = sorted({m.group(1) for m in re.finditer(r"data-href=\"[^\"]*/studies/([^/\"]+)/\"", OUT[page])})
+    assert meta["citation"]["references"] == [SITE.work(sid)["highwire"] for sid in cited]
+    assert jsonld["citation"] == [SITE.work(sid)["schema_org"] for sid in cited]

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from .errors import ContentError
 from .load import load
-from .parallel import forked_map
+from .parallel import forked_map, frozen_heap
 from .render import plan, prepare, render, render_jobs
 from .validate import validate
 
@@ -19,12 +19,13 @@ def build(content_dir=CONTENT_DIR, templates_dir=TEMPLATES_DIR, writer=None, pro
     share's outputs to writer(outputs, share number) one at a time as they are rendered (so that a large review is
     never held in memory whole), and return the list of what it returned for each share."""
     review = load(content_dir, processes)
-    problems = validate(review)
-    if problems:
-        raise ContentError(problems)
-    if writer is None:
-        return render(review, templates_dir)
-    return render_shares(review, templates_dir, writer, processes)
+    with frozen_heap():  # the review lives until the build ends
+        problems = validate(review)
+        if problems:
+            raise ContentError(problems)
+        if writer is None:
+            return render(review, templates_dir)
+        return render_shares(review, templates_dir, writer, processes)
 
 
 def render_shares(review, templates_dir, writer, processes=1):

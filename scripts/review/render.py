@@ -117,6 +117,19 @@ def _escape_plain(text):
     return MARKUP_CHARACTER.sub(r"\\\1", escape_markdown(text))
 
 
+class _Computed(dict):
+    """A dict whose missing values are made, and kept, when first asked for."""
+
+    def __init__(self, make):
+        """make(key) gives the value for a key."""
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key):
+        self[key] = value = self.make(key)
+        return value
+
+
 class Site:
     """Lookups derived from a valid Review, built once in linear time."""
 
@@ -139,7 +152,7 @@ class Site:
                     self.findings[finding["id"]] = record
                     for sid in finding["studies"]:
                         self.cited_by[sid].append(record)
-        self.coins = {sid: citation.coins(s) for sid, s in studies.items()}
+        self.coins = _Computed(lambda sid: citation.coins(studies[sid]))  # {id: COinS}, each made when first used
         self._works = {}  # per study: its Highwire, schema.org and CSL-JSON forms, made when first needed
         self.glossary = Glossary(self.data["glossary"], lambda gid: PAGE_OF["glossary"].format(gid))
         self.releases = review.changelog.data["releases"]
@@ -161,11 +174,14 @@ class Site:
                     self.questions_of.setdefault((key, target), []).append(qid)
 
     def work(self, sid):
-        """A cited study's forms for page metadata and reference files: {highwire, schema_org, csl_json}."""
+        """A cited study's forms for page metadata and reference files: {highwire, schema_org, csl_json}, and the
+        first two as written in front matter (highwire_yaml, schema_org_json)."""
         if sid not in self._works:
             study = self.data["studies"][sid]
-            self._works[sid] = {"highwire": citation.highwire_reference(study), "schema_org": citation.schema_org_work(study),
-                                "csl_json": citation.study_csl_json(sid, study)}
+            highwire, schema_org = citation.highwire_reference(study), citation.schema_org_work(study)
+            self._works[sid] = {"highwire": highwire, "schema_org": schema_org, "csl_json": citation.study_csl_json(sid, study),
+                                # as they are written inside every page's front matter that cites the work
+                                "highwire_yaml": _indent(_yaml([highwire]), "  "), "schema_org_json": _json(schema_org)}
         return self._works[sid]
 
     def cited_in(self, data):
@@ -376,32 +392,54 @@ def facets(item, substances):
 
 
 def front_matter(site, path, title, cited, tags=()):
-    """YAML front matter: the page title plus the citation metadata that the theme turns into meta tags and JSON-LD."""
+    """YAML front matter: the page title plus the citation metadata that the theme turns into meta tags and JSON-LD.
+    The text is what yaml.dump writes for {title, citation: {..., references}, jsonld, tags}, with jsonld what
+    json.dumps(..., sort_keys=True) writes, but each cited work's part is written once per build (Site.work), not
+    once per page that cites it: serialising them was a tenth of the render time."""
     latest, first = site.releases_of(path)
     cite_title = site.info["title"] if path == "index.md" else title
     url = site.page_url(path)
-    works = sorted(cited)
-    meta = {
+    works = [site.work(sid) for sid in sorted(cited)]
+    head = {
         "title": html.escape(title, quote=False),  # themes print it unescaped in <title> and the navigation
         "citation": {
             "title": cite_title, "authors": site.info["authors"], "date": latest["date"].replace("-", "/"),
             "url": url, "institution": site.info["publisher"], "version": latest["version"],
-            "references": [site.work(sid)["highwire"] for sid in works],
         },
-        "jsonld": json.dumps({
-            "@context": "https://schema.org", "@type": "ScholarlyArticle", "headline": cite_title, "url": url,
-            "author": [{"@type": "Organization", "name": a} for a in site.info["authors"]],
-            "publisher": {"@type": "Organization", "name": site.info["publisher"]},
-            "datePublished": first["date"], "dateModified": latest["date"], "version": latest["version"],
-            "license": site.info["license_url"], "inLanguage": "en",
-            "isPartOf": {"@type": "WebSite", "name": site.info["title"], "url": site.page_url("index.md")},
-            "citation": [site.work(sid)["schema_org"] for sid in works],
-        }, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c"),
     }
-    if tags:
-        meta["tags"] = list(tags)
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: the pure-Python emitter was a tenth of render time
-    return "---\n" + yaml.dump(meta, Dumper=dumper, allow_unicode=True, sort_keys=False, width=10_000) + "---\n"
+    references = "  references:\n" + "".join(w["highwire_yaml"] for w in works) if works else "  references: []\n"
+    jsonld = _json_with({
+        "@context": "https://schema.org", "@type": "ScholarlyArticle", "headline": cite_title, "url": url,
+        "author": [{"@type": "Organization", "name": a} for a in site.info["authors"]],
+        "publisher": {"@type": "Organization", "name": site.info["publisher"]},
+        "datePublished": first["date"], "dateModified": latest["date"], "version": latest["version"],
+        "license": site.info["license_url"], "inLanguage": "en",
+        "isPartOf": {"@type": "WebSite", "name": site.info["title"], "url": site.page_url("index.md")},
+    }, "citation", [w["schema_org_json"] for w in works])
+    tail = {"jsonld": jsonld.replace("<", "\\u003c")} | ({"tags": list(tags)} if tags else {})
+    return "---\n" + _yaml(head) + references + _yaml(tail) + "---\n"
+
+
+def _yaml(data):
+    """YAML block text of data, as front matter writes it (libyaml's emitter: the pure-Python one was slow)."""
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=10_000)
+
+
+def _json(data):
+    """JSON text of data on one line, keys sorted, as JSON-LD is written."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def _json_with(mapping, key, encoded_items):
+    """_json(mapping | {key: items}) for items given already encoded as JSON."""
+    return "{" + ", ".join(f"{_json(k)}: " + ("[" + ", ".join(encoded_items) + "]" if k == key else _json(mapping[k]))
+                           for k in sorted([*mapping, key])) + "}"
+
+
+def _indent(text, prefix):
+    """Text with prefix before every line."""
+    return "".join(prefix + line for line in text.splitlines(keepends=True))
 
 
 COLLECTION_PAGES = [("mechanisms", "mechanism"), ("topics", "topic"), ("studies", "study"), ("trials", "trial"),
@@ -410,14 +448,14 @@ COLLECTION_PAGES = [("mechanisms", "mechanism"), ("topics", "topic"), ("studies"
 
 @dataclass(frozen=True)
 class Job:
-    """One output of the site: a page (template and context) or a set of reference files (study_ids), and the
-    entity it presents as (collection, id), or None for pages that gather a whole collection or the whole review."""
+    """One output of the site: a page (template and context) or, without a template, the reference files of the
+    works that an entity cites; and the entity it presents (collection, id), or None for pages that gather a whole
+    collection or the whole review (and for the reference files of all works)."""
 
     path: str
     template: str = ""
     context: dict = field(default_factory=dict)
     key: tuple | None = None
-    study_ids: tuple = ()
 
 
 def plan(site):
@@ -438,10 +476,9 @@ def plan(site):
         Job("facets.md", "facets.md.j2"),
         Job("editing.md", "editing.md.j2", {"collections": [_guide(n) for n in COLLECTIONS], "site_schema": _guide("site"),
                                             "changelog_schema": _guide("changelog")}),
-        Job("references", study_ids=tuple(site.data["studies"])),
+        Job("references"),
     ]
-    jobs += [Job(f"references/{item['id']}", key=("mechanisms", item["id"]), study_ids=tuple(site.cited_in(item)))
-             for item in site.ordered("mechanisms")]
+    jobs += [Job(f"references/{item['id']}", key=("mechanisms", item["id"])) for item in site.ordered("mechanisms")]
     return jobs
 
 
@@ -479,7 +516,8 @@ def render_jobs(site, env, jobs):
         tooltips = "" if path.startswith("glossary/") else site.glossary.tooltips(body, escape_markdown)
         yield path, front_matter(site, path, title, cited, tags) + body + box + tooltips
 
-    def works(stem, study_ids):
+    def works(stem, key):
+        study_ids = site.data["studies"] if key is None else site.cited_in(site.data[key[0]][key[1]])
         studies = {sid: site.data["studies"][sid] for sid in study_ids}
         yield f"{stem}.bib", citation.works_bibtex(studies)
         yield f"{stem}.ris", citation.works_ris(studies)
@@ -489,4 +527,4 @@ def render_jobs(site, env, jobs):
         if job.template:
             yield from page(job.path, job.template, **job.context)
         else:
-            yield from works(job.path, job.study_ids)
+            yield from works(job.path, job.key)
