@@ -1,6 +1,7 @@
 """Property-based: whatever YAML values or text an editor types, the generator builds or reports errors, never crashes."""
 
 import itertools
+import json
 import re
 import shutil
 
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURE, TEMPLATES
 from review.build import build
+from review.citation import indented_json
 from review.errors import ContentError
 from review.glossary import NOT_FOR_LINKS, NOT_FOR_TOOLTIPS, Glossary
 from review.validate import _FAST, _VALIDATORS
@@ -153,3 +155,15 @@ def test_the_compiled_schema_check_accepts_exactly_what_jsonschema_accepts(data)
     except JsonSchemaException:
         fast = False
     assert fast == _VALIDATORS[name].is_valid(document), (relative, path, target[path[-1]])
+
+
+JSON_VALUES = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20)),
+                           lambda children: st.one_of(st.lists(children, max_size=4),
+                                                      st.dictionaries(st.text(max_size=8), children, max_size=4)),
+                           max_leaves=12)
+
+
+@settings(max_examples=500, deadline=None)
+@given(JSON_VALUES)
+def test_indented_json_is_what_json_dumps_writes(value):
+    assert indented_json(value) == json.dumps(value, indent=2, ensure_ascii=False)

@@ -73,7 +73,7 @@ def page_reference(info, title, url, version, day, anchor_label=None):
     ris = _ris([("TY", "RPRT"), *[("AU", a) for a in authors], ("TI", full_title), ("T2", info["title"]),
                 ("PY", str(when.year)), ("DA", f"{when:%Y/%m/%d}"), ("PB", info["publisher"]), ("ET", f"Version {version}"),
                 ("UR", url), ("ER", "")])
-    return {"key": key, "apa": apa, "bibtex": bibtex, "ris": ris, "csl": json.dumps([csl], indent=2, ensure_ascii=False) + "\n"}
+    return {"key": key, "apa": apa, "bibtex": bibtex, "ris": ris, "csl": indented_json([csl]) + "\n"}
 
 
 def _ris(pairs):
@@ -108,7 +108,7 @@ def works_csl(studies, item_json=None):
 
 def study_csl_json(sid, study):
     """One study's CSL-JSON item, indented by two spaces per level."""
-    return json.dumps(study_csl(sid, study), indent=2, ensure_ascii=False)
+    return indented_json(study_csl(sid, study))
 
 
 @functools.lru_cache(maxsize=None)
@@ -215,3 +215,18 @@ def schema_org_work(study):
     if study.get("doi"):
         work["identifier"] = f"https://doi.org/{study['doi']}"
     return work
+
+
+def indented_json(value, indent="  ", _level=""):
+    """The text json.dumps(value, indent=2, ensure_ascii=False) writes for JSON with string keys, made faster: json.dumps with an indent runs
+    its pure-Python encoder, so here only lists and dicts are walked in Python and every other value is encoded by
+    the C encoder."""
+    inner = _level + indent
+    if isinstance(value, dict) and value:
+        return "{\n" + ",\n".join(f"{inner}{_encode(str(k))}: {indented_json(v, indent, inner)}" for k, v in value.items()) + f"\n{_level}}}"
+    if isinstance(value, (list, tuple)) and value:
+        return "[\n" + ",\n".join(inner + indented_json(v, indent, inner) for v in value) + f"\n{_level}]"
+    return _encode(value)
+
+
+_encode = json.JSONEncoder(ensure_ascii=False).encode

@@ -400,24 +400,30 @@ def front_matter(site, path, title, cited, tags=()):
     cite_title = site.info["title"] if path == "index.md" else title
     url = site.page_url(path)
     works = [site.work(sid) for sid in sorted(cited)]
-    head = {
-        "title": html.escape(title, quote=False),  # themes print it unescaped in <title> and the navigation
-        "citation": {
-            "title": cite_title, "authors": site.info["authors"], "date": latest["date"].replace("-", "/"),
-            "url": url, "institution": site.info["publisher"], "version": latest["version"],
-        },
-    }
-    references = "  references:\n" + "".join(w["highwire_yaml"] for w in works) if works else "  references: []\n"
-    jsonld = _json_with({
+    jsonld = _json({
         "@context": "https://schema.org", "@type": "ScholarlyArticle", "headline": cite_title, "url": url,
         "author": [{"@type": "Organization", "name": a} for a in site.info["authors"]],
         "publisher": {"@type": "Organization", "name": site.info["publisher"]},
         "datePublished": first["date"], "dateModified": latest["date"], "version": latest["version"],
         "license": site.info["license_url"], "inLanguage": "en",
         "isPartOf": {"@type": "WebSite", "name": site.info["title"], "url": site.page_url("index.md")},
-    }, "citation", [w["schema_org_json"] for w in works])
-    tail = {"jsonld": jsonld.replace("<", "\\u003c")} | ({"tags": list(tags)} if tags else {})
-    return "---\n" + _yaml(head) + references + _yaml(tail) + "---\n"
+        "citation": PLACEHOLDER,
+    }).replace(_json(PLACEHOLDER), "[" + ", ".join(w["schema_org_json"] for w in works) + "]", 1)
+    text = _yaml({
+        "title": html.escape(title, quote=False),  # themes print it unescaped in <title> and the navigation
+        "citation": {
+            "title": cite_title, "authors": site.info["authors"], "date": latest["date"].replace("-", "/"),
+            "url": url, "institution": site.info["publisher"], "version": latest["version"], "references": PLACEHOLDER,
+        },
+        "jsonld": jsonld.replace("<", "\\u003c"),
+        **({"tags": list(tags)} if tags else {}),
+    })
+    references = "  references:\n" + "".join(w["highwire_yaml"] for w in works) if works else "  references: []\n"
+    return "---\n" + text.replace(_REFERENCES_PLACEHOLDER, "\n" + references, 1) + "---\n"
+
+
+# Stands for a list serialised apart; a NUL cannot come from content (YAML refuses it), so its JSON text cannot either.
+PLACEHOLDER = "\0"
 
 
 def _yaml(data):
@@ -431,10 +437,7 @@ def _json(data):
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
-def _json_with(mapping, key, encoded_items):
-    """_json(mapping | {key: items}) for items given already encoded as JSON."""
-    return "{" + ", ".join(f"{_json(k)}: " + ("[" + ", ".join(encoded_items) + "]" if k == key else _json(mapping[k]))
-                           for k in sorted([*mapping, key])) + "}"
+_REFERENCES_PLACEHOLDER = f"\n  {_yaml({'references': PLACEHOLDER}).strip()}\n"  # as _yaml writes it in `citation`
 
 
 def _indent(text, prefix):
