@@ -4,6 +4,7 @@ import itertools
 import json
 import re
 import shutil
+from urllib.parse import urlencode
 
 import yaml
 from fastjsonschema import JsonSchemaException
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURE, TEMPLATES
 from review.build import build
-from review.citation import indented_json
+from review.citation import form_encode, indented_json
 from review.errors import ContentError
 from review.glossary import NOT_FOR_LINKS, NOT_FOR_TOOLTIPS, Glossary
 from review.validate import _FAST, _VALIDATORS
@@ -167,3 +168,10 @@ JSON_VALUES = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st
 @given(JSON_VALUES)
 def test_indented_json_is_what_json_dumps_writes(value):
     assert indented_json(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.text(max_size=10), st.text(max_size=30)), max_size=5))
+def test_form_encoding_is_what_urlencode_writes(pairs):
+    pairs = [(k, v) for k, v in pairs if not any(0xD800 <= ord(c) <= 0xDFFF for c in k + v)]  # no lone surrogates in YAML
+    assert form_encode(pairs) == urlencode(pairs)

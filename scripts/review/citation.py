@@ -168,8 +168,6 @@ def works_ris(studies):
 
 def coins(study):
     """The title attribute of a COinS span (OpenURL ContextObject) for one study, URL-encoded."""
-    from urllib.parse import urlencode
-
     pairs = [("ctx_ver", "Z39.88-2004")]
     if study["type"] == "book":
         pairs += [("rft_val_fmt", "info:ofi/fmt:kev:mtx:book"), ("rft.genre", "book"), ("rft.btitle", study["title"]),
@@ -188,7 +186,25 @@ def coins(study):
         pairs.append(("rft_id", f"info:doi/{study['doi']}"))
     if study.get("pmid"):
         pairs.append(("rft_id", f"info:pmid/{study['pmid']}"))
-    return urlencode(pairs)
+    return form_encode(pairs)
+
+
+class _FormQuoted(dict):
+    """{code point: its form-encoded text}: ASCII filled in, other characters as first met (their UTF-8 bytes)."""
+
+    def __missing__(self, code):
+        self[code] = quoted = "".join(f"%{byte:02X}" for byte in chr(code).encode("utf-8"))
+        return quoted
+
+
+_FORM = _FormQuoted({c: chr(c) if chr(c).isascii() and (chr(c).isalnum() or chr(c) in "_.-~") else "+" if c == 32 else f"%{c:02X}"
+                     for c in range(128)})
+
+
+def form_encode(pairs):
+    """The text urllib.parse.urlencode(pairs) writes, made with str.translate: urlencode quotes one character at a
+    time in Python, which made COinS most of the cost of a long reference list."""
+    return "&".join(f"{str(key).translate(_FORM)}={str(value).translate(_FORM)}" for key, value in pairs)
 
 
 def highwire_reference(study):

@@ -153,7 +153,8 @@ class Site:
                     for sid in finding["studies"]:
                         self.cited_by[sid].append(record)
         self.coins = _Computed(lambda sid: citation.coins(studies[sid]))  # {id: COinS}, each made when first used
-        self._works = {}  # per study: its Highwire, schema.org and CSL-JSON forms, made when first needed
+        self._works = {}  # per study: its Highwire and schema.org forms, made when first needed
+        self.csl_json = _Computed(lambda sid: citation.study_csl_json(sid, studies[sid]))  # for reference files
         self.glossary = Glossary(self.data["glossary"], lambda gid: PAGE_OF["glossary"].format(gid))
         self.releases = review.changelog.data["releases"]
         self.findings_with = {sid: [] for sid in self.data["substances"]}
@@ -174,13 +175,12 @@ class Site:
                     self.questions_of.setdefault((key, target), []).append(qid)
 
     def work(self, sid):
-        """A cited study's forms for page metadata and reference files: {highwire, schema_org, csl_json}, and the
-        first two as written in front matter (highwire_yaml, schema_org_json)."""
+        """A cited study's forms for page metadata: {highwire, schema_org}, and both as written in front matter
+        (highwire_yaml, schema_org_json)."""
         if sid not in self._works:
             study = self.data["studies"][sid]
             highwire, schema_org = citation.highwire_reference(study), citation.schema_org_work(study)
-            self._works[sid] = {"highwire": highwire, "schema_org": schema_org, "csl_json": citation.study_csl_json(sid, study),
-                                # as they are written inside every page's front matter that cites the work
+            self._works[sid] = {"highwire": highwire, "schema_org": schema_org,
                                 "highwire_yaml": _indent(_yaml([highwire]), "  "), "schema_org_json": _json(schema_org)}
         return self._works[sid]
 
@@ -524,7 +524,7 @@ def render_jobs(site, env, jobs):
         studies = {sid: site.data["studies"][sid] for sid in study_ids}
         yield f"{stem}.bib", citation.works_bibtex(studies)
         yield f"{stem}.ris", citation.works_ris(studies)
-        yield f"{stem}.json", citation.works_csl(studies, lambda sid: site.work(sid)["csl_json"])
+        yield f"{stem}.json", citation.works_csl(studies, site.csl_json.__getitem__)
 
     for job in jobs:
         if job.template:
