@@ -3,15 +3,17 @@
 Regenerate the golden files after an intended change with `UPDATE_GOLDEN=1 make test`, then read the diff.
 """
 
+import collections
 import os
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from conftest import FIXTURE, TEMPLATES
 from review.build import build
 from review.load import load
-from review.render import author_label, citation_labels, render
+from review.render import Site, author_label, citation_labels, make_env, render
 
 GOLDEN = Path(__file__).parent / "golden"
 PAGES = build(FIXTURE, TEMPLATES)
@@ -79,3 +81,24 @@ def test_same_author_and_year_get_letters():
 def test_render_is_deterministic():
     review = load(FIXTURE)
     assert render(review, TEMPLATES) == render(load(FIXTURE), TEMPLATES)
+
+
+@pytest.mark.parametrize("source, data", [
+    ("{{ d.title }}", {"title": "T"}),
+    ("{{ d.items is callable }}", {"items": "a key named like a dict method"}),
+    ("{{ d.get('x', 1) }}", {"get": "shadowed?"}),
+    ("{{ d.missing is defined }}", {"title": "T"}),
+    ("{{ d.title.upper() }}", {"title": "t"}),
+    ("{{ d[1] }} {{ d.x }}", {1: "one", "x": None}),
+    ("{{ d.title }}", collections.OrderedDict(title="a dict subclass")),
+    ("{{ d.missing }}", {"title": "T"}),
+])
+def test_template_lookups_match_jinja(source, data):
+    def run(environment):
+        try:
+            return environment.from_string(source).render(d=data)
+        except jinja2.UndefinedError as error:
+            return f"UndefinedError: {error}"
+
+    ours = make_env(TEMPLATES, Site(load(FIXTURE)))
+    assert run(ours) == run(jinja2.Environment(undefined=jinja2.StrictUndefined))
