@@ -70,6 +70,8 @@ CASES = [
       "content/topics/background.yaml:9: sections[0].text: link `@findings/pl-spines-mice`: no finding `pl-spines-mice`"]),
     ("duplicate finding id", "topics/background.yaml", "id: bg-trials", "id: pl-spines-mice",
      ["content/topics/background.yaml:12: sections[0].findings[0].id: finding id `pl-spines-mice` is already used at content/mechanisms/plasticity.yaml:9"]),
+    ("release pages not a list", "changelog.yaml", "pages: [mechanisms/plasticity, studies/shao2021]", "pages: true",
+     ["content/changelog.yaml:6: releases[0].pages: expected a list, got boolean `True`"]),
     ("malformed DOI", "studies/shao2021.yaml", "doi: 10.1016/j.neuron.2021.06.008", "doi: https://doi.org/10.1016/x",
      ["content/studies/shao2021.yaml:12: doi: `https://doi.org/10.1016/x` is not a DOI: write it like `10.1016/j.neuron.2021.06.008`, without https://doi.org/"]),
     ("malformed PMID", "studies/shao2021.yaml", "pmid: '34228959'", "pmid: 'PMID34228959'",

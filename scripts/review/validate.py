@@ -263,7 +263,8 @@ def check_changelog(review, known):
         if not isinstance(release, dict):
             continue
         problems += check_markdown_text(log, ("releases", index, "changes"), release.get("changes"), known)
-        for p, page in enumerate(release.get("pages") or []):
+        pages = release.get("pages")
+        for p, page in enumerate(pages if isinstance(pages, list) else []):  # any other type: the schema check says so
             if isinstance(page, str) and page not in keys:
                 problems.append(Problem(log.path, log.line("releases", index, "pages", p), field_name(["releases", index, "pages", p]),
                                         f"no page `{page}`{suggest(page, sorted(keys))}"))
