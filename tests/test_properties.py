@@ -175,3 +175,14 @@ def test_indented_json_is_what_json_dumps_writes(value):
 def test_form_encoding_is_what_urlencode_writes(pairs):
     pairs = [(k, v) for k, v in pairs if not any(0xD800 <= ord(c) <= 0xDFFF for c in k + v)]  # no lone surrogates in YAML
     assert form_encode(pairs) == urlencode(pairs)
+
+
+LINE_STARTS = re.compile(r"\[[^\]]*\]\([^)]*\)(?:\{[^}]*\})?|`[^`]*`|<[^>]*>|&\w+;|\{[^}]*\}|^#{1,6} .*$|^!!! .*$", re.M)
+MARKDOWN_PIECES = st.sampled_from(["# ", "## ", "####### ", "#", "!!! ", "!! ", "!!!", "\n", " ", "x", "[a](b)", "{ .c }", "`",
+                                   "<i>", "&amp;", "](", ")", "[", "]", "{", "}"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(MARKDOWN_PIECES, max_size=30).map("".join))
+def test_skipped_spans_for_links_are_those_of_the_line_anchored_pattern(text):
+    assert [m.span() for m in NOT_FOR_LINKS.finditer(text)] == [m.span() for m in LINE_STARTS.finditer(text)]
