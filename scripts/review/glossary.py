@@ -41,13 +41,12 @@ _NOT_WORD = bytes(b if b >= 128 or chr(b).isalnum() or chr(b) in "_-" else 32 fo
 
 def words_in(text):
     """The set of words (runs of letters, digits, underscores and hyphens) in a text."""
-    words = set()
-    for piece in set(text.encode("utf-8").translate(_NOT_WORD).split()):
-        if piece.isascii():
-            words.add(piece.decode("ascii"))
-        else:
-            words.update(TOKEN.findall(piece.decode("utf-8")))
-    return words
+    spaced = text.encode("utf-8").translate(_NOT_WORD).decode("utf-8")
+    words = set(spaced.split())
+    if spaced.isascii():
+        return words
+    odd = {piece for piece in words if not piece.isascii()}
+    return (words - odd).union(*map(TOKEN.findall, odd))
 
 
 class Glossary:
