@@ -1,6 +1,5 @@
 """Citation formats: APA text, BibTeX (via pybtex), RIS and CSL-JSON, for the site's pages and for the cited works."""
 
-import functools
 import json
 import re
 from datetime import date as Date
@@ -111,10 +110,8 @@ def study_csl_json(sid, study):
     return indented_json(study_csl(sid, study))
 
 
-@functools.lru_cache(maxsize=None)
-def _study_bibtex(sid, frozen):
-    """The BibTeX entry of one study (cached: a study appears in several reference files)."""
-    study = dict(frozen)
+def study_bibtex(sid, study):
+    """The BibTeX entry of one study."""
     fields = {"title": "{" + study["title"] + "}", "year": str(study["year"])}
     fields["publisher" if study["type"] == "book" else "booktitle" if study["type"] == "chapter" else "journal"] = study["journal"]
     for field in ("volume", "pages"):
@@ -129,18 +126,14 @@ def _study_bibtex(sid, frozen):
     persons = [Person(a) for a in _named(study["authors"])]
     if len(persons) < len(study["authors"]):
         persons.append(Person("others"))
-    return _bibtex({sid: Entry(_BIB_TYPES[study["type"]], fields=fields, persons={"author": persons})})
+    return _bibtex({sid: Entry(_BIB_TYPES[study["type"]], fields=fields, persons={"author": persons})}).strip() + "\n"
 
 
-def _frozen(study):
-    """A hashable copy of the fields of a study that BibTeX uses."""
-    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(study.items())
-                 if k in ("type", "title", "year", "journal", "volume", "issue", "pages", "doi", "pmid", "authors"))
-
-
-def works_bibtex(studies):
-    """BibTeX text for a {id: study} mapping, keyed by study id."""
-    return "\n".join(_study_bibtex(sid, _frozen(studies[sid])).strip() + "\n" for sid in sorted(studies))
+def works_bibtex(studies, item_bibtex=None):
+    """BibTeX text for a {id: study} mapping, keyed by study id; item_bibtex(sid) may supply each entry (cached by
+    the caller: a study is in several reference files)."""
+    item_bibtex = item_bibtex or (lambda sid: study_bibtex(sid, studies[sid]))
+    return "\n".join(item_bibtex(sid) for sid in sorted(studies))
 
 
 def works_ris(studies):

@@ -93,13 +93,7 @@ def escape_markdown(text):
 
 def unmarked(text):
     """Markdown from content reduced to plain words: citations dropped, cross-links reduced to their text."""
-    return _unmarked(str(text))
-
-
-@functools.lru_cache(maxsize=1 << 16)  # the same statements, titles and references recur on many pages
-def _unmarked(text):
-    """unmarked() of a string."""
-    text = CITATION.sub("", text)
+    text = CITATION.sub("", str(text))
     text = LINKED_TEXT.sub(r"\1", text)
     text = BARE_LINK.sub("", text)
     text = EMPHASIS.sub(r"\2", text)
@@ -108,12 +102,6 @@ def _unmarked(text):
 
 def escape_plain(text):
     """Plain text shown in Markdown: no HTML, no emphasis or link syntax."""
-    return _escape_plain(str(text))
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _escape_plain(text):
-    """escape_plain() of a string."""
     return MARKUP_CHARACTER.sub(r"\\\1", escape_markdown(text))
 
 
@@ -155,6 +143,9 @@ class Site:
         self.coins = _Computed(lambda sid: citation.coins(studies[sid]))  # {id: COinS}, each made when first used
         self._works = {}  # per study: its Highwire and schema.org forms, made when first needed
         self.csl_json = _Computed(lambda sid: citation.study_csl_json(sid, studies[sid]))  # for reference files
+        self.bibtex = _Computed(lambda sid: citation.study_bibtex(sid, studies[sid]))
+        # The same statements, titles and references recur on many pages: their plain forms are made once a render.
+        self.unmarked, self.plain = _Computed(unmarked), _Computed(escape_plain)
         self.glossary = Glossary(self.data["glossary"], lambda gid: PAGE_OF["glossary"].format(gid))
         self.releases = review.changelog.data["releases"]
         self.findings_with = {sid: [] for sid in self.data["substances"]}
@@ -352,8 +343,8 @@ def make_env(templates_dir, site):
         return site.glossary.link_first(text, context["page_path"], context["glossed"])
 
     env.filters.update(
-        md=md, cite=cite, unmarked=unmarked,
-        cited=cited_ids, link=link, plain=escape_plain, attr=lambda t: html.escape(str(t), quote=True),
+        md=md, cite=cite, unmarked=lambda text: site.unmarked[str(text)],
+        cited=cited_ids, link=link, plain=lambda text: site.plain[str(text)], attr=lambda t: html.escape(str(t), quote=True),
     )
     def finding_citation(fid):
         """APA reference pointing at one finding's anchor."""
@@ -540,7 +531,7 @@ def render_jobs(site, env, jobs):
     def works(stem, key):
         study_ids = site.data["studies"] if key is None else site.cited_in(site.data[key[0]][key[1]])
         studies = {sid: site.data["studies"][sid] for sid in study_ids}
-        yield f"{stem}.bib", citation.works_bibtex(studies)
+        yield f"{stem}.bib", citation.works_bibtex(studies, site.bibtex.__getitem__)
         yield f"{stem}.ris", citation.works_ris(studies)
         yield f"{stem}.json", citation.works_csl(studies, site.csl_json.__getitem__)
 
