@@ -52,8 +52,14 @@ def apa_reference(info, title, url, version, day, anchor_label=None):
     return f"{names}. ({when.year}, {when:%B} {when.day}). {full_title} (Version {version}). In {info['title']}. {info['publisher']}. {url}"
 
 
-def page_reference(info, title, url, version, day, anchor_label=None):
-    """{apa, bibtex, ris, csl} citing one page (or one finding on it) of the site as a versioned report."""
+def site_authors(info):
+    """The site's authors as pybtex Persons (organisations, so each name is braced whole)."""
+    return [Person("{" + a + "}") for a in info["authors"]]
+
+
+def page_reference(info, title, url, version, day, anchor_label=None, persons=None):
+    """{apa, bibtex, ris, csl} citing one page (or one finding on it) of the site as a versioned report; persons
+    may supply site_authors(info), which is the same for every page."""
     when = Date.fromisoformat(day)
     authors = info["authors"]
     full_title = f"{title}: finding {anchor_label}" if anchor_label else title
@@ -62,7 +68,7 @@ def page_reference(info, title, url, version, day, anchor_label=None):
     entry = Entry("techreport", fields={
         "title": "{" + full_title + "}", "institution": info["publisher"], "number": f"Version {version}",
         "year": str(when.year), "month": f"{when:%b}".lower(), "url": url, "note": f"Part of: {info['title']}",
-    }, persons={"author": [Person("{" + a + "}") for a in authors]})
+    }, persons={"author": persons or site_authors(info)})
     bibtex = _bibtex({key: entry})
     csl = {
         "id": key, "type": "report", "title": full_title, "author": [{"literal": a} for a in authors],

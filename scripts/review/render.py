@@ -126,6 +126,7 @@ class Site:
         self.review = review
         self.data = {name: {e.id: e.data for e in entities.values()} for name, entities in review.entities.items()}
         self.info = review.site.data
+        self.authors = citation.site_authors(self.info)  # parsed once: pybtex's name parser is slow
         studies = self.data["studies"]
         self.labels = citation_labels(studies)
         self.references = {sid: full_reference(s) for sid, s in studies.items()}
@@ -214,8 +215,9 @@ class Site:
         """Citation formats for a page, or for one finding (anchor) on it; just the APA text if apa_only."""
         release = self.releases_of(path)[0]
         url = self.page_url(path) + (f"#{anchor}" if anchor else "")
-        make = citation.apa_reference if apa_only else citation.page_reference
-        return make(self.info, title, url, release["version"], release["date"], anchor)
+        if apa_only:
+            return citation.apa_reference(self.info, title, url, release["version"], release["date"], anchor)
+        return citation.page_reference(self.info, title, url, release["version"], release["date"], anchor, self.authors)
 
     def evidence_map(self):
         """Rows of the evidence map: per mechanism, per evidence column, the findings and their studies."""
