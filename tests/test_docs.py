@@ -7,6 +7,7 @@ import pytest
 
 from conftest import ROOT
 from review.cli import schema_files
+from review.load import MIN_FILES_TO_SHARE
 from review.schema import COLLECTIONS, collection_schema
 from test_render import PAGES
 
@@ -45,3 +46,9 @@ def test_every_content_file_names_its_schema(collection):
 def test_vscode_maps_every_schema():
     mapping = json.loads((ROOT / ".vscode" / "settings.json").read_text())["yaml.schemas"]
     assert set(mapping) == {f"content/schema/{name}.schema.json" for name in [*COLLECTIONS, "site", "changelog"]}
+
+
+def test_readme_states_the_process_setting_and_threshold():
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    assert "`REVIEW_PROCESSES=N`" in readme
+    assert f"(from {MIN_FILES_TO_SHARE} files up)" in readme

@@ -1,6 +1,7 @@
 """Rendering in forked processes: the same outputs as one process, results in order, failures raised."""
 
 import os
+import time
 
 import pytest
 
@@ -67,3 +68,24 @@ def test_review_processes_sets_the_number_of_processes(monkeypatch, setting, exp
 def test_processes_default_to_the_usable_cpus(monkeypatch):
     monkeypatch.delenv("REVIEW_PROCESSES", raising=False)
     assert processes() == len(os.sched_getaffinity(0))
+
+
+@pytest.mark.parametrize("count", [1, 2, 3])
+@pytest.mark.parametrize("length", [0, 1, 7, 200])
+def test_balanced_shares_take_every_item_exactly_once(count, length):
+    results = forked_map(lambda part, k: list(part), range(length), count, balanced=True)
+    assert len(results) == count
+    assert sorted(item for share in results for item in share) == list(range(length))
+
+
+def test_balanced_shares_let_a_free_process_take_more():
+    def work(part, k):
+        taken = []
+        for item in part:
+            if k == 0:
+                time.sleep(0.05)  # this process is slow: the other should take most of the items meanwhile
+            taken.append(item)
+        return taken
+
+    slow, fast = forked_map(work, range(64), 2, balanced=True)
+    assert len(fast) > 3 * len(slow)

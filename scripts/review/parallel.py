@@ -4,6 +4,7 @@ import contextlib
 import gc
 import os
 import pickle
+import struct
 import traceback
 
 
@@ -35,22 +36,55 @@ def shares(items, count):
     return [items[k::count] for k in range(count)]
 
 
-def forked_map(function, items, count):
+def forked_map(function, items, count, balanced=False):
     """Return [function(share, k) for each share k of items]; shares 1.. run in forked children while this process
     runs share 0, and each child's result comes back pickled through a pipe (an exception in a child is raised
-    here). With count 1, or where os.fork does not exist, everything runs in this process."""
-    parts = shares(list(items), max(1, count))
-    if len(parts) == 1 or not hasattr(os, "fork"):
-        return [function(part, k) for k, part in enumerate(parts)]
+    here). Shares are interleaved slices of items (see shares()); if balanced, each share is instead an iterator
+    that takes the next small chunk of items whenever its process is ready for more, so that no process idles
+    while another still has costly items left (the order of items within and across shares is then not fixed).
+    With count 1, or where os.fork does not exist, everything runs in this process."""
+    items = list(items)
+    count = max(1, count) if hasattr(os, "fork") else 1
+    if count == 1:
+        return [function(items, 0)]
+    if balanced:
+        queue = _ChunkQueue(items, chunks=16 * count)
+        parts = [queue.take() for _ in range(count)]
+    else:
+        queue, parts = None, shares(items, count)
     children = [_fork(function, part, k) for k, part in enumerate(parts) if k > 0]
     try:
         results = [function(parts[0], 0)]
     finally:
         outcomes = [_collect(pid, reader) for pid, reader in children]
+        if queue is not None:
+            queue.close()
     for ok, value in outcomes:
         if not ok:
             raise value
     return results + [value for _, value in outcomes]
+
+
+class _ChunkQueue:
+    """Chunks of a list handed out to forked processes through a pipe that holds the chunks' numbers: a read of
+    four bytes claims one chunk, and no two processes can claim the same one."""
+
+    def __init__(self, items, chunks):
+        """Split items into about `chunks` consecutive chunks and put their numbers in a new pipe."""
+        size = max(1, -(-len(items) // chunks))
+        self.chunks = [items[i:i + size] for i in range(0, len(items), size)]
+        self.reader, writer = os.pipe()
+        os.write(writer, b"".join(struct.pack("<I", n) for n in range(len(self.chunks))))  # well under a pipe's 64 KiB
+        os.close(writer)
+
+    def take(self):
+        """An iterator over the items of every chunk this process claims, claiming the next when the last is done."""
+        while data := os.read(self.reader, 4):
+            yield from self.chunks[struct.unpack("<I", data)[0]]
+
+    def close(self):
+        """Close the pipe (in this process)."""
+        os.close(self.reader)
 
 
 def _fork(function, part, k):
