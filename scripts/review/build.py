@@ -32,4 +32,7 @@ def render_shares(review, templates_dir, writer, processes=1):
     """Render a valid review in `processes` shares side by side, handing each share's outputs to writer(outputs,
     share number) as they come; return what the writer returned for each share."""
     site, env = prepare(review, templates_dir)
+    if processes > 1:  # load every template once here, rather than once in each process
+        for name in env.list_templates(extensions=["j2"]):
+            env.get_template(name)
     return forked_map(lambda jobs, share: writer(render_jobs(site, env, jobs), share), plan(site), processes, balanced=True)
