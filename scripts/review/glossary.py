@@ -67,6 +67,7 @@ class Glossary:
         # One-word forms that start no longer form and sit inside none: present in a text means used in it.
         longer = {w[0] for form, w in words.items() if form != w[0]} | {x for w in words.values() for x in w[1:]}
         self.single = {w[0] for form, w in words.items() if form == w[0]} - longer
+        self._tooltip_lines = {}
 
     def mentions(self, text, skip):
         """Yield (start, end, form) for each glossary form outside the skipped spans, longest match first."""
@@ -115,15 +116,18 @@ class Glossary:
 
     def tooltips(self, markdown, escape):
         """Abbreviation definitions (`*[BDNF]: ...`) for the forms the page mentions, one Markdown block each."""
-        used = sorted(self.used(markdown, NOT_FOR_TOOLTIPS))
-        lines = []
-        for form in used:
+        lines = [self._tooltip(form, escape) for form in sorted(self.used(markdown, NOT_FOR_TOOLTIPS))]
+        # One block each: Python-Markdown re-scans a whole block for every definition in it.
+        return "\n" + "\n\n".join(lines) + "\n" if lines else ""
+
+    def _tooltip(self, form, escape):
+        """The abbreviation definition of one form (made once: a term recurs on many pages)."""
+        if (form, escape) not in self._tooltip_lines:
             entry = self.entries[self.forms[form]]
             definition = " ".join(entry["definition"].split())
             tip = definition if form in (entry["term"], entry["term"][0].lower() + entry["term"][1:]) else f"{entry['term']}: {definition}"
-            lines.append(f"*[{form}]: {escape(tip)}")
-        # One block each: Python-Markdown re-scans a whole block for every definition in it.
-        return "\n" + "\n\n".join(lines) + "\n" if lines else ""
+            self._tooltip_lines[form, escape] = f"*[{form}]: {escape(tip)}"
+        return self._tooltip_lines[form, escape]
 
 
 def _whole_words(text, words):
