@@ -33,7 +33,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from review.load import load  # noqa: E402
 from review.build import build  # noqa: E402
-from review.parallel import frozen_heap, processes  # noqa: E402
+from review import collector  # noqa: E402
+from review.parallel import processes  # noqa: E402
 from review.validate import findings_of, validate  # noqa: E402
 from review.write import pack  # noqa: E402
 
@@ -154,9 +155,10 @@ def time_generator(content, runs):
     phases = {"load": [], "validate": [], "generate": []}
     for _ in range(runs):
         start = time.perf_counter()
-        review = load(content, processes())
+        with collector.paused():  # as build() reads and checks
+            review = load(content, processes())
         loaded = time.perf_counter()
-        with frozen_heap():
+        with collector.frozen():
             problems = validate(review)
         phases["load"].append(loaded - start)
         phases["validate"].append(time.perf_counter() - loaded)

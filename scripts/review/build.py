@@ -4,7 +4,8 @@ from pathlib import Path
 
 from .errors import ContentError
 from .load import load
-from .parallel import forked_map, frozen_heap
+from . import collector
+from .parallel import forked_map
 from .render import plan, prepare, render, render_jobs
 from .validate import validate
 
@@ -18,8 +19,9 @@ def build(content_dir=CONTENT_DIR, templates_dir=TEMPLATES_DIR, writer=None, pro
     shares rendered side by side in forked processes (which share the reading of the content too), hand each
     share's outputs to writer(outputs, share number) one at a time as they are rendered (so that a large review is
     never held in memory whole), and return the list of what it returned for each share."""
-    review = load(content_dir, processes)
-    with frozen_heap():  # the review lives until the build ends
+    with collector.paused():
+        review = load(content_dir, processes)
+    with collector.frozen():  # the review lives until the build ends
         problems = validate(review)
         if problems:
             raise ContentError(problems)

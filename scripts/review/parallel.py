@@ -1,7 +1,5 @@
 """Share work between forked processes: the generator's only concurrency, used by one-off builds of large reviews."""
 
-import contextlib
-import gc
 import os
 import pickle
 import struct
@@ -15,19 +13,6 @@ def processes():
     if not hasattr(os, "fork"):
         return 1
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-@contextlib.contextmanager
-def frozen_heap():
-    """Exempt every object that exists now from garbage collection until the block ends. Meant for the loaded review,
-    which lives through the whole build: the collector's full passes over it cost a build of 10,000 studies about
-    0.4 s, and in forked processes they would also copy the memory pages they touch. (Not nested: the end of any
-    block unfreezes all.)"""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def shares(items, count):
