@@ -8,7 +8,7 @@ import pytest
 from conftest import FIXTURE, TEMPLATES
 from review.build import build
 from review.errors import ContentError
-from review.parallel import forked_map, processes, shares
+from review.parallel import forked_map, processes, shares, unshare
 
 
 @pytest.mark.parametrize("count", [1, 2, 3, 5])
@@ -89,3 +89,10 @@ def test_balanced_shares_let_a_free_process_take_more():
 
     slow, fast = forked_map(work, range(64), 2, balanced=True)
     assert len(fast) > 3 * len(slow)
+
+
+@pytest.mark.parametrize("length", [0, 1, 5, 12])
+@pytest.mark.parametrize("count", [1, 2, 3, 5])
+def test_unshare_puts_shared_items_back_in_order(length, count):
+    items = list(range(length))
+    assert unshare(shares(items, count)) == items

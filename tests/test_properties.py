@@ -48,18 +48,24 @@ def _paths(data, prefix=()):
             yield from _paths(value, (*prefix, index))
 
 
+def edited_fixture_file(data):
+    """A fixture file's document with one field, anywhere in it, set to a drawn value: (file, document, (path, value))."""
+    relative = data.draw(st.sampled_from(FILES))
+    document = yaml.safe_load((FIXTURE / relative).read_text())
+    path = data.draw(st.sampled_from([p for p in _paths(document) if p]))
+    target = document
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value = data.draw(VALUES)
+    return relative, document, (path, value)
+
+
 @SETTINGS
 @given(data=st.data())
 def test_any_value_in_any_field_builds_or_is_refused(tmp_path_factory, data):
     content = tmp_path_factory.mktemp("p") / "content"
     shutil.copytree(FIXTURE, content)
-    relative = data.draw(st.sampled_from(FILES))
-    document = yaml.safe_load((content / relative).read_text())
-    path = data.draw(st.sampled_from([p for p in _paths(document) if p]))
-    target = document
-    for key in path[:-1]:
-        target = target[key]
-    target[path[-1]] = data.draw(VALUES)
+    relative, document, _ = edited_fixture_file(data)
     (content / relative).write_text(yaml.safe_dump(document, allow_unicode=True))
     assert outcome(content) in {"built", "refused"}
 
@@ -142,20 +148,14 @@ def test_tooltip_forms_are_the_forms_the_full_scan_finds(text):
 @settings(max_examples=300, deadline=None)
 @given(data=st.data())
 def test_the_compiled_schema_check_accepts_exactly_what_jsonschema_accepts(data):
-    relative = data.draw(st.sampled_from(FILES))
+    relative, document, (path, value) = edited_fixture_file(data)
     name = relative.split("/")[0] if "/" in relative else relative.removesuffix(".yaml")
-    document = yaml.safe_load((FIXTURE / relative).read_text())
-    path = data.draw(st.sampled_from([p for p in _paths(document) if p]))
-    target = document
-    for key in path[:-1]:
-        target = target[key]
-    target[path[-1]] = data.draw(VALUES)
     try:
         _FAST[name](document)
         fast = True
     except JsonSchemaException:
         fast = False
-    assert fast == _VALIDATORS[name].is_valid(document), (relative, path, target[path[-1]])
+    assert fast == _VALIDATORS[name].is_valid(document), (relative, path, value)
 
 
 JSON_VALUES = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20)),

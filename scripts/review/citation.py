@@ -233,9 +233,9 @@ def schema_org_work(study):
 
 
 def indented_json(value, indent="  ", _level=""):
-    """The text json.dumps(value, indent=2, ensure_ascii=False) writes for JSON with string keys, made faster: json.dumps with an indent runs
-    its pure-Python encoder, so here only lists and dicts are walked in Python and every other value is encoded by
-    the C encoder."""
+    """The text json.dumps(value, indent=2, ensure_ascii=False) writes for JSON with string keys, made faster:
+    json.dumps with an indent runs its pure-Python encoder, so here only lists and dicts are walked in Python and
+    every other value is encoded by the C encoder."""
     inner = _level + indent
     if isinstance(value, dict) and value:
         return "{\n" + ",\n".join(f"{inner}{_encode(str(k))}: {indented_json(v, indent, inner)}" for k, v in value.items()) + f"\n{_level}}}"

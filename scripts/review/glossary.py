@@ -87,7 +87,7 @@ class Glossary:
                 continue
             for form in self.starting[word]:
                 end = position + len(form)
-                if visible.startswith(form, position) and not (end < len(visible) and _is_word_char(visible[end])):
+                if visible.startswith(form, position) and _word_ends(visible, end):
                     yield position, end, form
                     resume = end
                     break
@@ -137,9 +137,14 @@ def _whole_words(text, words):
         position = text.find(word)
         while position >= 0:
             end = position + len(word)
-            if not (position and _is_word_char(text[position - 1])) and not (end < len(text) and _is_word_char(text[end])):
+            if not (position and _is_word_char(text[position - 1])) and _word_ends(text, end):
                 yield position, word
             position = text.find(word, position + 1)
+
+
+def _word_ends(text, end):
+    """Whether no word character follows position end of text."""
+    return end == len(text) or not _is_word_char(text[end])
 
 
 def _is_word_char(char):

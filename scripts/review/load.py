@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from .errors import Problem
-from .parallel import forked_map
+from .parallel import forked_map, unshare
 from .schema import COLLECTIONS
 
 MAX_BYTES = 1_000_000  # a content file larger than this is refused before it is parsed
@@ -189,8 +189,7 @@ def load(content_dir, processes=1):
             elif path.suffix == ".yaml":
                 files.append((collection, path, shown(path)))
     shares = forked_map(_read_share, files, processes if len(files) >= MIN_FILES_TO_SHARE else 1)
-    for index in range(len(files)):  # back in file order: share k holds files k, k + n, k + 2n, ...
-        collection, stem, read = shares[index % len(shares)][index // len(shares)]
+    for collection, stem, read in unshare(shares):  # in file order
         if isinstance(read, Problem):
             review.problems.append(read)
             review.unreadable.add((collection, stem))

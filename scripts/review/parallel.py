@@ -21,6 +21,11 @@ def shares(items, count):
     return [items[k::count] for k in range(count)]
 
 
+def unshare(results):
+    """The inverse of shares(): one list in the original order from a list per share."""
+    return [results[i % len(results)][i // len(results)] for i in range(sum(map(len, results)))]
+
+
 def forked_map(function, items, count, balanced=False):
     """Return [function(share, k) for each share k of items]; shares 1.. run in forked children while this process
     runs share 0, and each child's result comes back pickled through a pipe (an exception in a child is raised

@@ -142,7 +142,7 @@ class Site:
                     for sid in finding["studies"]:
                         self.cited_by[sid].append(record)
         self.coins = _Computed(lambda sid: citation.coins(studies[sid]))  # {id: COinS}, each made when first used
-        self._works = {}  # per study: its Highwire and schema.org forms, made when first needed
+        self._works = _Computed(self._work)  # per study: its Highwire and schema.org forms, made when first needed
         self.csl_json = _Computed(lambda sid: citation.study_csl_json(sid, studies[sid]))  # for reference files
         self.bibtex = _Computed(lambda sid: citation.study_bibtex(sid, studies[sid]))
         # The same statements, titles and references recur on many pages: their plain forms are made once a render.
@@ -169,12 +169,14 @@ class Site:
     def work(self, sid):
         """A cited study's forms for page metadata: {highwire, schema_org}, and both as written in front matter
         (highwire_yaml, schema_org_json)."""
-        if sid not in self._works:
-            study = self.data["studies"][sid]
-            highwire, schema_org = citation.highwire_reference(study), citation.schema_org_work(study)
-            self._works[sid] = {"highwire": highwire, "schema_org": schema_org,
-                                "highwire_yaml": _indent(_yaml([highwire]), "  "), "schema_org_json": _json(schema_org)}
         return self._works[sid]
+
+    def _work(self, sid):
+        """work(sid), made."""
+        study = self.data["studies"][sid]
+        highwire, schema_org = citation.highwire_reference(study), citation.schema_org_work(study)
+        return {"highwire": highwire, "schema_org": schema_org,
+                "highwire_yaml": _indent(_yaml([highwire]), "  "), "schema_org_json": _json(schema_org)}
 
     def cited_in(self, data):
         """Ids of the studies a page cites (finding studies and [@] citations), in label order."""
