@@ -15,13 +15,7 @@ $(STAMP): pyproject.toml requirements.txt
 
 ## site: install, validate the content and build site/ (a failed build leaves the old site/ in place)
 site: $(STAMP)
-	$(BIN)/python -m review check
-	rm -rf site.tmp
-	$(BIN)/mkdocs build --strict --quiet --site-dir site.tmp
-	rm -rf site.old
-	if [ -d site ]; then mv site site.old; fi
-	mv site.tmp site
-	rm -rf site.old
+	$(BIN)/python -m review site
 
 ## site-zensical: the same content built by Zensical (Material's successor) into site-zensical/
 site-zensical: $(STAMP)

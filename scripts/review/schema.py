@@ -1,6 +1,19 @@
-"""The content model: one JSON Schema per collection, the single source for validation and the guide."""
+"""The content model: one JSON Schema per collection, the single source for validation, editor schemas and the guide."""
+
+from __future__ import annotations
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+DATE = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"  # the calendar is checked after the pattern
+VERSION = r"^\d+\.\d+\.\d+$"
+DOI = r"^10\.\d{4,9}/[-._;()/:A-Za-z0-9]+$"  # Crossref's recommended pattern: no quotes, brackets or spaces
+PMID = r"^[1-9][0-9]{0,8}$"
+NCT = r"^NCT[0-9]{8}$"
+URL = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[-A-Za-z0-9._~%!&()*+,;=:@/?#]*)?$"  # no quotes, spaces or brackets
+TEXT_MAX = 20_000  # characters in one Markdown field; a plain field takes at most PLAIN_MAX
+PLAIN_MAX = 1_000
+LIST_MAX = 500
+
+# Who or what the evidence comes from, and the groups the pages show them in: the one place both are defined.
 EVIDENCE_LEVELS = {
     "in-vitro": "Cells or tissue in vitro",
     "animal": "Animal studies",
@@ -10,41 +23,97 @@ EVIDENCE_LEVELS = {
     "review": "Review, meta-analysis or the chapter's own argument",
     "method": "Treatment method or manual",
 }
+EVIDENCE_GROUPS = {  # group id: (heading, levels); a mechanism page's findings appear under these headings
+    "cell-and-animal": ("Cell and animal studies", ("in-vitro", "animal")),
+    "healthy-volunteers": ("Healthy volunteers", ("healthy-volunteers",)),
+    "patients": ("Patients", ("patients-sud", "patients-other")),
+    "synthesis": ("Reviews and synthesis", ("review", "method")),
+}
+EVIDENCE_MAP_COLUMNS = {  # column id: (heading, levels); reviews and methods are not counted on the map
+    "cell-and-animal": ("Cell and animal", ("in-vitro", "animal")),
+    "healthy-volunteers": ("Healthy volunteers", ("healthy-volunteers",)),
+    "patients-sud": ("Patients with SUD", ("patients-sud",)),
+    "patients-other": ("Other patients", ("patients-other",)),
+}
+ATTRIBUTIONS = {
+    "chapter": "Cited in the chapter",
+    "inferred": "Probably cited in the chapter (not confirmed in the sources checked)",
+    "since-chapter": "Published or added since the chapter",
+}
+FINDING_ATTRIBUTIONS = {
+    "chapter": "The chapter's argument or the evidence it reviews",
+    "since-chapter": "Evidence published since the chapter",
+}
 SUBSTANCE_CLASSES = ["classic-psychedelic", "entactogen", "non-hallucinogenic-analogue", "antagonist"]
-STUDY_TYPES = ["journal-article", "book", "chapter"]
+WORK_TYPES = ["journal-article", "book", "chapter"]
+ORGANISATION = "organisation"
+
 
 def _text(description, example, markdown=True, min_length=1):
     """A string field; Markdown fields may use [@study] citations and (@collection/id) links."""
     return {
         "type": "string",
         "minLength": min_length,
+        "maxLength": TEXT_MAX if markdown else PLAIN_MAX,
         "description": description + (" Markdown." if markdown else " Plain text."),
         "examples": [example],
         "x-markdown": markdown,
     }
 
 
+def _pattern(pattern, description, example, hint):
+    """A string checked against a strict pattern before any use; `hint` is said when it does not match."""
+    return {"type": "string", "pattern": pattern, "maxLength": PLAIN_MAX, "description": description, "examples": [example],
+            "x-hint": hint}
+
+
+def _date(description, example):
+    """A calendar date written YYYY-MM-DD (quoted)."""
+    return _pattern(DATE, description + " (YYYY-MM-DD, quoted).", example, "is not a date: write YYYY-MM-DD, quoted")
+
+
 def _ids(collection, description, example, min_items=0):
     """A list of ids of entities of one collection."""
     return {
         "type": "array",
-        "items": {"type": "string", "pattern": SLUG},
+        "items": {"type": "string", "pattern": SLUG, "x-hint": ID_HINT},
         "uniqueItems": True,
         "minItems": min_items,
+        "maxItems": LIST_MAX,
         "description": description,
         "examples": [example],
         "x-references": collection,
     }
 
 
+ID_HINT = "is not a safe id: use lower-case letters, digits and single hyphens, like `shao2021`"
+
+
 def _id(example):
     """The id field: a safe slug equal to the file name."""
     return {
-        "type": "string",
-        "pattern": SLUG,
-        "description": "Stable id: lower-case letters, digits and single hyphens; equals the file name; never change it once published.",
-        "examples": [example],
+        **_pattern(SLUG, "Stable id: lower-case letters, digits and single hyphens; equals the file name; never change "
+                   "it once published.", example, ID_HINT),
+        "maxLength": 100,
     }
+
+
+def _integer(description, example, minimum=0, maximum=10_000_000):
+    """A whole number in a range."""
+    return {"type": "integer", "minimum": minimum, "maximum": maximum, "description": description, "examples": [example]}
+
+
+def _enum(values, description, example):
+    """One of a fixed list of words."""
+    return {"type": "string", "enum": list(values), "description": description, "examples": [example]}
+
+
+def _nullable(schema):
+    """The schema, or null: `null` writes "not reported in the sources checked"."""
+    out = {**schema, "type": [schema["type"], "null"]}
+    if "enum" in schema:
+        out["enum"] = [*schema["enum"], None]
+    return out
 
 
 def _object(properties, required, description, example=None):
@@ -61,14 +130,32 @@ def _object(properties, required, description, example=None):
     return schema
 
 
+CHECKED = _object(
+    {
+        "source": _pattern(URL, "Address where the record (title, authors, year, identifier) was seen.",
+                           "https://pubmed.ncbi.nlm.nih.gov/34228959/", "is not a web address: write https://…"),
+        "date": _date("When it was checked", "2026-12-01"),
+        "also": {"type": "array", "maxItems": 20, "uniqueItems": True,
+                 "items": _pattern(URL, "Another address used.", "https://doi.org/10.1016/j.neuron.2021.06.008",
+                                   "is not a web address: write https://…"),
+                 "description": "Other addresses used (abstract, full text, registry).", "examples": [[]]},
+    },
+    ["source", "date"],
+    "Where the record was checked, and when: the record's provenance, shown on its page.",
+)
+
 FINDING = _object(
     {
         "id": {**_id("np-spines-mouse-mpfc"), "description": "Stable id, unique across the whole review; it is the finding's anchor on its page."},
-        "statement": _text("The finding in our own words, one to three sentences.", "A single dose of psilocybin increased the density of dendritic spines in the mouse frontal cortex."),
-        "evidence": {"type": "string", "enum": list(EVIDENCE_LEVELS), "description": "Level of evidence.", "examples": ["animal"]},
+        "statement": {**_text("The finding in our own words, one to three sentences (emphasis, links and citations only).",
+                              "A single dose of psilocybin increased the density of dendritic spines in the mouse frontal cortex."),
+                      "x-inline": True},
+        "evidence": _enum(EVIDENCE_LEVELS, "Level of evidence.", "animal"),
         "substances": _ids("substances", "Substances the finding concerns (empty for a finding about SUD itself).", ["psilocybin"]),
         "studies": _ids("studies", "Studies that support the finding.", ["shao2021"], min_items=1),
-        "role": {"type": "string", "enum": ["caveat"], "description": "`caveat` for a contradiction, limit or complicating result.", "examples": ["caveat"]},
+        "role": _enum(["caveat"], "`caveat` for a contradiction, limit or complicating result.", "caveat"),
+        "attribution": _enum(FINDING_ATTRIBUTIONS, "Where the finding comes from: the chapter (the default) or "
+                             "evidence published since the chapter.", "since-chapter"),
     },
     ["id", "statement", "evidence", "substances", "studies"],
     "A finding: the unit of evidence, citable on its own.",
@@ -79,7 +166,7 @@ SECTION = _object(
         "id": {**_id("history"), "description": "Anchor of the section on its page."},
         "title": _text("Heading of the section.", "Early LSD trials", markdown=False),
         "text": _text("Body of the section.", "Trials in the 1950s and 1960s [@krebs2012] ..."),
-        "findings": {"type": "array", "items": FINDING, "description": "Findings presented in this section.", "examples": [[]]},
+        "findings": {"type": "array", "items": FINDING, "maxItems": LIST_MAX, "description": "Findings presented in this section.", "examples": [[]]},
     },
     ["id", "title", "text"],
     "A section of a topic page.",
@@ -95,15 +182,27 @@ STEP = _object(
     "A step of a treatment protocol.",
 )
 
+PERSON = _object(
+    {"family": _text("Family name.", "Doe", markdown=False), "given": _text("Given names or initials.", "J.", markdown=False)},
+    ["family", "given"],
+    "A person.",
+)
+ORGANISATION_AUTHOR = _object(
+    {ORGANISATION: _text("Name of the group or organisation.", "SUD Psychedelics Review Team", markdown=False)},
+    [ORGANISATION],
+    "An organisation (a group author).",
+)
+
 COLLECTIONS = {
     "mechanisms": _object(
         {
             "id": _id("neuroplasticity"),
             "title": _text("Page title.", "Induced neuroplasticity", markdown=False),
-            "order": {"type": "integer", "minimum": 1, "description": "Position in navigation and lists.", "examples": [1]},
+            "order": _integer("Position in navigation and lists.", 1, minimum=1, maximum=10_000),
             "summary": _text("What the mechanism is.", "Psychedelics may promote the growth of ..."),
             "altered_in_sud": _text("What is altered in substance use disorders.", "Chronic substance use ..."),
-            "findings": {"type": "array", "items": FINDING, "minItems": 1, "description": "The findings, each with its evidence level.", "examples": [[]]},
+            "findings": {"type": "array", "items": FINDING, "minItems": 1, "maxItems": LIST_MAX,
+                         "description": "The findings, each with its evidence level.", "examples": [[]]},
             "psychotherapy": _text("What the mechanism implies for psychotherapy.", "A period of heightened plasticity could ..."),
             "related": _ids("mechanisms", "Related mechanisms.", ["network-connectivity"]),
         },
@@ -114,48 +213,74 @@ COLLECTIONS = {
         {
             "id": _id("background"),
             "title": _text("Page title.", "Background", markdown=False),
-            "order": {"type": "integer", "minimum": 1, "description": "Position in navigation.", "examples": [1]},
+            "order": _integer("Position in navigation.", 1, minimum=1, maximum=10_000),
             "summary": _text("Opening paragraph.", "Classic psychedelics were studied ..."),
-            "sections": {"type": "array", "items": SECTION, "minItems": 1, "description": "Sections of the page.", "examples": [[]]},
+            "sections": {"type": "array", "items": SECTION, "minItems": 1, "maxItems": LIST_MAX, "description": "Sections of the page.", "examples": [[]]},
         },
         ["id", "title", "order", "summary", "sections"],
         "A thematic page (background, implementation, dose) made of sections and findings.",
     ),
-    "studies": _object(
-        {
-            "id": _id("shao2021"),
-            "type": {"type": "string", "enum": STUDY_TYPES, "description": "Kind of publication.", "examples": ["journal-article"]},
-            "authors": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1, "description": "Authors as 'Family, I.', in order; 'et al.' may close the list.", "examples": [["Shao, L.-X.", "Kwan, A. C."]]},
-            "year": {"type": "integer", "minimum": 1900, "maximum": 2100, "description": "Year of publication.", "examples": [2021]},
-            "title": _text("Title of the work, as published.", "Psilocybin induces rapid and persistent growth of dendritic spines in frontal cortex in vivo", markdown=False),
-            "journal": _text("Journal, or publisher for a book.", "Neuron", markdown=False),
-            "volume": {"type": "string", "minLength": 1, "description": "Volume (quoted).", "examples": ["109"]},
-            "issue": {"type": "string", "minLength": 1, "description": "Issue (quoted).", "examples": ["16"]},
-            "pages": {"type": "string", "minLength": 1, "description": "Pages or article number (quoted).", "examples": ["2535-2544.e4"]},
-            "doi": {"type": "string", "pattern": r"^10\.\d{4,9}/\S+$", "description": "DOI without the https://doi.org/ prefix.", "examples": ["10.1016/j.neuron.2021.06.008"]},
-            "pmid": {"type": "string", "pattern": r"^[1-9][0-9]{0,8}$", "description": "PubMed id (quoted digits).", "examples": ["34228959"]},
-            "evidence": {"type": "string", "enum": list(EVIDENCE_LEVELS), "description": "Level of evidence.", "examples": ["animal"]},
-            "population": _text("Who or what was studied.", "Mice", markdown=False),
-            "substances": _ids("substances", "Substances studied.", ["psilocybin"]),
-            "dose": _text("Dose, where known.", "1 mg/kg", markdown=False),
-            "design": _text("Design in one line.", "Longitudinal two-photon imaging", markdown=False),
-            "result": _text("What it did and found, in our own words.", "A single dose increased spine density ..."),
-            "note": _text("Caveats about the work or its citation.", "Whether the chapter cites this work is not confirmed."),
-            "trials": _ids("trials", "Registrations of this study.", ["nct01943994"]),
-        },
-        ["id", "type", "authors", "year", "title", "journal", "evidence", "population", "substances", "design", "result"],
-        "A cited work, one page each.",
-    ),
+    "studies": {
+        **_object(
+            {
+                "id": _id("shao2021"),
+                "type": _enum(WORK_TYPES, "Kind of publication.", "journal-article"),
+                "authors": {"type": "array", "minItems": 1, "maxItems": 2_000,
+                            "items": {**_pattern(r"^[^,;\[\]{}<>]+,( ?[^,;\[\]{}<>]+)(, ?(Jr\.|Sr\.|II|III|IV))?$", "An author.",
+                                                 "Shao, L.-X.", "is not written `Family, Initials` (or `Family, Initials, Jr.`)"),
+                                      "maxLength": 200},
+                            "description": "Every author, in order, as `Family, Initials` (a suffix after a second comma: "
+                                           "`Abuzzahab, F. S., Sr.`; a particle stays with the family name: `de Araujo, D. B.`).",
+                            "examples": [["Shao, L.-X.", "Kwan, A. C."]]},
+                "authors_incomplete": {"type": "boolean", "description": "True when the sources checked show only the first "
+                                       "authors; the page then says the list is incomplete.", "examples": [True]},
+                "year": _integer("Year of publication.", 2021, minimum=1900, maximum=2100),
+                "title": _text("Title of the work, as published.", "Psilocybin induces rapid and persistent growth of dendritic spines in frontal cortex in vivo", markdown=False),
+                "sentence_case_title": _text("The title in sentence case, for references, where the automatic form would "
+                                             "lower-case a proper noun.", "Psilocybin use in Zurich", markdown=False),
+                "journal": _text("Journal (journal articles).", "Neuron", markdown=False),
+                "book_title": _text("Title of the book or book series holding a chapter.", "Current Topics in Behavioral Neurosciences", markdown=False),
+                "publisher": _text("Publisher (books).", "Guilford Press", markdown=False),
+                "edition": _integer("Edition of a book (2 or more).", 3, minimum=2, maximum=1_000),
+                "volume": {**_pattern(r"^[0-9A-Za-z.-]{1,20}$", "Volume (quoted).", "109", "is not a volume number"), "maxLength": 20},
+                "issue": {**_pattern(r"^[0-9A-Za-z./ -]{1,20}$", "Issue (quoted).", "16", "is not an issue number"), "maxLength": 20},
+                "pages": {**_pattern(r"^[0-9A-Za-z.]{1,20}(-[0-9A-Za-z.]{1,20})?$", "Pages, as `first-last`, or an article "
+                                     "number (quoted).", "2535-2544.e4", "is not a page range: write `first-last` or an article number"),
+                          "maxLength": 41},
+                "doi": _pattern(DOI, "DOI without the https://doi.org/ prefix.", "10.1016/j.neuron.2021.06.008",
+                                "is not a DOI: write it like `10.1016/j.neuron.2021.06.008`, without https://doi.org/"),
+                "pmid": _pattern(PMID, "PubMed id (quoted digits).", "34228959", "is not a PubMed id: digits only, quoted, like '34228959'"),
+                "evidence": _enum(EVIDENCE_LEVELS, "Level of evidence.", "animal"),
+                "population": _text("Who or what was studied.", "Mice", markdown=False),
+                "substances": _ids("substances", "Substances studied.", ["psilocybin"]),
+                "dose": _text("Dose, where known.", "1 mg/kg", markdown=False),
+                "design": _text("Design in one line.", "Longitudinal two-photon imaging", markdown=False),
+                "result": _text("What it did and found, in our own words.", "A single dose increased spine density ..."),
+                "note": _text("Caveats about the work or its record.", "The volume could not be checked."),
+                "trials": _ids("trials", "Registrations of this study.", ["nct01943994"]),
+                "attribution": _enum(ATTRIBUTIONS, "How the work comes into the review: cited in the chapter, probably "
+                                     "cited (not confirmed), or added since the chapter.", "chapter"),
+                "checked": CHECKED,
+            },
+            ["id", "type", "authors", "year", "title", "evidence", "population", "substances", "design", "result", "attribution"],
+            "A cited work, one page each.",
+        ),
+        "allOf": [
+            {"if": {"properties": {"type": {"const": "journal-article"}}}, "then": {"required": ["journal"]}},
+            {"if": {"properties": {"type": {"const": "chapter"}}}, "then": {"required": ["book_title"]}},
+            {"if": {"properties": {"type": {"const": "book"}}}, "then": {"required": ["publisher"]}},
+        ],
+    },
     "trials": _object(
         {
             "id": _id("nct04141501"),
-            "nct": {"type": "string", "pattern": r"^NCT[0-9]{8}$", "description": "ClinicalTrials.gov number.", "examples": ["NCT04141501"]},
+            "nct": _pattern(NCT, "ClinicalTrials.gov number.", "NCT04141501", "is not an NCT number: `NCT` and eight digits, like `NCT04141501`"),
             "title": _text("Registered title.", "Clinical and Mechanistic Effects of Psilocybin in Alcohol Addicted Patients", markdown=False),
             "condition": _text("Condition studied.", "Alcohol use disorder", markdown=False),
             "substances": _ids("substances", "Substances given.", ["psilocybin"], min_items=1),
             "phase": _text("Trial phase.", "Phase 2", markdown=False),
             "sponsor": _text("Sponsor.", "University of Zurich", markdown=False),
-            "first_posted": {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$", "description": "Date first posted (YYYY-MM-DD, quoted).", "examples": ["2019-10-28"]},
+            "first_posted": _date("Date first posted", "2019-10-28"),
             "design": _text("Design in our own words.", "Double-blind, placebo-controlled ..."),
         },
         ["id", "nct", "title", "condition", "substances", "design"],
@@ -165,9 +290,10 @@ COLLECTIONS = {
         {
             "id": _id("psilocybin"),
             "name": _text("Name.", "Psilocybin", markdown=False),
-            "class": {"type": "string", "enum": SUBSTANCE_CLASSES, "description": "Pharmacological class.", "examples": ["classic-psychedelic"]},
+            "class": _enum(SUBSTANCE_CLASSES, "Pharmacological class.", "classic-psychedelic"),
             "summary": _text("Its role in the evidence.", "The psychedelic most studied in SUD trials ..."),
-            "aliases": {"type": "array", "items": {"type": "string", "minLength": 1}, "description": "Other names.", "examples": [["LSD"]]},
+            "aliases": {"type": "array", "maxItems": 50, "items": {"type": "string", "minLength": 1, "maxLength": PLAIN_MAX},
+                        "description": "Other names.", "examples": [["LSD"]]},
         },
         ["id", "name", "class", "summary"],
         "A substance.",
@@ -182,13 +308,14 @@ COLLECTIONS = {
             "mechanisms": {
                 "type": "object",
                 "propertyNames": {"pattern": SLUG},
-                "additionalProperties": {"type": "string", "minLength": 1},
+                "maxProperties": LIST_MAX,
+                "additionalProperties": {"type": "string", "minLength": 1, "maxLength": TEXT_MAX},
                 "description": "How the approach could work with each mechanism (keys are mechanism ids; Markdown).",
                 "examples": [{"neuroplasticity": "Rewards delivered during a plastic window could ..."}],
                 "x-references": "mechanisms",
                 "x-markdown": True,
             },
-            "steps": {"type": "array", "items": STEP, "description": "Steps of the protocol, in order.", "examples": [[]]},
+            "steps": {"type": "array", "items": STEP, "maxItems": LIST_MAX, "description": "Steps of the protocol, in order.", "examples": [[]]},
         },
         ["id", "name", "summary"],
         "A psychotherapeutic approach.",
@@ -225,38 +352,49 @@ SITE = _object(
     {
         "title": _text("Site title.", "Psychedelic-assisted therapy for SUD", markdown=False),
         "description": _text("One-line description.", "An evidence review", markdown=False),
-        "authors": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1, "description": "Authors of the site.", "examples": [["Review team"]]},
-        "version": {"type": "string", "pattern": r"^\d+\.\d+\.\d+$", "description": "Release version.", "examples": ["0.1.0"]},
-        "date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "description": "Release date (YYYY-MM-DD).", "examples": ["2026-11-26"]},
-        "publisher": _text("Who publishes the site (cited as the report's institution).", "SUD Psychedelics Review Team", markdown=False),
+        "authors": {"type": "array", "minItems": 1, "maxItems": LIST_MAX, "items": {"oneOf": [PERSON, ORGANISATION_AUTHOR]},
+                    "description": "Authors of the review: people as `{family, given}`, or a group as `{organisation}`. "
+                                   "Every citation of the site names them.",
+                    "examples": [[{ORGANISATION: "SUD Psychedelics Review Team"}]]},
+        "version": _pattern(VERSION, "Release version.", "0.1.0", "is not a version: write MAJOR.MINOR.PATCH, like `1.0.0`"),
+        "date": _date("Release date", "2026-11-26"),
+        "publisher": _text("Publisher, where it is not the authors (APA leaves out a publisher that repeats the author).",
+                           "University of Zurich", markdown=False),
+        "disclaimer": _text("What the site is not (shown on the home and about pages).", "This review gives no medical advice."),
         "license": _text("Licence of the content.", "CC BY 4.0", markdown=False),
-        "license_url": _text("Address of the licence text.", "https://creativecommons.org/licenses/by/4.0/", markdown=False),
-        "url": _text("Published address.", "https://example.org/", markdown=False),
+        "license_url": _pattern(URL, "Address of the licence text.", "https://creativecommons.org/licenses/by/4.0/",
+                                "is not a web address: write https://…"),
+        "url": _pattern(URL, "Published address of the site, ending in `/`.", "https://example.org/review/",
+                        "is not a web address: write https://…/"),
     },
-    ["title", "description", "authors", "publisher", "version", "date", "license", "license_url", "url"],
+    ["title", "description", "authors", "version", "date", "disclaimer", "license", "license_url", "url"],
     "Facts about the site as a whole; `version` and `date` equal the newest entry of the changelog.",
 )
 
 RELEASE = _object(
     {
-        "version": {"type": "string", "pattern": r"^\d+\.\d+\.\d+$", "description": "Release version.", "examples": ["0.2.0"]},
-        "date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "description": "Release date (YYYY-MM-DD, quoted).", "examples": ["2026-12-01"]},
+        "version": _pattern(VERSION, "Release version.", "0.2.0", "is not a version: write MAJOR.MINOR.PATCH, like `1.0.0`"),
+        "date": _date("Release date", "2026-12-01"),
         "changes": _text("What changed, for readers.", "Added two findings on ..."),
-        "pages": {"type": "array", "items": {"type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)?$"}, "uniqueItems": True,
-                  "description": "Pages changed, as `collection/id` or a page name (`index`, `about`); omit when the release touched every page.",
+        "pages": {"type": "array", "maxItems": 100_000, "uniqueItems": True,
+                  "items": {**_pattern(r"^[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)?$", "A page.", "studies/shao2021",
+                                       "is not a page name: write `collection/id` or a page name like `about`")},
+                  "description": "Pages changed, as `collection/id` or a page name (`index`, `about`, `evidence-map`); omit "
+                                 "when the release touched every page.",
                   "examples": [["mechanisms/neuroplasticity", "studies/shao2021"]]},
     },
     ["version", "date", "changes"],
     "One release of the review.",
 )
 CHANGELOG = _object(
-    {"releases": {"type": "array", "items": RELEASE, "minItems": 1, "description": "Releases, newest first.", "examples": [[]]}},
+    {"releases": {"type": "array", "items": RELEASE, "minItems": 1, "maxItems": 10_000, "description": "Releases, newest first.", "examples": [[]]}},
     ["releases"],
     "The changelog: every release, newest first. Each page shows the release in which it last changed.",
 )
+SINGLE_FILES = {"site": SITE, "changelog": CHANGELOG}
 
 
-def collection_schema(name):
-    """Return the standalone JSON Schema document for one collection (or 'site')."""
-    body = {"site": SITE, "changelog": CHANGELOG}.get(name) or COLLECTIONS[name]
+def collection_schema(name: str) -> dict:
+    """The standalone JSON Schema document for one collection, or for site / changelog."""
+    body = SINGLE_FILES.get(name) or COLLECTIONS[name]
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"{name}.schema.json", "title": name, **body}

@@ -1,0 +1,162 @@
+"""The review's lookups, made once from valid content: entities by id and in display order, findings with the
+page that holds them, and every reference from anywhere to anything (the site's backlinks)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import markup
+from .load import Review
+from .pages import entity_path
+from .schema import COLLECTIONS, collection_schema
+
+
+def findings_of(collection: str, data: dict):
+    """Yield (field path, finding) for each finding an entity holds (a mechanism's, or a topic section's)."""
+    if collection == "mechanisms" and isinstance(data.get("findings"), list):
+        for index, finding in enumerate(data["findings"]):
+            if isinstance(finding, dict):
+                yield ("findings", index), finding
+    elif collection == "topics" and isinstance(data.get("sections"), list):
+        for s, section in enumerate(data["sections"]):
+            if isinstance(section, dict) and isinstance(section.get("findings"), list):
+                for index, finding in enumerate(section["findings"]):
+                    if isinstance(finding, dict):
+                        yield ("sections", s, "findings", index), finding
+
+
+MARKS = ("x-references", "x-markdown")
+
+
+def walk(schema: dict, data, path=()):
+    """Yield (path, schema, value) for every value in data that its schema marks as references (x-references)
+    or Markdown (x-markdown)."""
+    if any(mark in schema for mark in MARKS):
+        yield path, schema, data
+    if isinstance(data, dict) and schema.get("type") == "object":
+        properties, extra = schema.get("properties", {}), schema.get("additionalProperties")
+        for key, value in data.items():
+            sub = properties.get(key, extra if isinstance(extra, dict) else None)
+            if sub is not None:
+                yield from walk(sub, value, (*path, key))
+    elif isinstance(data, list) and isinstance(schema.get("items"), dict):
+        for index, value in enumerate(data):
+            yield from walk(schema["items"], value, (*path, index))
+
+
+def references_of(collection: str, data: dict):
+    """Yield (field path, (collection, id)) for every reference an entity's fields make: id lists and mapping
+    keys, citations and cross-links in Markdown."""
+    for path, sub, value in walk(collection_schema(collection), data):
+        target = sub.get("x-references")
+        if target is not None:
+            for key in value if isinstance(value, (list, dict)) else ():
+                yield path, (target, key)
+        if sub.get("x-markdown"):
+            for text in value.values() if isinstance(value, dict) else [value]:
+                if isinstance(text, str):
+                    for ref in markup.references(text):
+                        yield path, ref
+
+
+@dataclass(frozen=True)
+class Referrer:
+    """A place that references something: a page, and the finding on it if the reference is in one."""
+
+    path: str
+    title: str
+    finding: str | None = None
+
+
+class Index:
+    """Lookups derived from a valid Review."""
+
+    def __init__(self, review: Review):
+        self.review = review
+        self.info = review.site.data
+        self.releases = review.changelog.data["releases"]
+        self.data = {name: {e.id: e.data for e in entities.values()} for name, entities in review.entities.items()}
+        self.findings = {}  # id -> finding data, with its holder ("page", "page_title", "holder", "number")
+        for name in ("mechanisms", "topics"):
+            for item in self.ordered(name):
+                for number, (_, finding) in enumerate(findings_of(name, item), start=1):
+                    self.findings[finding["id"]] = {**finding, "page": entity_path(name, item["id"]),
+                                                    "page_title": item["title"], "holder": (name, item["id"]),
+                                                    "number": number}
+        self.referrers = {}  # (collection, id) -> [Referrer], in page order, each place once
+        self.cites = {}  # (collection, id) of a page's entity -> study ids it cites, in order
+        for name in COLLECTIONS:
+            for item in self.ordered(name):
+                self._index_references(name, item)
+        for page_name, page in sorted(review.pages.items()):
+            source = ("pages", page_name)
+            refs = list(markup.references(page.text))
+            self.cites[source] = list(dict.fromkeys(i for c, i in refs if c == "studies"))
+            for ref in dict.fromkeys(refs):
+                self._add_referrer(ref, Referrer(f"{page_name}.md", page.title))
+        self.questions_of = {}  # ("mechanisms" | "findings" | "studies" | "trials", id) -> question ids
+        for question in self.ordered("questions"):
+            for key in ("mechanisms", "findings", "studies", "trials"):
+                for target in question.get(key, []):
+                    self.questions_of.setdefault((key, target), []).append(question["id"])
+
+    def _index_references(self, name: str, item: dict):
+        """Record what one entity references, and where (in which finding)."""
+        holder_path, title = entity_path(name, item["id"]), self.title_of(name, item["id"])
+        in_finding = {path: finding["id"] for path, finding in findings_of(name, item)}
+        cited = []
+        for path, ref in references_of(name, item):
+            fid = in_finding.get(path[:2]) or in_finding.get(path[:4])
+            if ref[0] == "studies":
+                cited.append(ref[1])
+            if ref == (name, item["id"]) or (ref[0] == "findings" and self.findings.get(ref[1], {}).get("holder") == (name, item["id"])):
+                continue  # a page does not list itself
+            self._add_referrer(ref, Referrer(holder_path, title, fid))
+        self.cites[(name, item["id"])] = list(dict.fromkeys(cited))
+
+    def _add_referrer(self, ref, referrer: Referrer):
+        places = self.referrers.setdefault(ref, [])
+        if referrer not in places:
+            places.append(referrer)
+
+    def ordered(self, collection: str) -> list:
+        """Entities of a collection in display order, each as its data with its id."""
+        cache = self.__dict__.setdefault("_ordered", {})
+        if collection not in cache:
+            items = self.data[collection]
+            key = {"mechanisms": lambda i: (items[i]["order"], i), "topics": lambda i: (items[i]["order"], i),
+                   "glossary": lambda i: ((items[i].get("abbreviation") or items[i]["term"]).lower(), i),
+                   "studies": lambda i: (items[i]["authors"][0].lower(), items[i]["year"], i)}.get(collection, lambda i: i)
+            cache[collection] = [{"id": i, **items[i]} for i in sorted(items, key=key)]
+        return cache[collection]
+
+    def title_of(self, collection: str, target: str) -> str:
+        """The title of an entity's page (or, for a finding, of the page that holds it)."""
+        if collection == "findings":
+            return self.findings[target]["page_title"]
+        item = self.data[collection][target]
+        for field in ("title", "name", "question", "term"):
+            if item.get(field):
+                return item[field]
+        return target
+
+    def path_of(self, collection: str, target: str) -> tuple:
+        """(page path, anchor) where an entity or finding is shown."""
+        if collection == "findings":
+            return self.findings[target]["page"], target
+        if collection == "glossary":
+            return entity_path("glossary", target), target
+        return entity_path(collection, target), ""
+
+    def _releases_touching(self, path: str) -> list:
+        """The releases that changed a page, newest first (a release without `pages` changed every page)."""
+        key = path.removesuffix(".md")
+        return [r for r in self.releases if not r.get("pages") or key in r["pages"]] or [self.releases[-1]]
+
+    def release_of(self, path: str) -> dict:
+        """The release in which a page last changed."""
+        return self._releases_touching(path)[0]
+
+    def first_release_of(self, path: str) -> dict:
+        """The release in which a page first appeared."""
+        return self._releases_touching(path)[-1]
