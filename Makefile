@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site site-zensical site-offline deploy bench test check serve markdown schema clean
+.PHONY: site site-zensical site-offline deploy bench test test-fast lint golden check serve markdown schema clean
 
 $(STAMP): pyproject.toml requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,19 +28,34 @@ site-zensical: $(STAMP)
 
 ## site-offline: the site for a folder or USB stick (opens from file://, search included), as site-offline.zip
 site-offline: $(STAMP)
-	$(BIN)/python -m review check
 	printf 'INHERIT: mkdocs.yml\nplugins:\n  - search\n  - tags\n  - offline\nextra:\n  polyfills:\n    - assets/vendor/iframe-worker-shim.js\n' > .mkdocs-offline.yml
-	rm -rf site-offline site-offline.zip
-	$(BIN)/mkdocs build --strict --quiet -f .mkdocs-offline.yml --site-dir site-offline; status=$$?; rm -f .mkdocs-offline.yml; exit $$status
+	$(BIN)/python -m review site --site-dir site-offline --config .mkdocs-offline.yml; status=$$?; rm -f .mkdocs-offline.yml; exit $$status
+	rm -f site-offline.zip
 	$(BIN)/python -m zipfile -c site-offline.zip site-offline/
 
 ## deploy: publish site/ to the gh-pages branch of the repository's origin (GitHub Pages)
 deploy: site
 	$(BIN)/ghp-import --no-jekyll --push --force site
 
-## test: the whole test suite (browser tests need Chromium at /usr/bin/chromium)
+## test: lint, then the whole test suite (browser tests need Chromium at /usr/bin/chromium)
 test: $(STAMP)
+	$(BIN)/ruff check scripts tests
+	$(BIN)/ruff format --check scripts tests
 	$(BIN)/python -m pytest
+
+## test-fast: the tests that build no whole site and start no browser or server (well under 30 s)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
+
+## lint: ruff's checks and formatting
+lint: $(STAMP)
+	$(BIN)/ruff check scripts tests
+	$(BIN)/ruff format --check scripts tests
+
+## golden: regenerate the golden output of the fixture review (tests/golden/) with the generator itself
+golden: $(STAMP)
+	rm -rf tests/golden
+	$(BIN)/python -m review --content tests/fixtures/review write tests/golden
 
 ## check: validate the content and list every problem
 check: $(STAMP)

@@ -23,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 from pathlib import Path
 
 import yaml
@@ -31,17 +30,51 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from review.load import load  # noqa: E402
-from review.build import build  # noqa: E402
 from review import collector  # noqa: E402
+from review.build import build  # noqa: E402
+from review.load import load  # noqa: E402
 from review.parallel import processes  # noqa: E402
 from review.validate import findings_of, validate  # noqa: E402
 from review.write import pack  # noqa: E402
 
 LEVELS = ["in-vitro", "animal", "healthy-volunteers", "patients-sud", "patients-other", "review"]
-WORDS = ("psilocybin plasticity network reward craving amygdala connectivity cortex dose session integration "
-         "evidence volunteers patients abstinence relapse therapy insight memory stress social empathy mice "
-         "synaptic density receptor effect trial controlled suggests may increase reduce weeks baseline").split()
+WORDS = [
+    "psilocybin",
+    "plasticity",
+    "network",
+    "reward",
+    "craving",
+    "amygdala",
+    "connectivity",
+    "cortex",
+    "dose",
+    "session",
+    "integration",
+    "evidence",
+    "volunteers",
+    "patients",
+    "abstinence",
+    "relapse",
+    "therapy",
+    "insight",
+    "memory",
+    "stress",
+    "social",
+    "empathy",
+    "mice",
+    "synaptic",
+    "density",
+    "receptor",
+    "effect",
+    "trial",
+    "controlled",
+    "suggests",
+    "may",
+    "increase",
+    "reduce",
+    "weeks",
+    "baseline",
+]
 MENTIONED = ["amygdala", "receptor"]
 BUILD_SNIPPET = """
 import resource, sys, time
@@ -85,7 +118,9 @@ def synthesize(folder, n, seed, real):
         (content / name).mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "content" / "site.yaml", content / "site.yaml")
     site = yaml.safe_load((ROOT / "content" / "site.yaml").read_text())
-    (content / "changelog.yaml").write_text(yaml.safe_dump({"releases": [{"version": site["version"], "date": site["date"], "changes": "Synthetic."}]}))
+    (content / "changelog.yaml").write_text(
+        yaml.safe_dump({"releases": [{"version": site["version"], "date": site["date"], "changes": "Synthetic."}]})
+    )
     (content / "pages").mkdir()
     (content / "pages" / "index.md").write_text(f"# Synthetic review\n\n{prose(rng, 60)} [@{ids['studies'][0]}]\n")
 
@@ -96,40 +131,120 @@ def synthesize(folder, n, seed, real):
         return sorted(rng.sample(ids[name], min(k, len(ids[name]))))
 
     for i, sid in enumerate(ids["studies"]):
-        dump("studies", {"id": sid, "type": "journal-article", "authors": [f"Author{i}, A.", "Second, B. C.", "Third, D."],
-                         "year": 1960 + i % 65, "title": prose(rng, 12), "journal": "Journal of Synthetic Results",
-                         "volume": str(i % 90 + 1), "issue": str(i % 12 + 1), "pages": f"{i % 900 + 1}-{i % 900 + 12}",
-                         "doi": f"10.5555/synthetic.{i}", "evidence": rng.choice(LEVELS), "population": "Synthetic sample",
-                         "substances": ref("substances", 1), "design": prose(rng, 8), "result": prose(rng, 55),
-                         **({"trials": ref("trials", 1)} if i % 8 == 0 else {})})
-    findings = [{"id": f"f{j:06d}", "statement": prose(rng, 40) + f" [@{rng.choice(ids['studies'])}]",
-                 "evidence": rng.choice(LEVELS), "substances": ref("substances", 2),
-                 "studies": sorted({ids["studies"][j % n], *ref("studies", rng.randint(0, 2))})}
-                for j in range(max(count["findings"], n))]
+        dump(
+            "studies",
+            {
+                "id": sid,
+                "type": "journal-article",
+                "authors": [f"Author{i}, A.", "Second, B. C.", "Third, D."],
+                "year": 1960 + i % 65,
+                "title": prose(rng, 12),
+                "journal": "Journal of Synthetic Results",
+                "volume": str(i % 90 + 1),
+                "issue": str(i % 12 + 1),
+                "pages": f"{i % 900 + 1}-{i % 900 + 12}",
+                "doi": f"10.5555/synthetic.{i}",
+                "evidence": rng.choice(LEVELS),
+                "population": "Synthetic sample",
+                "substances": ref("substances", 1),
+                "design": prose(rng, 8),
+                "result": prose(rng, 55),
+                **({"trials": ref("trials", 1)} if i % 8 == 0 else {}),
+            },
+        )
+    findings = [
+        {
+            "id": f"f{j:06d}",
+            "statement": prose(rng, 40) + f" [@{rng.choice(ids['studies'])}]",
+            "evidence": rng.choice(LEVELS),
+            "substances": ref("substances", 2),
+            "studies": sorted({ids["studies"][j % n], *ref("studies", rng.randint(0, 2))}),
+        }
+        for j in range(max(count["findings"], n))
+    ]
     per_mechanism = -(-len(findings) * 4 // 5 // count["mechanisms"])
-    mechanism_findings, topic_findings = findings[: per_mechanism * count["mechanisms"]], findings[per_mechanism * count["mechanisms"]:]
+    mechanism_findings, topic_findings = (
+        findings[: per_mechanism * count["mechanisms"]],
+        findings[per_mechanism * count["mechanisms"] :],
+    )
     for k, mid in enumerate(ids["mechanisms"]):
-        dump("mechanisms", {"id": mid, "title": f"Mechanism {k}", "order": k + 1, "summary": prose(rng, 150),
-                            "altered_in_sud": prose(rng, 100), "findings": mechanism_findings[k * per_mechanism:(k + 1) * per_mechanism]
-                            or [findings[k % len(findings)] | {"id": f"extra{k:05d}"}],
-                            "psychotherapy": prose(rng, 120), "related": ref("mechanisms", 2)})
+        dump(
+            "mechanisms",
+            {
+                "id": mid,
+                "title": f"Mechanism {k}",
+                "order": k + 1,
+                "summary": prose(rng, 150),
+                "altered_in_sud": prose(rng, 100),
+                "findings": mechanism_findings[k * per_mechanism : (k + 1) * per_mechanism]
+                or [findings[k % len(findings)] | {"id": f"extra{k:05d}"}],
+                "psychotherapy": prose(rng, 120),
+                "related": ref("mechanisms", 2),
+            },
+        )
     chunk = -(-max(len(topic_findings), 1) // count["topics"])
     for k, tid in enumerate(ids["topics"]):
-        dump("topics", {"id": tid, "title": f"Topic {k}", "order": k + 1, "summary": prose(rng, 80),
-                        "sections": [{"id": "section", "title": "Section", "text": prose(rng, 150),
-                                      **({"findings": topic_findings[k * chunk:(k + 1) * chunk]} if topic_findings[k * chunk:(k + 1) * chunk] else {})}]})
+        dump(
+            "topics",
+            {
+                "id": tid,
+                "title": f"Topic {k}",
+                "order": k + 1,
+                "summary": prose(rng, 80),
+                "sections": [
+                    {
+                        "id": "section",
+                        "title": "Section",
+                        "text": prose(rng, 150),
+                        **(
+                            {"findings": topic_findings[k * chunk : (k + 1) * chunk]}
+                            if topic_findings[k * chunk : (k + 1) * chunk]
+                            else {}
+                        ),
+                    }
+                ],
+            },
+        )
     for k, tid in enumerate(ids["trials"]):
-        dump("trials", {"id": tid, "nct": f"NCT{k:08d}", "title": prose(rng, 10), "condition": "Alcohol use disorder",
-                        "substances": ref("substances", 1), "design": prose(rng, 40)})
+        dump(
+            "trials",
+            {
+                "id": tid,
+                "nct": f"NCT{k:08d}",
+                "title": prose(rng, 10),
+                "condition": "Alcohol use disorder",
+                "substances": ref("substances", 1),
+                "design": prose(rng, 40),
+            },
+        )
     for k, sid in enumerate(ids["substances"]):
         dump("substances", {"id": sid, "name": f"Substance {k}", "class": "classic-psychedelic", "summary": prose(rng, 60)})
     for k, tid in enumerate(ids["therapies"]):
-        dump("therapies", {"id": tid, "name": f"Therapy {k}", "summary": prose(rng, 80), "studies": ref("studies", 2),
-                           "mechanisms": {m: prose(rng, 30) for m in ref("mechanisms", 3)}})
-    for k, qid in enumerate(ids["questions"]):
-        dump("questions", {"id": qid, "question": prose(rng, 12)[:-1] + "?", "why": prose(rng, 60), "known": prose(rng, 60),
-                           "design": prose(rng, 40), "mechanisms": ref("mechanisms", 2), "findings": sorted(rng.sample([f["id"] for f in mechanism_findings], 3)),
-                           "studies": ref("studies", 3), "trials": ref("trials", 1)})
+        dump(
+            "therapies",
+            {
+                "id": tid,
+                "name": f"Therapy {k}",
+                "summary": prose(rng, 80),
+                "studies": ref("studies", 2),
+                "mechanisms": {m: prose(rng, 30) for m in ref("mechanisms", 3)},
+            },
+        )
+    for qid in ids["questions"]:
+        dump(
+            "questions",
+            {
+                "id": qid,
+                "question": prose(rng, 12)[:-1] + "?",
+                "why": prose(rng, 60),
+                "known": prose(rng, 60),
+                "design": prose(rng, 40),
+                "mechanisms": ref("mechanisms", 2),
+                "findings": sorted(rng.sample([f["id"] for f in mechanism_findings], 3)),
+                "studies": ref("studies", 3),
+                "trials": ref("trials", 1),
+            },
+        )
     for k, gid in enumerate(ids["glossary"]):
         # Two terms are words of the filler text, so about one word in twenty is a glossary mention (one in fifty in
         # the real content): the glossary scan is measured at work, not skipping text that mentions no term.
@@ -143,8 +258,13 @@ def project(folder, content):
     for name in ("templates", "scripts"):
         (folder / name).symlink_to(ROOT / name)
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
-    config["nav"] = ["index.md", {"Mechanisms": "mechanisms/index.md"}, {"Studies": "studies/index.md"},
-                     {"Open questions": "questions/index.md"}, {"Glossary": "glossary/index.md"}]
+    config["nav"] = [
+        "index.md",
+        {"Mechanisms": "mechanisms/index.md"},
+        {"Studies": "studies/index.md"},
+        {"Open questions": "questions/index.md"},
+        {"Glossary": "glossary/index.md"},
+    ]
     (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     return folder
 
@@ -166,8 +286,9 @@ def time_generator(content, runs):
         del review
         with tempfile.TemporaryDirectory() as out:
             start = time.perf_counter()
-            shares = build(content, ROOT / "templates" / "pages", lambda outputs, k: pack(outputs, Path(out) / f"{k}.pack"),
-                           processes())
+            shares = build(
+                content, ROOT / "templates" / "pages", lambda outputs, k: pack(outputs, Path(out) / f"{k}.pack"), processes()
+            )
             phases["generate"].append(time.perf_counter() - start)
         pages = [path for share in shares for path in share]
     medians = {k: statistics.median(v) for k, v in phases.items()}
@@ -178,6 +299,7 @@ def time_generator(content, runs):
 def tree_rss_mb(pid):
     """Resident memory (MB) of a process and its children now, from /proc; pages that a forked child still shares
     with its parent count twice, so this errs high."""
+
     def rss(p):
         try:
             with open(f"/proc/{p}/status") as status:
@@ -203,8 +325,13 @@ def time_build(folder, runs):
     for run in range(runs):
         out = folder / f"site{run}"
         with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:  # a pipe could fill and block
-            build = subprocess.Popen([sys.executable, "-c", BUILD_SNIPPET, str(folder / "mkdocs.yml"), str(out)], stdout=stdout,
-                                     stderr=stderr, cwd=folder, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+            build = subprocess.Popen(
+                [sys.executable, "-c", BUILD_SNIPPET, str(folder / "mkdocs.yml"), str(out)],
+                stdout=stdout,
+                stderr=stderr,
+                cwd=folder,
+                env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            )
             sampled = 0
             while build.poll() is None:
                 sampled = max(sampled, tree_rss_mb(build.pid))
@@ -239,8 +366,13 @@ def time_live_edit(runs):
         probe.close()
         url = f"http://127.0.0.1:{port}{urllib.parse.urlsplit(yaml.safe_load((ROOT / 'mkdocs.yml').read_text())['site_url']).path}{LIVE_PAGE}/"
         log = (folder / "serve.log").open("w")
-        server = subprocess.Popen([str(Path(sys.executable).with_name("mkdocs")), "serve", "-a", f"127.0.0.1:{port}"],
-                                  cwd=folder, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        server = subprocess.Popen(
+            [str(Path(sys.executable).with_name("mkdocs")), "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=folder,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
 
         def page():
             try:
@@ -265,7 +397,7 @@ def time_live_edit(runs):
                 marker = f"(live edit {run})"
                 start = time.perf_counter()
                 source.write_text(original.replace("title: ", f"title: {marker} ", 1), encoding="utf-8")
-                wait(lambda: marker in page())
+                wait(lambda marker=marker: marker in page())
                 totals.append(time.perf_counter() - start)
         finally:
             server.terminate()
@@ -273,8 +405,12 @@ def time_live_edit(runs):
             log.close()
         logged = re.findall(r"review: rendered (\d+) of (\d+) outputs again in ([\d.]+) s", (folder / "serve.log").read_text())
         edits = logged[1:]  # the first build renders everything
-        return {"save_to_page_s": statistics.median(totals), "generator_s": statistics.median(float(s) for _, _, s in edits),
-                "rendered": statistics.median(int(n) for n, _, _ in edits), "outputs": int(logged[-1][1])}
+        return {
+            "save_to_page_s": statistics.median(totals),
+            "generator_s": statistics.median(float(s) for _, _, s in edits),
+            "rendered": statistics.median(int(n) for n, _, _ in edits),
+            "outputs": int(logged[-1][1]),
+        }
 
 
 def page_weight(site):
@@ -305,30 +441,51 @@ def main(argv=None):
             phases, pages = time_generator(content, args.runs)
             build_s, peak = time_build(folder, args.runs)
             generate_s = phases.pop("generate")
-            rows.append({"studies": len(list((content / "studies").glob("*.yaml"))), "label": label, **phases,
-                         "generate_s": generate_s, "build_s": build_s, "pages": pages, "peak_mb": peak})
+            rows.append(
+                {
+                    "studies": len(list((content / "studies").glob("*.yaml"))),
+                    "label": label,
+                    **phases,
+                    "generate_s": generate_s,
+                    "build_s": build_s,
+                    "pages": pages,
+                    "peak_mb": peak,
+                }
+            )
             print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
-    print(f"{'content':>8} {'studies':>8} {'pages':>7} {'load_s':>8} {'valid_s':>8} {'render_s':>8} {'gen_s':>8} {'build_s':>8} {'overhead':>8} {'peak_mb':>8}")
+    print(
+        f"{'content':>8} {'studies':>8} {'pages':>7} {'load_s':>8} {'valid_s':>8} {'render_s':>8} {'gen_s':>8} {'build_s':>8} {'overhead':>8} {'peak_mb':>8}"
+    )
     for row in rows:
-        print(f"{row['label']!s:>8} {row['studies']:>8} {row['pages']:>7} {row['load']:>8.2f} {row['validate']:>8.2f} {row['render']:>8.2f} "
-              f"{row['generate_s']:>8.2f} {row['build_s']:>8.2f} {100 * row['generate_s'] / row['build_s']:>7.1f}% {row['peak_mb']:>8}")
+        print(
+            f"{row['label']!s:>8} {row['studies']:>8} {row['pages']:>7} {row['load']:>8.2f} {row['validate']:>8.2f} {row['render']:>8.2f} "
+            f"{row['generate_s']:>8.2f} {row['build_s']:>8.2f} {100 * row['generate_s'] / row['build_s']:>7.1f}% {row['peak_mb']:>8}"
+        )
     real_site = Path(tempfile.mkdtemp())
-    subprocess.run([str(Path(sys.executable).with_name("mkdocs")), "build", "-q", "-d", str(real_site)], cwd=ROOT,
-                   capture_output=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    subprocess.run(
+        [str(Path(sys.executable).with_name("mkdocs")), "build", "-q", "-d", str(real_site)],
+        cwd=ROOT,
+        capture_output=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
     largest, largest_path, index = page_weight(real_site)
     shutil.rmtree(real_site)
     print(f"real site: largest HTML page {largest:.0f} KB ({largest_path}), search index {index:.0f} KB")
     live = time_live_edit(args.runs)
-    print(f"live edit (real content, mkdocs serve): save to rebuilt page {live['save_to_page_s']:.2f} s, of which the "
-          f"generator {live['generator_s']:.2f} s ({live['rendered']} of {live['outputs']} outputs rendered again)")
+    print(
+        f"live edit (real content, mkdocs serve): save to rebuilt page {live['save_to_page_s']:.2f} s, of which the "
+        f"generator {live['generator_s']:.2f} s ({live['rendered']} of {live['outputs']} outputs rendered again)"
+    )
     synthetic = [r for r in rows if r["label"] != "real"]
     last = synthetic[-1]
     tenth = next((r for r in synthetic if r["label"] * 10 == last["label"]), None)
     scaling = last["generate_s"] / (10 * tenth["generate_s"]) if tenth else float("nan")
     build_scaling = last["build_s"] / (10 * tenth["build_s"]) if tenth else float("nan")
-    print(f"bench: studies={last['studies']} pages={last['pages']} generate_s={last['generate_s']:.2f} build_s={last['build_s']:.2f} "
-          f"overhead_pct={100 * last['generate_s'] / last['build_s']:.1f} scaling={scaling:.2f} build_scaling={build_scaling:.2f} "
-          f"peak_mb={last['peak_mb']}")
+    print(
+        f"bench: studies={last['studies']} pages={last['pages']} generate_s={last['generate_s']:.2f} build_s={last['build_s']:.2f} "
+        f"overhead_pct={100 * last['generate_s'] / last['build_s']:.1f} scaling={scaling:.2f} build_scaling={build_scaling:.2f} "
+        f"peak_mb={last['peak_mb']}"
+    )
 
 
 if __name__ == "__main__":

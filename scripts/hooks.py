@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import nh3
@@ -15,22 +15,85 @@ from mkdocs.structure.files import File
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from review.build import CONTENT_DIR, TEMPLATES_DIR, renderer  # noqa: E402
-from review.errors import ContentError  # noqa: E402
+from review.build import CONTENT_DIR, TEMPLATES_DIR, renderer
+from review.errors import ContentError
 
 log = logging.getLogger("mkdocs.hooks.review")
 
 # What a built page's content may hold: the templates' own structure, nothing else. Content reaches the page
 # escaped or sanitised already; this second pass catches a template that printed something it should not have.
-PAGE_TAGS = {"a", "abbr", "blockquote", "br", "button", "caption", "code", "div", "em", "figcaption", "figure", "h1",
-             "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input", "label", "li", "nav", "ol", "p", "pre", "section",
-             "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
-             "details", "summary", "dl", "dt", "dd", "mark"}
-PAGE_ATTRIBUTES = {"*": {"id", "class", "title", "hidden", "role", "lang", "aria-label", "aria-hidden", "aria-describedby",
-                         "aria-live", "tabindex"},
-                   "a": {"href", "download"}, "img": {"src", "alt", "width", "height", "loading"},
-                   "input": {"type", "name", "checked"}, "label": {"for"}, "button": {"type"},
-                   "th": {"scope", "colspan", "rowspan"}, "td": {"colspan", "rowspan"}, "ol": {"start"}}
+PAGE_TAGS = {
+    "a",
+    "abbr",
+    "blockquote",
+    "br",
+    "button",
+    "caption",
+    "code",
+    "div",
+    "em",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "input",
+    "label",
+    "li",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+    "details",
+    "summary",
+    "dl",
+    "dt",
+    "dd",
+    "mark",
+}
+PAGE_ATTRIBUTES = {
+    "*": {
+        "id",
+        "class",
+        "title",
+        "hidden",
+        "role",
+        "lang",
+        "aria-label",
+        "aria-hidden",
+        "aria-describedby",
+        "aria-live",
+        "tabindex",
+    },
+    "a": {"href", "download"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "input": {"type", "name", "checked"},
+    "label": {"for"},
+    "button": {"type"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+    "ol": {"start"},
+}
 
 
 def on_config(config):
@@ -40,27 +103,36 @@ def on_config(config):
         changelog = Path(config.config_file_path).parent / CONTENT_DIR / "changelog.yaml"
         try:
             newest = yaml.safe_load(changelog.read_text(encoding="utf-8"))["releases"][0]["date"]
-            day = datetime.strptime(str(newest), "%Y-%m-%d").replace(tzinfo=timezone.utc)
+            day = datetime.strptime(str(newest), "%Y-%m-%d").replace(tzinfo=UTC)
         except (OSError, yaml.YAMLError, KeyError, IndexError, TypeError, ValueError):
             return config  # the content check reports the problem
         os.environ["SOURCE_DATE_EPOCH"] = str(int(day.timestamp()))
     return config
 
 
-def on_files(files, config):
-    """Replace the docs folder's files with the generated ones; a content error stops the build, listing all."""
+# The outputs of the current build, made in on_pre_build and added in on_files.
+_outputs: list = []
+
+
+def on_pre_build(config):
+    """Check and render the review. A content error stops the build here, listing every problem, before MkDocs
+    empties the site folder: under `mkdocs serve` the last good pages stay up until the error is fixed."""
     root = Path(config.config_file_path).parent
     try:
-        outputs = list(renderer(root / CONTENT_DIR, root / TEMPLATES_DIR, config.use_directory_urls).render())
+        _outputs[:] = renderer(root / CONTENT_DIR, root / TEMPLATES_DIR, config.use_directory_urls).render()
     except ContentError as error:
         raise PluginError("\n" + error.report()) from None
+
+
+def on_files(files, config):
+    """Replace the docs folder's files with the generated ones (and drop any other file found there)."""
+    outputs = _outputs
     generated = {out.path for out in outputs}
-    for file in list(files):
-        if file.is_documentation_page() or file.is_media_file() or file.is_static_page():
-            if file.src_uri not in generated and not file.src_uri.startswith("assets/"):
-                if Path(file.abs_src_path or "").is_relative_to(Path(config.docs_dir)):
-                    log.warning("review: %s is not a generated page and is left out", file.src_uri)
-                    files.remove(file)
+    docs = Path(config.docs_dir)
+    for file in list(files):  # only the generator's pages are published from the docs folder
+        if file.src_uri not in generated and Path(file.abs_src_path or "/").is_relative_to(docs):
+            log.warning("review: %s is not a generated page and is left out", file.src_uri)
+            files.remove(file)
     for out in sorted(outputs, key=lambda out: docs_order(out.path)):
         existing = files.get_file_from_path(out.path)
         if existing is not None:
@@ -86,5 +158,12 @@ def on_page_markdown(markdown, page, config, files):
 
 def on_page_content(html, page, config, files):
     """Sanitise every page's HTML against the templates' allow-list (see PAGE_TAGS)."""
-    return nh3.clean(html, tags=PAGE_TAGS, attributes=PAGE_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
-                     generic_attribute_prefixes={"data-"}, link_rel=None, strip_comments=False)
+    return nh3.clean(
+        html,
+        tags=PAGE_TAGS,
+        attributes=PAGE_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        generic_attribute_prefixes={"data-"},
+        link_rel=None,
+        strip_comments=False,
+    )

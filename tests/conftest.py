@@ -1,7 +1,18 @@
-"""Shared fixtures: a copy of the small fixture review, and the project's paths."""
+"""Shared fixtures: the project's paths, a writable copy of the fixture review, built sites, a browser, pandoc.
 
+Tests that build a whole site with MkDocs, drive the browser or start servers are marked `slow`;
+`make test-fast` runs the others.
+"""
+
+from __future__ import annotations
+
+import functools
 import os
 import shutil
+import subprocess
+import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -9,30 +20,50 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "review"
 TEMPLATES = ROOT / "templates" / "pages"
-
-
+CSL = ROOT / "tests" / "fixtures" / "csl"
 PROJECT_FILES = ["content", "templates", "scripts", "mkdocs.yml", "Makefile", "pyproject.toml", "requirements.txt"]
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+sys.path.insert(0, str(ROOT / "scripts"))
 
 
-def copy_project(folder, names=PROJECT_FILES):
-    """Copy the project's files into folder, sharing the installed .venv; return folder."""
+def copy_project(folder: Path, names=PROJECT_FILES, content: Path | None = None) -> Path:
+    """Copy the project's files into folder (content from `content` if given), sharing the installed .venv."""
     for name in names:
-        source = ROOT / name
+        source = content if name == "content" and content is not None else ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, folder / name)
     (folder / ".venv").symlink_to(ROOT / ".venv")
     return folder
 
 
-def make(folder, target, *args, timeout=600):
+def make(folder: Path, target: str, *args, timeout=600, env=None):
     """Run a Makefile target in folder without reinstalling the .venv."""
-    import subprocess
+    return subprocess.run(
+        ["make", "--no-print-directory", "-o", ".venv/.installed", target, *args],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MAKEFLAGS": "", **(env or {})},
+        timeout=timeout,
+    )
 
-    return subprocess.run(["make", "--no-print-directory", "-o", ".venv/.installed", target, *args], cwd=folder, capture_output=True, text=True,
-                          env={**os.environ, "MAKEFLAGS": ""}, timeout=timeout)
+
+def tree(folder: Path) -> dict:
+    """{relative path: bytes} of every file under folder."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
-def review_dir(tmp_path):
+def review_dir(tmp_path) -> Path:
     """A writable copy of the fixture review, as tmp/content."""
     target = tmp_path / "content"
     shutil.copytree(FIXTURE, target)
@@ -40,22 +71,50 @@ def review_dir(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory):
-    """The real content built by `mkdocs build --strict` into a temporary folder."""
-    import subprocess
-    import sys
+def real_outputs() -> dict:
+    """{site path: text} of everything the generator makes from the real content."""
+    from review.build import build
 
-    out = tmp_path_factory.mktemp("site")
-    mkdocs = Path(sys.executable).with_name("mkdocs")
-    result = subprocess.run([str(mkdocs), "build", "--strict", "--quiet", "--site-dir", str(out)],
-                            cwd=ROOT, capture_output=True, text=True)
+    return build(ROOT / "content", TEMPLATES)
+
+
+@pytest.fixture(scope="session")
+def real_renderer():
+    """The Renderer of the real content (its index, bibliography and pages)."""
+    from review.build import renderer
+
+    return renderer(ROOT / "content", TEMPLATES)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The real content built by `review site` (MkDocs, strict) in a copy of the project."""
+    project = copy_project(tmp_path_factory.mktemp("project"))
+    result = subprocess.run(
+        [sys.executable, "-m", "review", "site"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(project / "scripts")},
+    )
     assert result.returncode == 0, result.stderr
-    return out
+    return project / "site"
 
 
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+class QuietHandler(SimpleHTTPRequestHandler):
+    """A static file handler that does not log each request."""
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(built_site):
+    """The built site served on a free loopback port."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(built_site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
 
 
 def _require_browser():
@@ -80,6 +139,24 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh browser page allowed to use the clipboard of the served site."""
+    context = browser.new_context(accept_downloads=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def pandoc() -> str:
+    """The pandoc binary that pypandoc-binary installs (a test dependency)."""
+    import pypandoc
+
+    return pypandoc.get_pandoc_path()

@@ -1,13 +1,12 @@
-"""The check phase: each kind of bad content gives one exact, fixable error; good content gives none."""
+"""The check phase: each kind of bad content gives exact, fixable messages; good content gives none."""
 
 import pytest
-
 from review.load import load
 from review.validate import validate
 
 
 def problems(content_dir):
-    """The problems of a content folder as printed lines."""
+    """The problems of a content folder, as printed lines."""
     return [str(p) for p in validate(load(content_dir))]
 
 
@@ -23,76 +22,354 @@ def test_fixture_is_valid(review_dir):
     assert problems(review_dir) == []
 
 
+S = "content/studies/shao2021.yaml"
+M = "content/mechanisms/plasticity.yaml"
 CASES = [
-    ("unknown key with suggestion", "studies/shao2021.yaml", "journal: Neuron", "jornal: Neuron",
-     ["content/studies/shao2021.yaml:1: journal: missing required field",
-      "content/studies/shao2021.yaml:8: jornal: unknown key `jornal`; did you mean `journal`?"]),
-    ("missing required field", "substances/lsd.yaml", "class: classic-psychedelic\n", "",
-     ["content/substances/lsd.yaml:1: class: missing required field"]),
-    ("year written as a word", "studies/shao2021.yaml", "year: 2021", "year: twenty",
-     ["content/studies/shao2021.yaml:6: year: expected a whole number, got string `twenty`"]),
-    ("list where text belongs", "studies/shao2021.yaml", "population: Mice", "population: [Mice]",
-     ["content/studies/shao2021.yaml:15: population: expected text, got list `['Mice']`"]),
-    ("dangling study with suggestion", "mechanisms/plasticity.yaml", "studies: [shao2021]", "studies: [shao2012]",
-     ["content/mechanisms/plasticity.yaml:14: findings[0].studies[0]: no study `shao2012`; did you mean `shao2021`?",
-      "content/studies/shao2021.yaml:1: id: no finding cites this study; add it to a finding's `studies` or remove the file"]),
-    ("dangling substance", "trials/nct04141501.yaml", "substances: [psilocybin]", "substances: [psilocibin]",
-     ["content/trials/nct04141501.yaml:5: substances[0]: no substance `psilocibin`; did you mean `psilocybin`?"]),
-    ("dangling mechanism", "questions/translation.yaml", "mechanisms: [plasticity]", "mechanisms: [plastcity]",
-     ["content/questions/translation.yaml:9: mechanisms[0]: no mechanism `plastcity`; did you mean `plasticity`?"]),
-    ("dangling finding", "questions/translation.yaml", "findings: [pl-spines-mice]", "findings: [pl-spine-mice]",
-     ["content/questions/translation.yaml:10: findings[0]: no finding `pl-spine-mice`; did you mean `pl-spines-mice`?"]),
-    ("dangling trial", "studies/shao2021.yaml", "trials: [nct04141501]", "trials: [nct04141502]",
-     ["content/studies/shao2021.yaml:20: trials[0]: no trial `nct04141502`; did you mean `nct04141501`?"]),
-    ("dangling glossary term", "glossary/bdnf.yaml", "related: [sud]", "related: [suds]",
-     ["content/glossary/bdnf.yaml:5: related[0]: no glossary term `suds`; did you mean `sud`?"]),
-    ("dangling therapy mechanism key", "therapies/cm.yaml", "  plasticity: >-", "  plastic: >-",
-     ["content/therapies/cm.yaml:8: mechanisms.plastic: no mechanism `plastic`; did you mean `plasticity`?"]),
-    ("dangling citation in text", "mechanisms/plasticity.yaml", "as in [@shao2021]", "as in [@shao2020]",
-     ["content/mechanisms/plasticity.yaml:4: summary: citation `@shao2020`: no study `shao2020`; did you mean `shao2021`?"]),
-    ("dangling cross-link in text", "topics/background.yaml", "(@findings/pl-spines-mice)", "(@findings/pl-spine)",
-     ["content/topics/background.yaml:9: sections[0].text: link `@findings/pl-spine`: no finding `pl-spine`; did you mean `pl-spines-mice`?"]),
-    ("dangling question link", "mechanisms/plasticity.yaml", "(@questions/translation)", "(@questions/translate)",
-     ["content/mechanisms/plasticity.yaml:6: altered_in_sud: link `@questions/translate`: no question `translate`; did you mean `translation`?"]),
-    ("unknown collection in link", "topics/background.yaml", "(@findings/pl-spines-mice)", "(@finding/pl-spines-mice)",
-     ["content/topics/background.yaml:9: sections[0].text: link `@finding/pl-spines-mice`: no collection `finding`; did you mean `findings`?"]),
-    ("javascript link", "mechanisms/plasticity.yaml", "see [the question](@questions/translation)", "see [x](javascript:alert(1))",
-     ["content/mechanisms/plasticity.yaml:6: altered_in_sud: link target `javascript:` is not allowed; use http, https or mailto"]),
-    ("id not a safe slug", "substances/lsd.yaml", "id: lsd", "id: ../x",
-     ["content/substances/lsd.yaml:1: id: `../x` does not match the file name `lsd.yaml`; rename one of them",
-      "content/substances/lsd.yaml:1: id: `../x` is not a safe id: use lower-case letters, digits and single hyphens, like `shao2021`"]),
-    ("upper case id", "substances/lsd.yaml", "id: lsd", "id: LSD",
-     ["content/substances/lsd.yaml:1: id: `LSD` does not match the file name `lsd.yaml`; rename one of them",
-      "content/substances/lsd.yaml:1: id: `LSD` is not a safe id: use lower-case letters, digits and single hyphens, like `shao2021`"]),
-    ("finding id with a space", "mechanisms/plasticity.yaml", "id: pl-spines-mice", "id: pl spines",
-     ["content/mechanisms/plasticity.yaml:9: findings[0].id: `pl spines` is not a safe id: use lower-case letters, digits and single hyphens, like `shao2021`",
-      "content/questions/translation.yaml:10: findings[0]: no finding `pl-spines-mice`",
-      "content/topics/background.yaml:9: sections[0].text: link `@findings/pl-spines-mice`: no finding `pl-spines-mice`"]),
-    ("duplicate finding id", "topics/background.yaml", "id: bg-trials", "id: pl-spines-mice",
-     ["content/topics/background.yaml:12: sections[0].findings[0].id: finding id `pl-spines-mice` is already used at content/mechanisms/plasticity.yaml:9"]),
-    ("release pages not a list", "changelog.yaml", "pages: [mechanisms/plasticity, studies/shao2021]", "pages: true",
-     ["content/changelog.yaml:6: releases[0].pages: expected a list, got boolean `True`"]),
-    ("malformed DOI", "studies/shao2021.yaml", "doi: 10.1016/j.neuron.2021.06.008", "doi: https://doi.org/10.1016/x",
-     ["content/studies/shao2021.yaml:12: doi: `https://doi.org/10.1016/x` is not a DOI: write it like `10.1016/j.neuron.2021.06.008`, without https://doi.org/"]),
-    ("malformed PMID", "studies/shao2021.yaml", "pmid: '34228959'", "pmid: 'PMID34228959'",
-     ["content/studies/shao2021.yaml:13: pmid: `PMID34228959` is not a PubMed id: digits only, quoted, like '34228959'"]),
-    ("malformed NCT", "trials/nct04141501.yaml", "nct: NCT04141501", "nct: NCT4141501",
-     ["content/trials/nct04141501.yaml:2: nct: `NCT4141501` is not an NCT number: `NCT` and eight digits, like `NCT04141501`"]),
-    ("year out of range", "studies/shao2021.yaml", "year: 2021", "year: 20210",
-     ["content/studies/shao2021.yaml:6: year: `20210` is out of range (maximum 2100)"]),
-    ("evidence level misspelt", "mechanisms/plasticity.yaml", "evidence: animal", "evidence: animals",
-     ["content/mechanisms/plasticity.yaml:12: findings[0].evidence: `animals` is not one of: in-vitro, animal, healthy-volunteers, patients-sud, patients-other, review, method; did you mean `animal`?"]),
-    ("finding with no study", "mechanisms/plasticity.yaml", "studies: [shao2021]", "studies: []",
-     ["content/mechanisms/plasticity.yaml:14: findings[0].studies: needs at least 1 item",
-      "content/studies/shao2021.yaml:1: id: no finding cites this study; add it to a finding's `studies` or remove the file"]),
-    ("study that nothing cites", "mechanisms/plasticity.yaml", "studies: [shao2021]", "studies: [rieser2021]",
-     ["content/studies/shao2021.yaml:1: id: no finding cites this study; add it to a finding's `studies` or remove the file"]),
-    ("empty text", "glossary/sud.yaml", "definition: A disorder of substance use.", "definition: ''",
-     ["content/glossary/sud.yaml:4: definition: must not be empty"]),
-    ("same id twice in a list", "studies/rieser2021.yaml", "substances: [psilocybin, lsd]", "substances: [lsd, lsd]",
-     ["content/studies/rieser2021.yaml:13: substances: lists the same id twice"]),
-    ("citation in a page", "pages/index.md", "See [@shao2021]", "See [@sha2021]",
-     ["content/pages/index.md:3: text: citation `@sha2021`: no study `sha2021`; did you mean `shao2021`?"]),
+    (
+        "unknown key with suggestion",
+        "studies/shao2021.yaml",
+        "journal: Neuron",
+        "jornal: Neuron",
+        [f"{S}:1: journal: missing required field", f"{S}:8: jornal: unknown key `jornal`; did you mean `journal`?"],
+    ),
+    (
+        "missing required field",
+        "substances/lsd.yaml",
+        "class: classic-psychedelic\n",
+        "",
+        ["content/substances/lsd.yaml:1: class: missing required field"],
+    ),
+    (
+        "year written as a word",
+        "studies/shao2021.yaml",
+        "year: 2021",
+        "year: twenty",
+        [f"{S}:6: year: expected a whole number, got text `twenty`"],
+    ),
+    (
+        "list where text belongs",
+        "studies/shao2021.yaml",
+        "population: Mice",
+        "population: [Mice]",
+        [f"{S}:15: population: expected text, got a list `['Mice']`"],
+    ),
+    (
+        "dangling study with suggestion",
+        "mechanisms/plasticity.yaml",
+        "studies: [shao2021]",
+        "studies: [shao2012]",
+        [
+            f"{M}:14: findings[0].studies[0]: no study `shao2012`; did you mean `shao2021`?",
+            f"{S}:1: id: no finding cites this study; add it to a finding's `studies` or remove the file",
+        ],
+    ),
+    (
+        "dangling substance",
+        "trials/nct04141501.yaml",
+        "substances: [psilocybin]",
+        "substances: [psilocibin]",
+        ["content/trials/nct04141501.yaml:5: substances[0]: no substance `psilocibin`; did you mean `psilocybin`?"],
+    ),
+    (
+        "dangling finding",
+        "questions/translation.yaml",
+        "findings: [pl-spines-mice]",
+        "findings: [pl-spine-mice]",
+        ["content/questions/translation.yaml:10: findings[0]: no finding `pl-spine-mice`; did you mean `pl-spines-mice`?"],
+    ),
+    (
+        "dangling therapy mechanism key",
+        "therapies/cm.yaml",
+        "  plasticity: >-",
+        "  plastic: >-",
+        ["content/therapies/cm.yaml:8: mechanisms.plastic: no mechanism `plastic`; did you mean `plasticity`?"],
+    ),
+    (
+        "dangling citation in text",
+        "mechanisms/plasticity.yaml",
+        "as in [@shao2021]",
+        "as in [@shao2020]",
+        [f"{M}:5: summary: citation `@shao2020`: no study `shao2020`; did you mean `shao2021`?"],
+    ),
+    (
+        "dangling cross-link in text",
+        "topics/background.yaml",
+        "(@findings/pl-spines-mice)",
+        "(@findings/pl-spine)",
+        [
+            "content/topics/background.yaml:10: sections[0].text: link `@findings/pl-spine`: no finding `pl-spine`; did you mean `pl-spines-mice`?"
+        ],
+    ),
+    (
+        "unknown collection in link",
+        "topics/background.yaml",
+        "(@findings/pl-spines-mice)",
+        "(@finding/pl-spines-mice)",
+        [
+            "content/topics/background.yaml:10: sections[0].text: link `@finding/pl-spines-mice`: no collection `finding`; did you mean `findings`?"
+        ],
+    ),
+    (
+        "malformed citation",
+        "mechanisms/plasticity.yaml",
+        "as in [@shao2021]",
+        "as in [@shao 2021]",
+        [f"{M}:5: summary: citation `[@shao 2021]` is malformed: write [@id] or [@id; @id]"],
+    ),
+    (
+        "javascript link",
+        "mechanisms/plasticity.yaml",
+        "see [the question](@questions/translation)",
+        "see [x](javascript:alert(1))",
+        [f"{M}:7: altered_in_sud: link target `javascript:` is not allowed; use http, https or mailto, or (@collection/id)"],
+    ),
+    (
+        "javascript reference link",
+        "mechanisms/plasticity.yaml",
+        "altered_in_sud: >-\n  Learning is hard to change; see [the question](@questions/translation).",
+        'altered_in_sud: "Learning is hard to change; see [x][r].\\n\\n[r]: javascript:alert(1)"',
+        [
+            f"{M}:6: altered_in_sud: link target `javascript:` is not allowed; use http, https or mailto, or (@collection/id)",
+            f"{M}:6: altered_in_sud: reference-style link definitions are not allowed; write the link in place: [text](https://…)",
+        ],
+    ),
+    (
+        "raw html",
+        "mechanisms/plasticity.yaml",
+        "A window for *learning*",
+        "A window for <img src=x onerror=alert(1)>",
+        [f"{M}:23: psychotherapy: raw HTML is not allowed; write Markdown (it is shown as text, never run)"],
+    ),
+    (
+        "remote image",
+        "mechanisms/plasticity.yaml",
+        "A window for *learning*",
+        "A window for ![x](https://example.com/x.png)",
+        [f"{M}:23: psychotherapy: images are not allowed (they would load from another site in every reader's browser)"],
+    ),
+    (
+        "attribute list",
+        "mechanisms/plasticity.yaml",
+        "A window for *learning*",
+        "A window for *learning*{ onmouseover=alert(1) }",
+        [f"{M}:23: psychotherapy: attribute lists (`{{: …}}`, `{{ #id }}`, `{{ onclick=… }}`) are not allowed"],
+    ),
+    (
+        "heading in a finding",
+        "mechanisms/plasticity.yaml",
+        "      One dose increased",
+        "      # One dose increased",
+        [f"{M}:11: findings[0].statement: headings are not allowed in this field"],
+    ),
+    (
+        "list in a finding",
+        "mechanisms/plasticity.yaml",
+        "      One dose increased",
+        "      - One dose increased",
+        [f"{M}:11: findings[0].statement: lists are not allowed in this field"],
+    ),
+    (
+        "id not a safe slug",
+        "substances/lsd.yaml",
+        "id: lsd",
+        "id: ../x",
+        [
+            "content/substances/lsd.yaml:1: id: `../x` does not match the file name `lsd.yaml`; rename one of them",
+            "content/substances/lsd.yaml:1: id: `../x` is not a safe id: use lower-case letters, digits and single hyphens, like `shao2021`",
+        ],
+    ),
+    (
+        "finding id with a space: no follow-on errors",
+        "mechanisms/plasticity.yaml",
+        "id: pl-spines-mice",
+        "id: pl spines",
+        [
+            f"{M}:9: findings[0].id: `pl spines` is not a safe id: use lower-case letters, digits and single hyphens, like `shao2021`"
+        ],
+    ),
+    (
+        "duplicate finding id",
+        "topics/background.yaml",
+        "id: bg-trials",
+        "id: pl-spines-mice",
+        [
+            "content/topics/background.yaml:12: sections[0].findings[0].id: finding id `pl-spines-mice` is already used at content/mechanisms/plasticity.yaml:9"
+        ],
+    ),
+    (
+        "release pages not a list",
+        "changelog.yaml",
+        "pages: [mechanisms/plasticity, studies/shao2021]",
+        "pages: true",
+        ["content/changelog.yaml:6: releases[0].pages: expected a list, got true/false `True`"],
+    ),
+    (
+        "release lists a page that does not exist",
+        "changelog.yaml",
+        "pages: [mechanisms/plasticity, studies/shao2021]",
+        "pages: [glossary/bdnf, evidence-map]",
+        ["content/changelog.yaml:6: releases[0].pages[0]: no page `glossary/bdnf`; did you mean `glossary/index`?"],
+    ),
+    (
+        "malformed DOI",
+        "studies/shao2021.yaml",
+        "doi: 10.1016/j.neuron.2021.06.008",
+        "doi: https://doi.org/10.1016/x",
+        [
+            f"{S}:12: doi: `https://doi.org/10.1016/x` is not a DOI: write it like `10.1016/j.neuron.2021.06.008`, without https://doi.org/"
+        ],
+    ),
+    (
+        "DOI with markup",
+        "studies/shao2021.yaml",
+        "doi: 10.1016/j.neuron.2021.06.008",
+        "doi: 10.1016/x)><svg/onload=alert(1)>",
+        [
+            f"{S}:12: doi: `10.1016/x)><svg/onload=alert(1)>` is not a DOI: write it like `10.1016/j.neuron.2021.06.008`, without https://doi.org/"
+        ],
+    ),
+    (
+        "malformed PMID",
+        "studies/shao2021.yaml",
+        "pmid: '34228959'",
+        "pmid: 'PMID34228959'",
+        [f"{S}:13: pmid: `PMID34228959` is not a PubMed id: digits only, quoted, like '34228959'"],
+    ),
+    (
+        "malformed NCT",
+        "trials/nct04141501.yaml",
+        "nct: NCT04141501",
+        "nct: NCT4141501",
+        ["content/trials/nct04141501.yaml:2: nct: `NCT4141501` is not an NCT number: `NCT` and eight digits, like `NCT04141501`"],
+    ),
+    (
+        "impossible date",
+        "trials/nct04141501.yaml",
+        "first_posted: '2019-10-28'",
+        "first_posted: 2019-02-30",
+        ["content/trials/nct04141501.yaml:7: first_posted: `2019-02-30` is not a day of the calendar"],
+    ),
+    (
+        "month 13",
+        "trials/nct04141501.yaml",
+        "first_posted: '2019-10-28'",
+        "first_posted: '2019-13-45'",
+        ["content/trials/nct04141501.yaml:7: first_posted: `2019-13-45` is not a date: write YYYY-MM-DD, quoted"],
+    ),
+    (
+        "site url with a quote",
+        "site.yaml",
+        "url: https://example.org/fixture/",
+        "url: 'https://example.org/\" onmouseover=\"alert(1)'",
+        ['content/site.yaml:14: url: `https://example.org/" onmouseover="alert(1)` is not a web address: write https://…/'],
+    ),
+    (
+        "site url without a slash",
+        "site.yaml",
+        "url: https://example.org/fixture/",
+        "url: https://example.org/fixture",
+        ["content/site.yaml:14: url: `https://example.org/fixture` must end with `/`"],
+    ),
+    (
+        "author with markup",
+        "studies/shao2021.yaml",
+        "  - Kwan, A. C.",
+        "  - <img src=x onerror=alert(1)>",
+        [f"{S}:5: authors[1]: `<img src=x onerror=alert(1)>` is not written `Family, Initials` (or `Family, Initials, Jr.`)"],
+    ),
+    (
+        "et al. as an author",
+        "studies/shao2021.yaml",
+        "  - Kwan, A. C.",
+        "  - et al.",
+        [f"{S}:5: authors[1]: `et al.` is not written `Family, Initials` (or `Family, Initials, Jr.`)"],
+    ),
+    (
+        "unbalanced brace in an author",
+        "studies/shao2021.yaml",
+        "  - Kwan, A. C.",
+        "  - Kwan, A. {C.",
+        [f"{S}:5: authors[1]: `Kwan, A. {{C.` is not written `Family, Initials` (or `Family, Initials, Jr.`)"],
+    ),
+    (
+        "year out of range",
+        "studies/shao2021.yaml",
+        "year: 2021",
+        "year: 20210",
+        [f"{S}:6: year: `20210` is out of range (maximum 2100)"],
+    ),
+    (
+        "evidence level misspelt",
+        "mechanisms/plasticity.yaml",
+        "evidence: animal",
+        "evidence: animals",
+        [
+            f"{M}:12: findings[0].evidence: `animals` is not one of: in-vitro, animal, healthy-volunteers, patients-sud, patients-other, review, method; did you mean `animal`?"
+        ],
+    ),
+    (
+        "finding with no study",
+        "mechanisms/plasticity.yaml",
+        "studies: [shao2021]",
+        "studies: []",
+        [f"{M}:14: findings[0].studies: needs at least 1 item"],
+    ),
+    (
+        "study that nothing cites",
+        "mechanisms/plasticity.yaml",
+        "studies: [shao2021]",
+        "studies: [rieser2021]",
+        [f"{S}:1: id: no finding cites this study; add it to a finding's `studies` or remove the file"],
+    ),
+    (
+        "empty text",
+        "glossary/sud.yaml",
+        "definition: A disorder of substance use.",
+        "definition: ''",
+        ["content/glossary/sud.yaml:4: definition: must not be empty"],
+    ),
+    (
+        "text too long",
+        "glossary/sud.yaml",
+        "definition: A disorder of substance use.",
+        "definition: " + "x" * 1_001,
+        ["content/glossary/sud.yaml:4: definition: is 1,001 characters long; the limit is 1,000"],
+    ),
+    (
+        "same id twice in a list",
+        "studies/rieser2021.yaml",
+        "substances: [psilocybin, lsd]",
+        "substances: [lsd, lsd]",
+        ["content/studies/rieser2021.yaml:13: substances: lists the same value twice"],
+    ),
+    (
+        "citation in a page",
+        "pages/index.md",
+        "See [@shao2021]",
+        "See [@sha2021]",
+        ["content/pages/index.md:3: text: citation `@sha2021`: no study `sha2021`; did you mean `shao2021`?"],
+    ),
+    (
+        "script in a page",
+        "pages/index.md",
+        "See [@shao2021]",
+        "<script>alert(1)</script>",
+        ["content/pages/index.md:3: text: raw HTML is not allowed; write Markdown (it is shown as text, never run)"],
+    ),
+    (
+        "link to a missing page",
+        "pages/index.md",
+        "See [@shao2021]",
+        "See [x](nowhere.md)",
+        ["content/pages/index.md:3: text: link to `nowhere.md`: no such page"],
+    ),
+    (
+        "organisation and person mixed up",
+        "site.yaml",
+        "  - family: Author\n    given: Tess\n",
+        "  - name: Tess Author\n",
+        ["content/site.yaml:4: authors[0]: expected `{family: …, given: …}` for a person or `{organisation: …}` for a group"],
+    ),
 ]
 
 
@@ -102,27 +379,61 @@ def test_bad_content(review_dir, name, relative, old, new, expected):
     assert problems(review_dir) == expected
 
 
+def test_the_line_is_the_one_with_the_fault_in_a_long_field(review_dir):
+    edit(
+        review_dir,
+        "mechanisms/plasticity.yaml",
+        "  Growth of synapses, as in [@shao2021].",
+        "  Growth of synapses,\n  line two,\n  and [@nowhere2000] on the third.",
+    )
+    assert problems(review_dir) == [f"{M}:7: summary: citation `@nowhere2000`: no study `nowhere2000`"]
+
+
+def test_a_broken_file_does_not_bring_follow_on_errors(review_dir):
+    (review_dir / "mechanisms" / "plasticity.yaml").write_text("id: plasticity\ntitle: [unclosed\n")
+    found = problems(review_dir)
+    assert found == ["content/mechanisms/plasticity.yaml:3: yaml: expected ',' or ']', but got '<stream end>'"], found
+
+
+@pytest.mark.parametrize("name", ["index", "evidence-map", "changelog", "studies"])
+def test_a_hand_written_page_may_not_take_a_generated_page_name(review_dir, name):
+    (review_dir / "pages" / f"{name}.md").write_text("# Mine\n")
+    assert problems(review_dir) == (
+        [] if name == "index" else [f"content/pages/{name}.md:1: file: `{name}` is the name of a generated page; rename the file"]
+    )
+
+
+def test_a_study_cannot_be_called_index(review_dir):
+    (review_dir / "studies" / "index.yaml").write_text(
+        (review_dir / "studies" / "shao2021.yaml").read_text().replace("id: shao2021", "id: index")
+    )
+    assert (
+        "content/studies/index.yaml:1: id: `index` is reserved for the list of the collection's pages; choose another id"
+        in problems(review_dir)
+    )
+
+
 def test_file_name_must_match_id(review_dir):
-    (review_dir / "substances" / "lsd.yaml").rename(review_dir / "substances" / "lsd2.yaml")
+    (review_dir / "substances" / "lsd.yaml").rename(review_dir / "substances" / "lysergide.yaml")
     assert problems(review_dir) == [
-        "content/mechanisms/plasticity.yaml:19: findings[1].substances[1]: no substance `lsd`; did you mean `lsd2`?",
-        "content/studies/rieser2021.yaml:13: substances[1]: no substance `lsd`; did you mean `lsd2`?",
-        "content/substances/lsd2.yaml:1: id: `lsd` does not match the file name `lsd2.yaml`; rename one of them",
+        "content/substances/lysergide.yaml:1: id: `lsd` does not match the file name `lysergide.yaml`; rename one of them"
     ]
 
 
 def test_every_error_is_reported_at_once(review_dir):
-    edit(review_dir, "studies/shao2021.yaml", "year: 2021", "year: soon")
-    edit(review_dir, "glossary/bdnf.yaml", "term:", "trem:")
-    (review_dir / "glossary" / "bad.yaml").write_text("id: bad\n\tterm: x\n")
+    edit(review_dir, "studies/shao2021.yaml", "year: 2021", "year: twenty")
+    edit(review_dir, "substances/lsd.yaml", "class: classic-psychedelic\n", "")
+    edit(review_dir, "glossary/bdnf.yaml", "related: [sud]", "related: [suds]")
+    assert len(problems(review_dir)) == 3
+
+
+def test_site_version_must_match_the_newest_release(review_dir):
+    edit(review_dir, "site.yaml", "version: 1.2.3", "version: 1.2.4")
     assert problems(review_dir) == [
-        "content/glossary/bad.yaml:2: yaml: tab character; indent with spaces",
-        "content/glossary/bdnf.yaml:1: term: missing required field",
-        "content/glossary/bdnf.yaml:2: trem: unknown key `trem`; did you mean `term`?",
-        "content/studies/shao2021.yaml:6: year: expected a whole number, got string `soon`",
+        "content/site.yaml:8: version: `1.2.4` differs from the newest release in content/changelog.yaml (`1.2.3`)"
     ]
 
 
-def test_missing_site_file(review_dir):
-    (review_dir / "site.yaml").unlink()
-    assert problems(review_dir) == ["content/site.yaml:1: file: missing; it holds the site's title, authors and version"]
+def test_releases_are_newest_first(review_dir):
+    edit(review_dir, "changelog.yaml", 'date: "2025-06-01"', 'date: "2026-06-01"')
+    assert problems(review_dir) == ["content/changelog.yaml:1: releases: releases must be listed newest first"]

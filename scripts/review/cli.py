@@ -19,7 +19,8 @@ from .write import write
 def schema_files(content_dir) -> dict:
     """{path: JSON text} of the published JSON Schemas, one per collection plus site and changelog."""
     return {
-        Path(content_dir) / "schema" / f"{name}.schema.json": json.dumps(collection_schema(name), indent=2, ensure_ascii=False) + "\n"
+        Path(content_dir) / "schema" / f"{name}.schema.json": json.dumps(collection_schema(name), indent=2, ensure_ascii=False)
+        + "\n"
         for name in [*COLLECTIONS, *SINGLE_FILES]
     }
 
@@ -48,7 +49,9 @@ def main(argv=None) -> int:
     out = commands.add_parser("write", help="validate, render and write the generated files to a folder")
     out.add_argument("out_dir", type=Path)
     commands.add_parser("schema", help="write the JSON Schemas into content/schema/")
-    export = commands.add_parser("export", help="write a project with no hooks (docs/ + mkdocs.yml) for other engines such as Zensical")
+    export = commands.add_parser(
+        "export", help="write a project with no hooks (docs/ + mkdocs.yml) for other engines such as Zensical"
+    )
     export.add_argument("out_dir", type=Path)
     args = parser.parse_args(argv)
     if args.command == "schema":
@@ -72,8 +75,9 @@ def main(argv=None) -> int:
     target = args.out_dir / "docs" if args.command == "export" else args.out_dir
     written = write(outputs, target)
     if args.command == "export":
-        (args.out_dir / "mkdocs.yml").write_text(yaml.safe_dump(engine_config(Path("mkdocs.yml")), allow_unicode=True,
-                                                                 sort_keys=False), encoding="utf-8")
+        (args.out_dir / "mkdocs.yml").write_text(
+            yaml.safe_dump(engine_config(Path("mkdocs.yml")), allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
     print(f"wrote {len(written)} files to {target}")
     return 0
 

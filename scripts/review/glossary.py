@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Callable
+from collections.abc import Callable
 
 WORD = re.compile(r"[\w-]+")
 
@@ -41,7 +41,11 @@ class Glossary:
         """The hover text of a form: the definition, after the full term when the form is an abbreviation."""
         entry = self.entries[self.forms[form]]
         definition = " ".join(entry["definition"].split())
-        return definition if form in (entry["term"], entry["term"][0].lower() + entry["term"][1:]) else f"{entry['term']}: {definition}"
+        return (
+            definition
+            if form in (entry["term"], entry["term"][0].lower() + entry["term"][1:])
+            else f"{entry['term']}: {definition}"
+        )
 
     def mentions(self, text: str):
         """Yield (start, end, form) for each glossary form in text, as whole words, longest first, left to right."""
@@ -68,8 +72,9 @@ class Glossary:
                 out.append(f'<abbr title="{tip}">{html.escape(form, quote=False)}</abbr>')
             else:
                 linked.add(gid)
-                out.append(f'<a class="glossary-term" href="{html.escape(href(gid))}" title="{tip}">'
-                           f"{html.escape(form, quote=False)}</a>")
+                out.append(
+                    f'<a class="glossary-term" href="{html.escape(href(gid))}" title="{tip}">{html.escape(form, quote=False)}</a>'
+                )
             position = end
         out.append(html.escape(text[position:], quote=False))
         return "".join(out)

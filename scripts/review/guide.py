@@ -9,7 +9,7 @@ import yaml
 from .schema import COLLECTIONS, SINGLE_FILES, collection_schema
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def collection(name: str) -> dict:
     """Rows describing one collection's fields."""
     schema = collection_schema(name)
@@ -32,9 +32,9 @@ def fields(schema: dict, prefix: str) -> list:
             kind = "one of: " + ", ".join(f"`{v}`" for v in sub["enum"] if v is not None)
         elif sub.get("x-references"):
             kind = f"{'list of ' if kind == 'array' else 'mapping keyed by '}{sub['x-references']} ids"
-        elif kind == "array" and isinstance(sub.get("items"), dict) and sub["items"].get("type") == "object":
-            kind = "list of mappings"
-        elif kind == "array" and isinstance(sub.get("items"), dict) and "oneOf" in sub["items"]:
+        elif (kind == "array" and isinstance(sub.get("items"), dict) and sub["items"].get("type") == "object") or (
+            kind == "array" and isinstance(sub.get("items"), dict) and "oneOf" in sub["items"]
+        ):
             kind = "list of mappings"
         elif kind == "string" and sub.get("x-markdown"):
             kind = "Markdown text" + (" (one paragraph)" if sub.get("x-inline") else "")
@@ -42,13 +42,20 @@ def fields(schema: dict, prefix: str) -> list:
             kind = "mapping"
         example = sub.get("examples", [""])[0]
         conditional = next((r for r in required if r.startswith(f"{key} (for type")), None)
-        rows.append({
-            "field": prefix + key, "type": kind,
-            "required": "yes" if key in required else conditional.split(" ", 1)[1].strip("()") if conditional else "no",
-            "description": sub.get("description", ""),
-            "example": yaml.safe_dump(example, allow_unicode=True, default_flow_style=True, width=10_000).strip()
-            .removesuffix("...").strip() if example not in ("", [], {}) else "",
-        })
+        rows.append(
+            {
+                "field": prefix + key,
+                "type": kind,
+                "required": "yes" if key in required else conditional.split(" ", 1)[1].strip("()") if conditional else "no",
+                "description": sub.get("description", ""),
+                "example": yaml.safe_dump(example, allow_unicode=True, default_flow_style=True, width=10_000)
+                .strip()
+                .removesuffix("...")
+                .strip()
+                if example not in ("", [], {})
+                else "",
+            }
+        )
         if kind == "list of mappings" and isinstance(sub.get("items"), dict) and "properties" in sub["items"]:
             rows += fields(sub["items"], prefix + key + "[].")
         elif kind == "mapping" and "properties" in sub:

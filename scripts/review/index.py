@@ -80,9 +80,13 @@ class Index:
         for name in ("mechanisms", "topics"):
             for item in self.ordered(name):
                 for number, (_, finding) in enumerate(findings_of(name, item), start=1):
-                    self.findings[finding["id"]] = {**finding, "page": entity_path(name, item["id"]),
-                                                    "page_title": item["title"], "holder": (name, item["id"]),
-                                                    "number": number}
+                    self.findings[finding["id"]] = {
+                        **finding,
+                        "page": entity_path(name, item["id"]),
+                        "page_title": item["title"],
+                        "holder": (name, item["id"]),
+                        "number": number,
+                    }
         self.referrers = {}  # (collection, id) -> [Referrer], in page order, each place once
         self.cites = {}  # (collection, id) of a page's entity -> study ids it cites, in order
         for name in COLLECTIONS:
@@ -109,7 +113,9 @@ class Index:
             fid = in_finding.get(path[:2]) or in_finding.get(path[:4])
             if ref[0] == "studies":
                 cited.append(ref[1])
-            if ref == (name, item["id"]) or (ref[0] == "findings" and self.findings.get(ref[1], {}).get("holder") == (name, item["id"])):
+            if ref == (name, item["id"]) or (
+                ref[0] == "findings" and self.findings.get(ref[1], {}).get("holder") == (name, item["id"])
+            ):
                 continue  # a page does not list itself
             self._add_referrer(ref, Referrer(holder_path, title, fid))
         self.cites[(name, item["id"])] = list(dict.fromkeys(cited))
@@ -124,9 +130,12 @@ class Index:
         cache = self.__dict__.setdefault("_ordered", {})
         if collection not in cache:
             items = self.data[collection]
-            key = {"mechanisms": lambda i: (items[i]["order"], i), "topics": lambda i: (items[i]["order"], i),
-                   "glossary": lambda i: ((items[i].get("abbreviation") or items[i]["term"]).lower(), i),
-                   "studies": lambda i: (items[i]["authors"][0].lower(), items[i]["year"], i)}.get(collection, lambda i: i)
+            key = {
+                "mechanisms": lambda i: (items[i]["order"], i),
+                "topics": lambda i: (items[i]["order"], i),
+                "glossary": lambda i: ((items[i].get("abbreviation") or items[i]["term"]).lower(), i),
+                "studies": lambda i: (items[i]["authors"][0].lower(), items[i]["year"], i),
+            }.get(collection, lambda i: i)
             cache[collection] = [{"id": i, **items[i]} for i in sorted(items, key=key)]
         return cache[collection]
 

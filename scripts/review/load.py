@@ -80,6 +80,7 @@ class Review:
     changelog: Entity | None = None
     problems: list = field(default_factory=list)
     broken: set = field(default_factory=set)  # collections with a file that could not be read or checked
+    unreadable: set = field(default_factory=set)  # (collection, file stem) of the files that could not be read
 
 
 _NO_TIMESTAMPS = {
@@ -115,28 +116,29 @@ def compose(text: str, shown: str, loader_class=None) -> yaml.Node:
             return compose(text, shown, _FastLoader)
         except Problem:
             loader_class = _Loader  # the same refusal, with the pure-Python parser's clearer words
-    loader = loader_class(text)
+    try:
+        loader = loader_class(text)
+    except yaml.reader.ReaderError as error:
+        raise _reader_problem(shown, text, error) from None
     try:
         depth = 0
         while loader.check_event():
             event = loader.peek_event()
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise _problem_at(shown, event.start_mark, "anchors and aliases (`&name`, `*name`) are not allowed; "
-                                  "write the value out in full")
+                raise _problem_at(
+                    shown, event.start_mark, "anchors and aliases (`&name`, `*name`) are not allowed; write the value out in full"
+                )
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise _problem_at(shown, event.start_mark, f"nested more than {MAX_DEPTH} levels deep; "
-                                      "the content model needs far fewer")
+                    raise _problem_at(
+                        shown, event.start_mark, f"nested more than {MAX_DEPTH} levels deep; the content model needs far fewer"
+                    )
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
-            elif isinstance(event, yaml.ScalarEvent) and event.value == "<<" and event.tag is None and event.style is None:
-                raise _problem_at(shown, event.start_mark, "merge keys (`<<`) are not allowed; write the fields out")
             loader.get_event()
     except yaml.reader.ReaderError as error:
-        line = text.count("\n", 0, error.position) + 1
-        code = error.character if isinstance(error.character, int) else ord(error.character)
-        raise Problem(shown, line, "file", f"character U+{code:04X} is not allowed in YAML; remove it") from None
+        raise _reader_problem(shown, text, error) from None
     except yaml.YAMLError as error:
         raise _yaml_problem(shown, error) from None
     finally:
@@ -151,6 +153,13 @@ def compose(text: str, shown: str, loader_class=None) -> yaml.Node:
     if node is None:
         raise Problem(shown, 1, "file", "empty file; it must hold a mapping of fields")
     return node
+
+
+def _reader_problem(shown, text, error):
+    """A character YAML does not allow, with its line."""
+    line = text.count("\n", 0, error.position) + 1
+    code = error.character if isinstance(error.character, int) else ord(error.character)
+    return Problem(shown, line, "file", f"character U+{code:04X} is not allowed in YAML; remove it")
 
 
 def construct(node: yaml.Node, shown: str):
@@ -168,6 +177,8 @@ def _construct(loader, node, shown):
         data = {}
         first = {}
         for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _problem_at(shown, key_node.start_mark, "merge keys (`<<`) are not allowed; write the fields out")
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _problem_at(shown, key_node.start_mark, "a key must be a plain word, not a list or mapping")
             key = loader.construct_object(key_node)
@@ -258,8 +269,14 @@ def scan(folder: Path, shown, suffix: str, problems: list, depth_allowed=False):
         path = Path(entry.path)
         mode = entry.stat(follow_symlinks=False).st_mode
         if stat.S_ISLNK(mode):
-            problems.append(Problem(shown(path), 1, "file", "is a symbolic link; content must be plain files in the "
-                                                          "repository, so copy the file here instead"))
+            problems.append(
+                Problem(
+                    shown(path),
+                    1,
+                    "file",
+                    "is a symbolic link; content must be plain files in the repository, so copy the file here instead",
+                )
+            )
         elif stat.S_ISDIR(mode):
             problems.append(Problem(shown(path), 1, "file", f"is a folder; {shown(folder)}/ holds only `*{suffix}` files"))
         elif not stat.S_ISREG(mode):
@@ -287,13 +304,26 @@ def check_root(content_dir: Path, shown) -> list:
         if _is_ignored(entry.name):
             continue
         if entry.is_symlink():
-            problems.append(Problem(shown(Path(entry.path)), 1, "file", "is a symbolic link; content must be plain "
-                                    "files and folders in the repository"))
-        elif entry.is_dir() and entry.name in FOLDERS or entry.is_file() and entry.name in (f"{n}.yaml" for n in SPECIAL):
+            problems.append(
+                Problem(
+                    shown(Path(entry.path)),
+                    1,
+                    "file",
+                    "is a symbolic link; content must be plain files and folders in the repository",
+                )
+            )
+        elif (entry.is_dir() and entry.name in FOLDERS) or (entry.is_file() and entry.name in (f"{n}.yaml" for n in SPECIAL)):
             continue
         else:
-            problems.append(Problem(shown(Path(entry.path)), 1, "file", f"unexpected here; content/ holds the folders "
-                                    f"{', '.join(FOLDERS)} and the files site.yaml and changelog.yaml"))
+            problems.append(
+                Problem(
+                    shown(Path(entry.path)),
+                    1,
+                    "file",
+                    f"unexpected here; content/ holds the folders "
+                    f"{', '.join(FOLDERS)} and the files site.yaml and changelog.yaml",
+                )
+            )
     return problems
 
 
@@ -314,6 +344,7 @@ def load(content_dir) -> Review:
             except Problem as problem:
                 review.problems.append(problem)
                 review.broken.add(collection)
+                review.unreadable.add((collection, path.stem))
                 continue
             review.entities[collection][path.stem] = entity
     for name in SPECIAL:

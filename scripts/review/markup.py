@@ -44,8 +44,9 @@ PROFILES = {
     # Other Markdown fields: paragraphs and lists too.
     "prose": Profile("prose", ("paragraph", "list"), INLINE_RULES),
     # Hand-written pages: headings, tables, code, quotations and links to other pages as well.
-    "page": Profile("page", ("paragraph", "list", "heading", "table", "fence", "code", "blockquote", "hr"), INLINE_RULES,
-                    page_links=True),
+    "page": Profile(
+        "page", ("paragraph", "list", "heading", "table", "fence", "code", "blockquote", "hr"), INLINE_RULES, page_links=True
+    ),
 }
 
 
@@ -68,13 +69,15 @@ def _citation_rule(state, silent):
 
 
 def _bare_link_rule(state, silent):
-    """Inline rule: a bare `(@collection/id)` becomes a cross-link token labelled later with the target's name."""
-    if not state.src.startswith("(@", state.pos):
+    """Inline rule: a bare `(@collection/id)` becomes a cross-link token labelled later with the target's name.
+    It runs at the `@` (markdown-it's text rule has taken the `(` already, into the pending text)."""
+    if state.src[state.pos] != "@" or not state.pending.endswith("(") or state.src[state.pos - 1] != "(":
         return False
-    match = BARE.match(state.src, state.pos)
+    match = BARE.match(state.src, state.pos - 1)
     if not match or not TARGET.match("@" + match.group(1)):
         return False
     if not silent:
+        state.pending = state.pending[:-1]
         token = state.push("crosslink", "", 0)
         collection, _, target = match.group(1).partition("/")
         token.meta = {"collection": collection, "id": target}
@@ -101,7 +104,7 @@ def parser(profile: Profile) -> MarkdownIt:
 
 PARSERS = {name: parser(profile) for name, profile in PROFILES.items()}
 # Parses everything CommonMark knows, to find what a field may not hold and say so.
-_FULL = MarkdownIt("commonmark", {"html": True})
+_FULL = MarkdownIt("commonmark", {"html": True}).enable("table")
 _FULL.validateLink = lambda url: True
 _FULL.normalizeLink = lambda url: url
 
@@ -160,16 +163,37 @@ def problems(text: str, profile: str, known: dict, pages: frozenset = frozenset(
     allowed = PROFILES[profile]
     env: dict = {}
     stream = _FULL.parse(text, env)
-    for label in env.get("references", {}):
-        yield f"[{label}]:", "reference-style link definitions are not allowed; write the link in place: [text](https://…)"
-    block_names = {"heading_open": "heading", "table_open": "table", "fence": "fence", "code_block": "code",
-                   "blockquote_open": "blockquote", "hr": "hr", "bullet_list_open": "list", "ordered_list_open": "list"}
+    lines = text.split("\n")
+    for definition in env.get("references", {}).values():
+        first = (definition.get("map") or [0])[0]
+        yield (
+            lines[first].strip() if first < len(lines) else text,
+            ("reference-style link definitions are not allowed; write the link in place: [text](https://…)"),
+        )
+    block_names = {
+        "heading_open": "heading",
+        "table_open": "table",
+        "fence": "fence",
+        "code_block": "code",
+        "blockquote_open": "blockquote",
+        "hr": "hr",
+        "bullet_list_open": "list",
+        "ordered_list_open": "list",
+    }
     for token in _walk(stream):
         kind = block_names.get(token.type)
         if kind and kind not in allowed.block:
-            what = {"heading": "headings", "table": "tables", "fence": "code blocks", "code": "indented code blocks",
-                    "blockquote": "quotations", "hr": "horizontal rules", "list": "lists"}[kind]
-            yield token.markup or text.strip()[:20], f"{what} are not allowed in this field"
+            what = {
+                "heading": "headings",
+                "table": "tables",
+                "fence": "code blocks",
+                "code": "indented code blocks",
+                "blockquote": "quotations",
+                "hr": "horizontal rules",
+                "list": "lists",
+            }[kind]
+            first = (token.map or [0])[0]
+            yield lines[first].strip() if first < len(lines) else text, f"{what} are not allowed in this field"
         elif token.type in ("html_inline", "html_block"):
             yield token.content.strip()[:40], "raw HTML is not allowed; write Markdown (it is shown as text, never run)"
         elif token.type == "image":

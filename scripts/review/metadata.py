@@ -27,13 +27,21 @@ COLLECTION_DESCRIPTIONS = {
 def abstract(page, info) -> str:
     """The page's own description, in plain words."""
     from .render import abstract_of
+
     item, kind = page.item, page.kind.name
     if kind == "home":
         return info["description"].strip()
     if kind == "page":
         return abstract_of(item.text)
-    field = {"mechanism": "summary", "topic": "summary", "study": "result", "trial": "design", "substance": "summary",
-             "therapy": "summary", "question": "why"}.get(kind)
+    field = {
+        "mechanism": "summary",
+        "topic": "summary",
+        "study": "result",
+        "trial": "design",
+        "substance": "summary",
+        "therapy": "summary",
+        "question": "why",
+    }.get(kind)
     if field:
         return abstract_of(item[field])
     return COLLECTION_DESCRIPTIONS.get(kind, info["description"].strip())
@@ -47,9 +55,19 @@ def page_cite(renderer, path: str, title: str, anchor: str = "", description: st
     key = works.slug_key(_first_family(info), release["date"][:4], "review" if whole else title)
     item = works.page_item(key, info, info["title"] if whole else title, url, release, description, whole)
     intext = works.labels({key: item})[key]
-    return {"item": item, "key": key, "url": url, "release": release, "apa_html": works.apa(item),
-            "apa_text": works.apa(item, html_out=False), "intext": f"({intext})", "bibtex": works.bibtex(item),
-            "ris": works.ris(item), "csl": works.csl_json([item]), "coins": works.coins(item)}
+    return {
+        "item": item,
+        "key": key,
+        "url": url,
+        "release": release,
+        "apa_html": works.apa(item),
+        "apa_text": works.apa(item, html_out=False),
+        "intext": f"({intext})",
+        "bibtex": works.bibtex(item),
+        "ris": works.ris(item),
+        "csl": works.csl_json([item]),
+        "coins": works.coins(item),
+    }
 
 
 def _first_family(info) -> str:
@@ -72,14 +90,20 @@ def page_metadata(renderer, page, context) -> dict:
     whole = page.kind.name == "home"
     cite = page_cite(renderer, page.path, page.title, description=description, whole=whole)
     item = cite["item"]
-    front = {"title": html.escape(info["title"] if whole else page.title, quote=False),  # themes print titles as HTML
-             "description": description}
+    front = {
+        "title": html.escape(info["title"] if whole else page.title, quote=False),  # themes print titles as HTML
+        "description": description,
+    }
     tags = facets(page, index)
     if tags:
         front["tags"] = tags
     cited = [renderer.bibliography.items[sid] for sid in _cited(page, context, index)]
-    review = {"date": cite["release"]["date"], "jsonld": json.dumps(jsonld(renderer, page, item, cited, description),
-                                                                      ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")}
+    review = {
+        "date": cite["release"]["date"],
+        "jsonld": json.dumps(jsonld(renderer, page, item, cited, description), ensure_ascii=False, sort_keys=True).replace(
+            "<", "\\u003c"
+        ),
+    }
     if page.kind.scholarly:
         review["highwire"] = highwire(item, cited, description)
     front["review"] = review
@@ -102,9 +126,13 @@ def highwire(item: dict, cited: list, description: str) -> list:
     parts = item["issued"]["date-parts"][0]
     tags = [["citation_title", item["title"]]]
     tags += [["citation_author", works.apa_name(n) if not n.literal else n.literal] for n in works.names(item)]
-    tags += [["citation_publication_date", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))],
-             ["citation_inbook_title", item["container-title"]], ["citation_public_url", item["URL"]],
-             ["citation_abstract", description], ["citation_language", "en"]]
+    tags += [
+        ["citation_publication_date", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))],
+        ["citation_inbook_title", item["container-title"]],
+        ["citation_public_url", item["URL"]],
+        ["citation_abstract", description],
+        ["citation_language", "en"],
+    ]
     tags += [["citation_reference", works.highwire_reference(work)] for work in cited]
     return tags
 
@@ -113,11 +141,19 @@ def jsonld(renderer, page, item: dict, cited: list, description: str) -> dict:
     """schema.org for the page, typed by its kind."""
     index, info = renderer.index, renderer.index.info
     kind = page.kind
-    data = {"@context": "https://schema.org", "@type": kind.schema_type, "name": item["title"], "url": item["URL"],
-            "description": description, "inLanguage": "en", "license": info["license_url"],
-            "author": [works.schema_person(n) for n in works.names(item)],
-            "datePublished": index.first_release_of(page.path)["date"], "dateModified": item_date(item),
-            "version": item["version"]}
+    data = {
+        "@context": "https://schema.org",
+        "@type": kind.schema_type,
+        "name": item["title"],
+        "url": item["URL"],
+        "description": description,
+        "inLanguage": "en",
+        "license": info["license_url"],
+        "author": [works.schema_person(n) for n in works.names(item)],
+        "datePublished": index.first_release_of(page.path)["date"],
+        "dateModified": item_date(item),
+        "version": item["version"],
+    }
     if kind.name != "home":
         data["isPartOf"] = {"@type": "WebSite", "name": info["title"], "url": addresses.absolute(info["url"], "index.md")}
     if kind.schema_type == "ScholarlyArticle":
@@ -126,18 +162,27 @@ def jsonld(renderer, page, item: dict, cited: list, description: str) -> dict:
     if kind.name == "study":
         data["about"] = works.schema_work(renderer.bibliography.items[page.item["id"]])
     elif kind.name == "trial":
-        data["about"] = {"@type": "MedicalTrial", "name": page.item["title"], "identifier": page.item["nct"],
-                         "url": f"https://clinicaltrials.gov/study/{page.item['nct']}"}
+        data["about"] = {
+            "@type": "MedicalTrial",
+            "name": page.item["title"],
+            "identifier": page.item["nct"],
+            "url": f"https://clinicaltrials.gov/study/{page.item['nct']}",
+        }
     elif kind.name == "substance":
         data["about"] = {"@type": "Drug", "name": page.item["name"]}
     elif kind.name == "therapy":
         data["about"] = {"@type": "MedicalTherapy", "name": page.item["name"]}
     elif kind.name == "glossary":
         data["hasDefinedTerm"] = [
-            {"@type": "DefinedTerm", "name": entry["term"], "description": " ".join(entry["definition"].split()),
-             "url": addresses.absolute(info["url"], "glossary/index.md", entry["id"]),
-             **({"termCode": entry["abbreviation"]} if entry.get("abbreviation") else {})}
-            for entry in index.ordered("glossary")]
+            {
+                "@type": "DefinedTerm",
+                "name": entry["term"],
+                "description": " ".join(entry["definition"].split()),
+                "url": addresses.absolute(info["url"], "glossary/index.md", entry["id"]),
+                **({"termCode": entry["abbreviation"]} if entry.get("abbreviation") else {}),
+            }
+            for entry in index.ordered("glossary")
+        ]
     elif kind.name == "home":
         data["about"] = "Psychedelic-assisted therapy for substance use disorders and its potential mechanisms of action"
     return data
@@ -151,12 +196,17 @@ def item_date(item: dict) -> str:
 def facets(page, index) -> list:
     """Tags (Material's tags plugin) for a study or mechanism page: its evidence levels and substances."""
     from .schema import EVIDENCE_LEVELS
+
     if page.kind.name not in ("study", "mechanism"):
         return []
     findings = page.item["findings"] if page.kind.name == "mechanism" else [page.item]
     levels = sorted({f["evidence"] for f in findings}, key=list(EVIDENCE_LEVELS).index)
     names = sorted({index.data["substances"][s]["name"] for f in findings for s in f["substances"]})
-    return [f"Evidence: {EVIDENCE_LEVELS[level]}" for level in levels] + [f"Substance: {name}" for name in names]
+    # Escaped like the title: Material's tags plugin prints tag names as HTML.
+    return [
+        html.escape(text, quote=False)
+        for text in [f"Evidence: {EVIDENCE_LEVELS[level]}" for level in levels] + [f"Substance: {name}" for name in names]
+    ]
 
 
 def plain_words(text: str) -> str:

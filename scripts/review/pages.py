@@ -7,15 +7,20 @@ page is a template and one entry in KINDS.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from .schema import EVIDENCE_GROUPS, EVIDENCE_MAP_COLUMNS
 from .works import sentence_case
 
 ENTITY_PAGES = {  # collection -> the path of each entity's page; a glossary term is an anchor on the glossary
-    "mechanisms": "mechanisms/{}.md", "topics": "topics/{}.md", "studies": "studies/{}.md", "trials": "trials/{}.md",
-    "substances": "substances/{}.md", "therapies": "therapies/{}.md", "questions": "questions/{}.md",
+    "mechanisms": "mechanisms/{}.md",
+    "topics": "topics/{}.md",
+    "studies": "studies/{}.md",
+    "trials": "trials/{}.md",
+    "substances": "substances/{}.md",
+    "therapies": "therapies/{}.md",
+    "questions": "questions/{}.md",
     "glossary": "glossary/index.md",
 }
 
@@ -65,8 +70,10 @@ def _questions(index, key, target):
 
 def _home(index, item):
     mechanisms = index.ordered("mechanisms")
-    return {"page_text": item.text, "mechanisms": [
-        {**m, "studies": len({s for f in m["findings"] for s in f["studies"]})} for m in mechanisms]}
+    return {
+        "page_text": item.text,
+        "mechanisms": [{**m, "studies": len({s for f in m["findings"] for s in f["studies"]})} for m in mechanisms],
+    }
 
 
 def _prose_page(index, item):
@@ -75,35 +82,56 @@ def _prose_page(index, item):
 
 def _mechanism(index, item):
     findings = item["findings"]
-    groups = [{"id": gid, "heading": heading, "findings": [f | {"number": index.findings[f["id"]]["number"]} for f in findings
-                                                             if f["evidence"] in levels and "role" not in f]}
-              for gid, (heading, levels) in EVIDENCE_GROUPS.items()]
-    return {"item": item, "groups": [g for g in groups if g["findings"]],
-            "caveats": [f | {"number": index.findings[f["id"]]["number"]} for f in findings if "role" in f],
-            "questions": _questions(index, "mechanisms", item["id"]),
-            "related": [index.data["mechanisms"][r] | {"id": r} for r in item["related"]],
-            "count": len(index.data["mechanisms"]), "references": index.cites[("mechanisms", item["id"])],
-            "downloads": f"references/{item['id']}"}
+    groups = [
+        {
+            "id": gid,
+            "heading": heading,
+            "findings": [
+                f | {"number": index.findings[f["id"]]["number"]} for f in findings if f["evidence"] in levels and "role" not in f
+            ],
+        }
+        for gid, (heading, levels) in EVIDENCE_GROUPS.items()
+    ]
+    return {
+        "item": item,
+        "groups": [g for g in groups if g["findings"]],
+        "caveats": [f | {"number": index.findings[f["id"]]["number"]} for f in findings if "role" in f],
+        "questions": _questions(index, "mechanisms", item["id"]),
+        "related": [index.data["mechanisms"][r] | {"id": r} for r in item["related"]],
+        "count": len(index.data["mechanisms"]),
+        "references": index.cites[("mechanisms", item["id"])],
+        "downloads": f"references/{item['id']}",
+    }
 
 
 def _topic(index, item):
-    sections = [{**s, "findings": [f | {"number": index.findings[f["id"]]["number"]} for f in s.get("findings", [])],
-                 "protocols": [t for t in index.ordered("therapies")
-                               if t.get("steps") and ("therapies", t["id"]) in _links_in(s["text"])]}
-                for s in item["sections"]]
+    sections = [
+        {
+            **s,
+            "findings": [f | {"number": index.findings[f["id"]]["number"]} for f in s.get("findings", [])],
+            "protocols": [
+                t for t in index.ordered("therapies") if t.get("steps") and ("therapies", t["id"]) in _links_in(s["text"])
+            ],
+        }
+        for s in item["sections"]
+    ]
     return {"item": item, "sections": sections, "references": index.cites[("topics", item["id"])]}
 
 
 def _links_in(text):
     from . import markup
+
     return set(markup.references(text))
 
 
 def _study(index, item):
-    return {"item": item, "referrers": index.referrers.get(("studies", item["id"]), []),
-            "findings": [index.findings[f] for f in _citing_findings(index, item["id"])],
-            "questions": _questions(index, "studies", item["id"]),
-            "trials": [index.data["trials"][t] | {"id": t} for t in item.get("trials", [])]}
+    return {
+        "item": item,
+        "referrers": index.referrers.get(("studies", item["id"]), []),
+        "findings": [index.findings[f] for f in _citing_findings(index, item["id"])],
+        "questions": _questions(index, "studies", item["id"]),
+        "trials": [index.data["trials"][t] | {"id": t} for t in item.get("trials", [])],
+    }
 
 
 def _citing_findings(index, sid):
@@ -111,53 +139,81 @@ def _citing_findings(index, sid):
 
 
 def _trial(index, item):
-    return {"item": item, "studies": [s for s in index.ordered("studies") if item["id"] in s.get("trials", [])],
-            "questions": _questions(index, "trials", item["id"]),
-            "referrers": index.referrers.get(("trials", item["id"]), [])}
+    return {
+        "item": item,
+        "studies": [s for s in index.ordered("studies") if item["id"] in s.get("trials", [])],
+        "questions": _questions(index, "trials", item["id"]),
+        "referrers": index.referrers.get(("trials", item["id"]), []),
+    }
 
 
 def _substance(index, item):
-    return {"item": item, "findings": [f for f in index.findings.values() if item["id"] in f["substances"]],
-            "studies": [s["id"] for s in index.ordered("studies") if item["id"] in s["substances"]]}
+    return {
+        "item": item,
+        "findings": [f for f in index.findings.values() if item["id"] in f["substances"]],
+        "studies": [s["id"] for s in index.ordered("studies") if item["id"] in s["substances"]],
+    }
 
 
 def _therapy(index, item):
-    return {"item": item, "mechanisms": [m for m in index.ordered("mechanisms") if m["id"] in item.get("mechanisms", {})],
-            "references": index.cites[("therapies", item["id"])],
-            "referrers": index.referrers.get(("therapies", item["id"]), [])}
+    return {
+        "item": item,
+        "mechanisms": [m for m in index.ordered("mechanisms") if m["id"] in item.get("mechanisms", {})],
+        "references": index.cites[("therapies", item["id"])],
+        "referrers": index.referrers.get(("therapies", item["id"]), []),
+    }
 
 
 def _question(index, item):
-    return {"item": item, "mechanisms": [index.data["mechanisms"][m] | {"id": m} for m in item.get("mechanisms", [])],
-            "findings": [index.findings[f] | {"id": f} for f in item.get("findings", [])],
-            "trials": [index.data["trials"][t] | {"id": t} for t in item.get("trials", [])],
-            "references": index.cites[("questions", item["id"])],
-            "referrers": index.referrers.get(("questions", item["id"]), [])}
+    return {
+        "item": item,
+        "mechanisms": [index.data["mechanisms"][m] | {"id": m} for m in item.get("mechanisms", [])],
+        "findings": [index.findings[f] | {"id": f} for f in item.get("findings", [])],
+        "trials": [index.data["trials"][t] | {"id": t} for t in item.get("trials", [])],
+        "references": index.cites[("questions", item["id"])],
+        "referrers": index.referrers.get(("questions", item["id"]), []),
+    }
 
 
 def _collection(name):
     def context(index, item):
         return {"items": index.ordered(name)}
+
     return context
 
 
 def _studies(index, item):
-    return {"items": [s | {"cited_by": len(_citing_findings(index, s["id"]))} for s in index.ordered("studies")],
-            "substances": index.data["substances"]}
+    return {
+        "items": [s | {"cited_by": len(_citing_findings(index, s["id"]))} for s in index.ordered("studies")],
+        "substances": index.data["substances"],
+    }
 
 
 def _substances(index, item):
-    return {"items": [s | {"findings": sum(s["id"] in f["substances"] for f in index.findings.values()),
-                           "studies": sum(s["id"] in w["substances"] for w in index.ordered("studies"))}
-                      for s in index.ordered("substances")]}
+    return {
+        "items": [
+            s
+            | {
+                "findings": sum(s["id"] in f["substances"] for f in index.findings.values()),
+                "studies": sum(s["id"] in w["substances"] for w in index.ordered("studies")),
+            }
+            for s in index.ordered("substances")
+        ]
+    }
 
 
 def _mechanisms(index, item):
     rows = []
     for m in index.ordered("mechanisms"):
         f = m["findings"]
-        rows.append({**m, "total": len(f), "cells": [sum(x["evidence"] in levels for x in f) for _, levels in EVIDENCE_GROUPS.values()][:3],
-                     "caveats": sum("role" in x for x in f)})
+        rows.append(
+            {
+                **m,
+                "total": len(f),
+                "cells": [sum(x["evidence"] in levels for x in f) for _, levels in EVIDENCE_GROUPS.values()][:3],
+                "caveats": sum("role" in x for x in f),
+            }
+        )
     return {"items": rows, "headings": [h for h, _ in list(EVIDENCE_GROUPS.values())[:3]]}
 
 
@@ -180,8 +236,9 @@ def evidence_map(index):
         cells = []
         for key, (label, levels) in EVIDENCE_MAP_COLUMNS.items():
             findings = [f for f in mechanism["findings"] if f["evidence"] in levels]
-            cells.append({"key": key, "label": label, "findings": findings,
-                          "studies": sorted({s for f in findings for s in f["studies"]})})
+            cells.append(
+                {"key": key, "label": label, "findings": findings, "studies": sorted({s for f in findings for s in f["studies"]})}
+            )
         rows.append({"mechanism": mechanism, "cells": cells, "questions": _questions(index, "mechanisms", mechanism["id"])})
     return rows
 
@@ -190,20 +247,36 @@ def _evidence_map(index, item):
     mechanisms = index.ordered("mechanisms")
     substance_rows = []
     for substance in index.ordered("substances"):
-        substance_rows.append({"substance": substance, "cells": [
-            [f for f in m["findings"] if substance["id"] in f["substances"]] for m in mechanisms]})
-    return {"rows": evidence_map(index), "columns": [(k, label) for k, (label, _) in EVIDENCE_MAP_COLUMNS.items()],
-            "mechanisms": mechanisms, "substance_rows": substance_rows}
+        substance_rows.append(
+            {
+                "substance": substance,
+                "cells": [[f for f in m["findings"] if substance["id"] in f["substances"]] for m in mechanisms],
+            }
+        )
+    return {
+        "rows": evidence_map(index),
+        "columns": [(k, label) for k, (label, _) in EVIDENCE_MAP_COLUMNS.items()],
+        "mechanisms": mechanisms,
+        "substance_rows": substance_rows,
+    }
 
 
 def _course_pack(index, item):
-    return {"items": [m | {"works": len(index.cites[("mechanisms", m["id"])]),
-                           "questions": len(index.questions_of.get(("mechanisms", m["id"]), []))}
-                      for m in index.ordered("mechanisms")]}
+    return {
+        "items": [
+            m
+            | {
+                "works": len(index.cites[("mechanisms", m["id"])]),
+                "questions": len(index.questions_of.get(("mechanisms", m["id"]), [])),
+            }
+            for m in index.ordered("mechanisms")
+        ]
+    }
 
 
 def _editing(index, item):
     from .guide import guide
+
     return guide()
 
 
@@ -235,10 +308,20 @@ KINDS = [
     Kind("editing", "editing.html.j2", "editing.md", "WebPage", _editing),
 ]
 KIND = {kind.name: kind for kind in KINDS}
-TITLES = {"mechanisms": "Mechanisms", "studies": "Studies", "trials": "Registered trials", "substances": "Substances",
-          "therapies": "Therapies", "questions": "Open questions", "glossary": "Glossary", "changelog": "What changed",
-          "evidence-map": "Evidence map", "course-pack": "Course pack", "facets": "Facets",
-          "editing": "How to edit the content"}
+TITLES = {
+    "mechanisms": "Mechanisms",
+    "studies": "Studies",
+    "trials": "Registered trials",
+    "substances": "Substances",
+    "therapies": "Therapies",
+    "questions": "Open questions",
+    "glossary": "Glossary",
+    "changelog": "What changed",
+    "evidence-map": "Evidence map",
+    "course-pack": "Course pack",
+    "facets": "Facets",
+    "editing": "How to edit the content",
+}
 
 
 def plan(index, labels: dict) -> list:
@@ -271,7 +354,8 @@ def keys(review) -> set:
     out = set(review.pages)
     for kind in KINDS:
         if kind.collection and kind.collection != "pages":
-            out |= {kind.path.format(stem).removesuffix(".md") for stem in review.entities.get(kind.collection, {})}
+            stems = set(review.entities.get(kind.collection, {})) | {s for c, s in review.unreadable if c == kind.collection}
+            out |= {kind.path.format(stem).removesuffix(".md") for stem in stems}
         elif not kind.collection:
             out.add(kind.path.removesuffix(".md"))
     return out

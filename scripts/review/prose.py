@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import nh3
 from markdown_it.renderer import RendererHTML
@@ -21,18 +21,58 @@ from . import markup
 TAGS = {
     "inline": {"em", "strong", "a", "code", "abbr", "br", "span"},
     "prose": {"p", "em", "strong", "a", "code", "abbr", "br", "ul", "ol", "li", "span"},
-    "page": {"p", "em", "strong", "a", "code", "abbr", "br", "ul", "ol", "li", "span", "h1", "h2", "h3", "h4", "h5", "h6",
-             "table", "thead", "tbody", "tr", "th", "td", "pre", "blockquote", "hr"},
+    "page": {
+        "p",
+        "em",
+        "strong",
+        "a",
+        "code",
+        "abbr",
+        "br",
+        "ul",
+        "ol",
+        "li",
+        "span",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "pre",
+        "blockquote",
+        "hr",
+    },
 }
-ATTRIBUTES = {"a": {"href", "title", "class", "data-href"}, "abbr": {"title"}, "span": {"class"}, "ol": {"start"},
-              "th": {"style"}, "td": {"style"}, "code": {"class"}}
+ATTRIBUTES = {
+    "a": {"href", "title", "class", "data-href"},
+    "abbr": {"title"},
+    "span": {"class"},
+    "ol": {"start"},
+    "th": {"style"},
+    "td": {"style"},
+    "code": {"class"},
+}
 SCHEMES = {"http", "https", "mailto"}
 
 
 def sanitise(fragment: str, profile: str) -> str:
     """Keep only the profile's tags, a few attributes, and http(s)/mailto or relative addresses."""
-    return nh3.clean(fragment, tags=TAGS[profile], attributes=ATTRIBUTES, url_schemes=SCHEMES, link_rel=None,
-                     filter_style_properties={"text-align"}, strip_comments=True)
+    return nh3.clean(
+        fragment,
+        tags=TAGS[profile],
+        attributes=ATTRIBUTES,
+        url_schemes=SCHEMES,
+        link_rel=None,
+        filter_style_properties={"text-align"},
+        strip_comments=True,
+    )
 
 
 @dataclass
@@ -109,8 +149,8 @@ def render_page(text: str, links: Links, slug: Callable[[str], str]):
     out = render(text, "page", links)
     parts, position, seen = [], 0, set()
     for match in HEADING.finditer(out):
-        if out[position:match.start()].strip():
-            parts.append(("html", out[position:match.start()].strip()))
+        if out[position : match.start()].strip():
+            parts.append(("html", out[position : match.start()].strip()))
         words = html.unescape(re.sub(r"<[^>]+>", "", match.group(2))).strip()
         anchor = base = slug(words)
         number = 1

@@ -13,6 +13,8 @@ import ctypes
 import fcntl
 import logging
 import os
+import posixpath
+import re
 import shutil
 import sys
 import tempfile
@@ -47,6 +49,34 @@ def exchange(new: Path, old: Path) -> None:
     os.rename(old, aside)
     os.rename(new, old)
     os.rename(aside, new)
+
+
+HREF = re.compile(r'\shref="([^"#?]*)(?:\?[^"#]*)?(?:#([^"]*))?"')
+ANCHOR = re.compile(r'\s(?:id|name)="([^"]+)"')
+
+
+def broken_links(site: Path) -> list:
+    """Every link between the built pages that points at no file or at no anchor, as `page: link` lines.
+    MkDocs checks only the links it writes itself; the generated pages' links are HTML, so they are checked
+    here, in the built site, for every page (and the hand-written ones) alike."""
+    pages = {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8", errors="replace") for p in site.rglob("*.html")}
+    anchors = {path: set(ANCHOR.findall(text)) for path, text in pages.items()}
+    problems = []
+    for path, text in pages.items():
+        if path == "404.html":
+            continue
+        folder = posixpath.dirname(path)
+        for target, anchor in HREF.findall(text):
+            if re.match(r"^[a-z][a-z0-9+.-]*:|^//", target, re.I):
+                continue
+            resolved = posixpath.normpath(posixpath.join(folder, target)) if target else path
+            if target.endswith("/") or (target and (site / resolved).is_dir()):
+                resolved = posixpath.join(resolved, "index.html") if resolved != "." else "index.html"
+            if resolved.startswith("..") or not (site / resolved).is_file():
+                problems.append(f"{path}: link to {target or '#' + anchor} points at no file")
+            elif anchor and resolved in anchors and anchor not in anchors[resolved]:
+                problems.append(f"{path}: link to {target}#{anchor}: {resolved} has no anchor `{anchor}`")
+    return sorted(set(problems))
 
 
 class _Counter(logging.Handler):
@@ -84,6 +114,9 @@ def build(root: Path, site_dir: str = "site", config_file: str = "mkdocs.yml") -
             config = load_config(str(root / config_file), strict=True, site_dir=str(scratch))
             mkdocs_build.build(config)
             failed = counter.count > 0
+            for line in [] if failed else broken_links(scratch):
+                print(f"WARNING - broken link: {line}", file=sys.stderr)
+                failed = True
         except (Abort, ConfigurationError, PluginError) as error:
             print(str(error).strip(), file=sys.stderr)
             failed = True

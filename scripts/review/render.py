@@ -26,13 +26,15 @@ from .pages import Page, plan
 from .schema import ATTRIBUTIONS, EVIDENCE_LEVELS, FINDING_ATTRIBUTIONS
 
 # Python-Markdown's backslash escapes, and HTML's three: written before any of these, the character is text.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&:])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>&])")
 
 
 def heading(text: str) -> Markup:
     """Plain text for a Markdown heading line: every character Markdown or HTML could read as markup is escaped."""
     flat = " ".join(str(text).split())
-    return Markup(_MARKDOWN_SPECIAL.sub(lambda m: {"<": "&lt;", ">": "&gt;", "&": "&amp;"}.get(m.group(1), "\\" + m.group(1)), flat))
+    return Markup(
+        _MARKDOWN_SPECIAL.sub(lambda m: {"<": "&lt;", ">": "&gt;", "&": "&amp;"}.get(m.group(1), "\\" + m.group(1)), flat)
+    )
 
 
 def slug(text: str) -> str:
@@ -82,9 +84,11 @@ class Renderer:
         parts = []
         for sid in ids:
             address = addresses.absolute(self.index.info["url"], *self.index.path_of("studies", sid))
-            parts.append(f'<a class="citation" href="{html.escape(self.entity_href("studies", sid, page))}" '
-                         f'title="{html.escape(self.bibliography.text[sid])}" data-href="{html.escape(address)}">'
-                         f"{html.escape(self.bibliography.labels[sid])}</a>")
+            parts.append(
+                f'<a class="citation" href="{html.escape(self.entity_href("studies", sid, page))}" '
+                f'title="{html.escape(self.bibliography.text[sid])}" data-href="{html.escape(address)}">'
+                f"{html.escape(self.bibliography.labels[sid])}</a>"
+            )
         return "(" + "; ".join(parts) + ")" if parts else ""
 
     def label(self, collection: str, target: str) -> str:
@@ -102,17 +106,26 @@ class Renderer:
     def links(self, page: str, glossed: set) -> prose.Links:
         """The prose renderer's view of the site from one page."""
         return prose.Links(
-            href=lambda c, t: self.entity_href(c, t, page), label=self.label, citation=lambda ids: self.citation(ids, page),
+            href=lambda c, t: self.entity_href(c, t, page),
+            label=self.label,
+            citation=lambda ids: self.citation(ids, page),
             page_href=lambda name, anchor: self.href(f"{name}.md", page, anchor),
-            glossary=None if page.startswith("glossary/") else self.glossary, glossed=glossed,
-            glossary_href=lambda gid: self.entity_href("glossary", gid, page))
+            glossary=None if page.startswith("glossary/") else self.glossary,
+            glossed=glossed,
+            glossary_href=lambda gid: self.entity_href("glossary", gid, page),
+        )
 
     # ------------------------------------------------------------------------------------------ templates
 
     def _environment(self, templates_dir: Path) -> jinja2.Environment:
-        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir)), autoescape=True,
-                                 undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=True,
-                                 lstrip_blocks=True)
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates_dir)),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
 
         def page_of(context):
             return context["page"].path
@@ -138,14 +151,29 @@ class Renderer:
             return prose.render_page(text, self.links(page_of(context), context["glossed"]), slug)
 
         env.filters.update(
-            prose=prose_filter, plain=markup.plain, heading=heading,
-            href=href, entity=entity, cite=cite, page_parts=page_parts, cited=markup.cited_ids,
-            reference=lambda sid: Markup(self.bibliography.html[sid]), label=lambda sid: self.bibliography.labels[sid],
-            counted=counted, code_spans=code_spans, finding_citation=self.finding_citation,
+            prose=prose_filter,
+            plain=markup.plain,
+            heading=heading,
+            href=href,
+            entity=entity,
+            cite=cite,
+            page_parts=page_parts,
+            cited=markup.cited_ids,
+            reference=lambda sid: Markup(self.bibliography.html[sid]),
+            label=lambda sid: self.bibliography.labels[sid],
+            counted=counted,
+            code_spans=code_spans,
+            finding_citation=self.finding_citation,
         )
         env.filters["inline"] = jinja2.pass_context(lambda c, t: prose_filter(c, t, "inline"))
-        env.globals.update(evidence_levels=EVIDENCE_LEVELS, attributions=ATTRIBUTIONS, finding_attributions=FINDING_ATTRIBUTIONS,
-                           info=self.index.info, bibliography=self.bibliography, index_data=self.index.data)
+        env.globals.update(
+            evidence_levels=EVIDENCE_LEVELS,
+            attributions=ATTRIBUTIONS,
+            finding_attributions=FINDING_ATTRIBUTIONS,
+            info=self.index.info,
+            bibliography=self.bibliography,
+            index_data=self.index.data,
+        )
         return env
 
     # ------------------------------------------------------------------------------------------ pages
@@ -155,6 +183,7 @@ class Renderer:
         cache = self.__dict__.setdefault("_finding_citations", {})
         if fid not in cache:
             from .metadata import finding_cite
+
             cache[fid] = finding_cite(self, fid)
         return cache[fid]
 
@@ -174,13 +203,15 @@ class Renderer:
         body = self.env.get_template(page.kind.template).render(**context, glossed=glossed)
         meta = self.metadata(page, context)
         box = self.env.get_template("_cite.html.j2").render(page=page, cite=meta["cite"], glossed=set())
-        front = yaml.dump(meta["front"], Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), allow_unicode=True,
-                          sort_keys=False, width=2**30)
+        front = yaml.dump(
+            meta["front"], Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), allow_unicode=True, sort_keys=False, width=2**30
+        )
         return Output(page.path, f"---\n{front}---\n\n{body.strip()}\n\n{box.strip()}\n")
 
     def metadata(self, page: Page, context: dict) -> dict:
         """The page's citation in every format, its front matter, and its machine-readable metadata."""
         from .metadata import page_metadata
+
         return page_metadata(self, page, context)
 
     def render(self, select=None):
@@ -193,6 +224,7 @@ class Renderer:
 
     def downloads(self):
         """The reference files: every cited work, and each mechanism's."""
+
         def files(stem, ids):
             items = [self.bibliography.items[sid] for sid in self.bibliography.in_order(ids)]
             yield Output(f"{stem}.bib", "\n".join(works.bibtex(item) for item in items))
@@ -219,5 +251,5 @@ def code_spans(text: str) -> Markup:
 
 def counted(number: int, noun: str) -> str:
     """A count of things as prose: 'one mechanism', 'six mechanisms', '1,600 mechanisms'."""
-    words = "no one two three four five six seven eight nine ten eleven twelve".split()
+    words = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
     return f"{words[number] if 0 <= number < len(words) else f'{number:,}'} {noun}{'' if number == 1 else 's'}"

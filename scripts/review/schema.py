@@ -63,8 +63,14 @@ def _text(description, example, markdown=True, min_length=1):
 
 def _pattern(pattern, description, example, hint):
     """A string checked against a strict pattern before any use; `hint` is said when it does not match."""
-    return {"type": "string", "pattern": pattern, "maxLength": PLAIN_MAX, "description": description, "examples": [example],
-            "x-hint": hint}
+    return {
+        "type": "string",
+        "pattern": pattern,
+        "maxLength": PLAIN_MAX,
+        "description": description,
+        "examples": [example],
+        "x-hint": hint,
+    }
 
 
 def _date(description, example):
@@ -92,8 +98,12 @@ ID_HINT = "is not a safe id: use lower-case letters, digits and single hyphens, 
 def _id(example):
     """The id field: a safe slug equal to the file name."""
     return {
-        **_pattern(SLUG, "Stable id: lower-case letters, digits and single hyphens; equals the file name; never change "
-                   "it once published.", example, ID_HINT),
+        **_pattern(
+            SLUG,
+            "Stable id: lower-case letters, digits and single hyphens; equals the file name; never change it once published.",
+            example,
+            ID_HINT,
+        ),
         "maxLength": 100,
     }
 
@@ -132,13 +142,26 @@ def _object(properties, required, description, example=None):
 
 CHECKED = _object(
     {
-        "source": _pattern(URL, "Address where the record (title, authors, year, identifier) was seen.",
-                           "https://pubmed.ncbi.nlm.nih.gov/34228959/", "is not a web address: write https://…"),
+        "source": _pattern(
+            URL,
+            "Address where the record (title, authors, year, identifier) was seen.",
+            "https://pubmed.ncbi.nlm.nih.gov/34228959/",
+            "is not a web address: write https://…",
+        ),
         "date": _date("When it was checked", "2026-12-01"),
-        "also": {"type": "array", "maxItems": 20, "uniqueItems": True,
-                 "items": _pattern(URL, "Another address used.", "https://doi.org/10.1016/j.neuron.2021.06.008",
-                                   "is not a web address: write https://…"),
-                 "description": "Other addresses used (abstract, full text, registry).", "examples": [[]]},
+        "also": {
+            "type": "array",
+            "maxItems": 20,
+            "uniqueItems": True,
+            "items": _pattern(
+                URL,
+                "Another address used.",
+                "https://doi.org/10.1016/j.neuron.2021.06.008",
+                "is not a web address: write https://…",
+            ),
+            "description": "Other addresses used (abstract, full text, registry).",
+            "examples": [[]],
+        },
     },
     ["source", "date"],
     "Where the record was checked, and when: the record's provenance, shown on its page.",
@@ -146,16 +169,28 @@ CHECKED = _object(
 
 FINDING = _object(
     {
-        "id": {**_id("np-spines-mouse-mpfc"), "description": "Stable id, unique across the whole review; it is the finding's anchor on its page."},
-        "statement": {**_text("The finding in our own words, one to three sentences (emphasis, links and citations only).",
-                              "A single dose of psilocybin increased the density of dendritic spines in the mouse frontal cortex."),
-                      "x-inline": True},
+        "id": {
+            **_id("np-spines-mouse-mpfc"),
+            "description": "Stable id, unique across the whole review; it is the finding's anchor on its page.",
+        },
+        "statement": {
+            **_text(
+                "The finding in our own words, one to three sentences (emphasis, links and citations only).",
+                "A single dose of psilocybin increased the density of dendritic spines in the mouse frontal cortex.",
+            ),
+            "x-inline": True,
+        },
         "evidence": _enum(EVIDENCE_LEVELS, "Level of evidence.", "animal"),
-        "substances": _ids("substances", "Substances the finding concerns (empty for a finding about SUD itself).", ["psilocybin"]),
+        "substances": _ids(
+            "substances", "Substances the finding concerns (empty for a finding about SUD itself).", ["psilocybin"]
+        ),
         "studies": _ids("studies", "Studies that support the finding.", ["shao2021"], min_items=1),
         "role": _enum(["caveat"], "`caveat` for a contradiction, limit or complicating result.", "caveat"),
-        "attribution": _enum(FINDING_ATTRIBUTIONS, "Where the finding comes from: the chapter (the default) or "
-                             "evidence published since the chapter.", "since-chapter"),
+        "attribution": _enum(
+            FINDING_ATTRIBUTIONS,
+            "Where the finding comes from: the chapter (the default) or evidence published since the chapter.",
+            "since-chapter",
+        ),
     },
     ["id", "statement", "evidence", "substances", "studies"],
     "A finding: the unit of evidence, citable on its own.",
@@ -166,7 +201,13 @@ SECTION = _object(
         "id": {**_id("history"), "description": "Anchor of the section on its page."},
         "title": _text("Heading of the section.", "Early LSD trials", markdown=False),
         "text": _text("Body of the section.", "Trials in the 1950s and 1960s [@krebs2012] ..."),
-        "findings": {"type": "array", "items": FINDING, "maxItems": LIST_MAX, "description": "Findings presented in this section.", "examples": [[]]},
+        "findings": {
+            "type": "array",
+            "items": FINDING,
+            "maxItems": LIST_MAX,
+            "description": "Findings presented in this section.",
+            "examples": [[]],
+        },
     },
     ["id", "title", "text"],
     "A section of a topic page.",
@@ -201,9 +242,17 @@ COLLECTIONS = {
             "order": _integer("Position in navigation and lists.", 1, minimum=1, maximum=10_000),
             "summary": _text("What the mechanism is.", "Psychedelics may promote the growth of ..."),
             "altered_in_sud": _text("What is altered in substance use disorders.", "Chronic substance use ..."),
-            "findings": {"type": "array", "items": FINDING, "minItems": 1, "maxItems": LIST_MAX,
-                         "description": "The findings, each with its evidence level.", "examples": [[]]},
-            "psychotherapy": _text("What the mechanism implies for psychotherapy.", "A period of heightened plasticity could ..."),
+            "findings": {
+                "type": "array",
+                "items": FINDING,
+                "minItems": 1,
+                "maxItems": LIST_MAX,
+                "description": "The findings, each with its evidence level.",
+                "examples": [[]],
+            },
+            "psychotherapy": _text(
+                "What the mechanism implies for psychotherapy.", "A period of heightened plasticity could ..."
+            ),
             "related": _ids("mechanisms", "Related mechanisms.", ["network-connectivity"]),
         },
         ["id", "title", "order", "summary", "altered_in_sud", "findings", "psychotherapy", "related"],
@@ -215,7 +264,14 @@ COLLECTIONS = {
             "title": _text("Page title.", "Background", markdown=False),
             "order": _integer("Position in navigation.", 1, minimum=1, maximum=10_000),
             "summary": _text("Opening paragraph.", "Classic psychedelics were studied ..."),
-            "sections": {"type": "array", "items": SECTION, "minItems": 1, "maxItems": LIST_MAX, "description": "Sections of the page.", "examples": [[]]},
+            "sections": {
+                "type": "array",
+                "items": SECTION,
+                "minItems": 1,
+                "maxItems": LIST_MAX,
+                "description": "Sections of the page.",
+                "examples": [[]],
+            },
         },
         ["id", "title", "order", "summary", "sections"],
         "A thematic page (background, implementation, dose) made of sections and findings.",
@@ -225,31 +281,74 @@ COLLECTIONS = {
             {
                 "id": _id("shao2021"),
                 "type": _enum(WORK_TYPES, "Kind of publication.", "journal-article"),
-                "authors": {"type": "array", "minItems": 1, "maxItems": 2_000,
-                            "items": {**_pattern(r"^[^,;\[\]{}<>]+,( ?[^,;\[\]{}<>]+)(, ?(Jr\.|Sr\.|II|III|IV))?$", "An author.",
-                                                 "Shao, L.-X.", "is not written `Family, Initials` (or `Family, Initials, Jr.`)"),
-                                      "maxLength": 200},
-                            "description": "Every author, in order, as `Family, Initials` (a suffix after a second comma: "
-                                           "`Abuzzahab, F. S., Sr.`; a particle stays with the family name: `de Araujo, D. B.`).",
-                            "examples": [["Shao, L.-X.", "Kwan, A. C."]]},
-                "authors_incomplete": {"type": "boolean", "description": "True when the sources checked show only the first "
-                                       "authors; the page then says the list is incomplete.", "examples": [True]},
+                "authors": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 2_000,
+                    "items": {
+                        **_pattern(
+                            r"^[^,;\[\]{}<>]+,( ?[^,;\[\]{}<>]+)(, ?(Jr\.|Sr\.|II|III|IV))?$",
+                            "An author.",
+                            "Shao, L.-X.",
+                            "is not written `Family, Initials` (or `Family, Initials, Jr.`)",
+                        ),
+                        "maxLength": 200,
+                    },
+                    "description": "Every author, in order, as `Family, Initials` (a suffix after a second comma: "
+                    "`Abuzzahab, F. S., Sr.`; a particle stays with the family name: `de Araujo, D. B.`).",
+                    "examples": [["Shao, L.-X.", "Kwan, A. C."]],
+                },
+                "authors_incomplete": {
+                    "type": "boolean",
+                    "description": "True when the sources checked show only the first "
+                    "authors; the page then says the list is incomplete.",
+                    "examples": [True],
+                },
                 "year": _integer("Year of publication.", 2021, minimum=1900, maximum=2100),
-                "title": _text("Title of the work, as published.", "Psilocybin induces rapid and persistent growth of dendritic spines in frontal cortex in vivo", markdown=False),
-                "sentence_case_title": _text("The title in sentence case, for references, where the automatic form would "
-                                             "lower-case a proper noun.", "Psilocybin use in Zurich", markdown=False),
+                "title": _text(
+                    "Title of the work, as published.",
+                    "Psilocybin induces rapid and persistent growth of dendritic spines in frontal cortex in vivo",
+                    markdown=False,
+                ),
+                "sentence_case_title": _text(
+                    "The title in sentence case, for references, where the automatic form would lower-case a proper noun.",
+                    "Psilocybin use in Zurich",
+                    markdown=False,
+                ),
                 "journal": _text("Journal (journal articles).", "Neuron", markdown=False),
-                "book_title": _text("Title of the book or book series holding a chapter.", "Current Topics in Behavioral Neurosciences", markdown=False),
+                "book_title": _text(
+                    "Title of the book or book series holding a chapter.",
+                    "Current Topics in Behavioral Neurosciences",
+                    markdown=False,
+                ),
                 "publisher": _text("Publisher (books).", "Guilford Press", markdown=False),
                 "edition": _integer("Edition of a book (2 or more).", 3, minimum=2, maximum=1_000),
-                "volume": {**_pattern(r"^[0-9A-Za-z.-]{1,20}$", "Volume (quoted).", "109", "is not a volume number"), "maxLength": 20},
-                "issue": {**_pattern(r"^[0-9A-Za-z./ -]{1,20}$", "Issue (quoted).", "16", "is not an issue number"), "maxLength": 20},
-                "pages": {**_pattern(r"^[0-9A-Za-z.]{1,20}(-[0-9A-Za-z.]{1,20})?$", "Pages, as `first-last`, or an article "
-                                     "number (quoted).", "2535-2544.e4", "is not a page range: write `first-last` or an article number"),
-                          "maxLength": 41},
-                "doi": _pattern(DOI, "DOI without the https://doi.org/ prefix.", "10.1016/j.neuron.2021.06.008",
-                                "is not a DOI: write it like `10.1016/j.neuron.2021.06.008`, without https://doi.org/"),
-                "pmid": _pattern(PMID, "PubMed id (quoted digits).", "34228959", "is not a PubMed id: digits only, quoted, like '34228959'"),
+                "volume": {
+                    **_pattern(r"^[0-9A-Za-z.-]{1,20}$", "Volume (quoted).", "109", "is not a volume number"),
+                    "maxLength": 20,
+                },
+                "issue": {
+                    **_pattern(r"^[0-9A-Za-z./ -]{1,20}$", "Issue (quoted).", "16", "is not an issue number"),
+                    "maxLength": 20,
+                },
+                "pages": {
+                    **_pattern(
+                        r"^[0-9A-Za-z.]{1,20}(-[0-9A-Za-z.]{1,20})?$",
+                        "Pages, as `first-last`, or an article number (quoted).",
+                        "2535-2544.e4",
+                        "is not a page range: write `first-last` or an article number",
+                    ),
+                    "maxLength": 41,
+                },
+                "doi": _pattern(
+                    DOI,
+                    "DOI without the https://doi.org/ prefix.",
+                    "10.1016/j.neuron.2021.06.008",
+                    "is not a DOI: write it like `10.1016/j.neuron.2021.06.008`, without https://doi.org/",
+                ),
+                "pmid": _pattern(
+                    PMID, "PubMed id (quoted digits).", "34228959", "is not a PubMed id: digits only, quoted, like '34228959'"
+                ),
                 "evidence": _enum(EVIDENCE_LEVELS, "Level of evidence.", "animal"),
                 "population": _text("Who or what was studied.", "Mice", markdown=False),
                 "substances": _ids("substances", "Substances studied.", ["psilocybin"]),
@@ -258,8 +357,12 @@ COLLECTIONS = {
                 "result": _text("What it did and found, in our own words.", "A single dose increased spine density ..."),
                 "note": _text("Caveats about the work or its record.", "The volume could not be checked."),
                 "trials": _ids("trials", "Registrations of this study.", ["nct01943994"]),
-                "attribution": _enum(ATTRIBUTIONS, "How the work comes into the review: cited in the chapter, probably "
-                                     "cited (not confirmed), or added since the chapter.", "chapter"),
+                "attribution": _enum(
+                    ATTRIBUTIONS,
+                    "How the work comes into the review: cited in the chapter, probably "
+                    "cited (not confirmed), or added since the chapter.",
+                    "chapter",
+                ),
                 "checked": CHECKED,
             },
             ["id", "type", "authors", "year", "title", "evidence", "population", "substances", "design", "result", "attribution"],
@@ -274,8 +377,15 @@ COLLECTIONS = {
     "trials": _object(
         {
             "id": _id("nct04141501"),
-            "nct": _pattern(NCT, "ClinicalTrials.gov number.", "NCT04141501", "is not an NCT number: `NCT` and eight digits, like `NCT04141501`"),
-            "title": _text("Registered title.", "Clinical and Mechanistic Effects of Psilocybin in Alcohol Addicted Patients", markdown=False),
+            "nct": _pattern(
+                NCT,
+                "ClinicalTrials.gov number.",
+                "NCT04141501",
+                "is not an NCT number: `NCT` and eight digits, like `NCT04141501`",
+            ),
+            "title": _text(
+                "Registered title.", "Clinical and Mechanistic Effects of Psilocybin in Alcohol Addicted Patients", markdown=False
+            ),
             "condition": _text("Condition studied.", "Alcohol use disorder", markdown=False),
             "substances": _ids("substances", "Substances given.", ["psilocybin"], min_items=1),
             "phase": _text("Trial phase.", "Phase 2", markdown=False),
@@ -292,8 +402,13 @@ COLLECTIONS = {
             "name": _text("Name.", "Psilocybin", markdown=False),
             "class": _enum(SUBSTANCE_CLASSES, "Pharmacological class.", "classic-psychedelic"),
             "summary": _text("Its role in the evidence.", "The psychedelic most studied in SUD trials ..."),
-            "aliases": {"type": "array", "maxItems": 50, "items": {"type": "string", "minLength": 1, "maxLength": PLAIN_MAX},
-                        "description": "Other names.", "examples": [["LSD"]]},
+            "aliases": {
+                "type": "array",
+                "maxItems": 50,
+                "items": {"type": "string", "minLength": 1, "maxLength": PLAIN_MAX},
+                "description": "Other names.",
+                "examples": [["LSD"]],
+            },
         },
         ["id", "name", "class", "summary"],
         "A substance.",
@@ -315,7 +430,13 @@ COLLECTIONS = {
                 "x-references": "mechanisms",
                 "x-markdown": True,
             },
-            "steps": {"type": "array", "items": STEP, "maxItems": LIST_MAX, "description": "Steps of the protocol, in order.", "examples": [[]]},
+            "steps": {
+                "type": "array",
+                "items": STEP,
+                "maxItems": LIST_MAX,
+                "description": "Steps of the protocol, in order.",
+                "examples": [[]],
+            },
         },
         ["id", "name", "summary"],
         "A psychotherapeutic approach.",
@@ -352,20 +473,36 @@ SITE = _object(
     {
         "title": _text("Site title.", "Psychedelic-assisted therapy for SUD", markdown=False),
         "description": _text("One-line description.", "An evidence review", markdown=False),
-        "authors": {"type": "array", "minItems": 1, "maxItems": LIST_MAX, "items": {"oneOf": [PERSON, ORGANISATION_AUTHOR]},
-                    "description": "Authors of the review: people as `{family, given}`, or a group as `{organisation}`. "
-                                   "Every citation of the site names them.",
-                    "examples": [[{ORGANISATION: "SUD Psychedelics Review Team"}]]},
+        "authors": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": LIST_MAX,
+            "items": {"oneOf": [PERSON, ORGANISATION_AUTHOR]},
+            "description": "Authors of the review: people as `{family, given}`, or a group as `{organisation}`. "
+            "Every citation of the site names them.",
+            "examples": [[{ORGANISATION: "SUD Psychedelics Review Team"}]],
+        },
         "version": _pattern(VERSION, "Release version.", "0.1.0", "is not a version: write MAJOR.MINOR.PATCH, like `1.0.0`"),
         "date": _date("Release date", "2026-11-26"),
-        "publisher": _text("Publisher, where it is not the authors (APA leaves out a publisher that repeats the author).",
-                           "University of Zurich", markdown=False),
+        "publisher": _text(
+            "Publisher, where it is not the authors (APA leaves out a publisher that repeats the author).",
+            "University of Zurich",
+            markdown=False,
+        ),
         "disclaimer": _text("What the site is not (shown on the home and about pages).", "This review gives no medical advice."),
         "license": _text("Licence of the content.", "CC BY 4.0", markdown=False),
-        "license_url": _pattern(URL, "Address of the licence text.", "https://creativecommons.org/licenses/by/4.0/",
-                                "is not a web address: write https://…"),
-        "url": _pattern(URL, "Published address of the site, ending in `/`.", "https://example.org/review/",
-                        "is not a web address: write https://…/"),
+        "license_url": _pattern(
+            URL,
+            "Address of the licence text.",
+            "https://creativecommons.org/licenses/by/4.0/",
+            "is not a web address: write https://…",
+        ),
+        "url": _pattern(
+            URL,
+            "Published address of the site, ending in `/`.",
+            "https://example.org/review/",
+            "is not a web address: write https://…/",
+        ),
     },
     ["title", "description", "authors", "version", "date", "disclaimer", "license", "license_url", "url"],
     "Facts about the site as a whole; `version` and `date` equal the newest entry of the changelog.",
@@ -376,18 +513,37 @@ RELEASE = _object(
         "version": _pattern(VERSION, "Release version.", "0.2.0", "is not a version: write MAJOR.MINOR.PATCH, like `1.0.0`"),
         "date": _date("Release date", "2026-12-01"),
         "changes": _text("What changed, for readers.", "Added two findings on ..."),
-        "pages": {"type": "array", "maxItems": 100_000, "uniqueItems": True,
-                  "items": {**_pattern(r"^[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)?$", "A page.", "studies/shao2021",
-                                       "is not a page name: write `collection/id` or a page name like `about`")},
-                  "description": "Pages changed, as `collection/id` or a page name (`index`, `about`, `evidence-map`); omit "
-                                 "when the release touched every page.",
-                  "examples": [["mechanisms/neuroplasticity", "studies/shao2021"]]},
+        "pages": {
+            "type": "array",
+            "maxItems": 100_000,
+            "uniqueItems": True,
+            "items": {
+                **_pattern(
+                    r"^[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)?$",
+                    "A page.",
+                    "studies/shao2021",
+                    "is not a page name: write `collection/id` or a page name like `about`",
+                )
+            },
+            "description": "Pages changed, as `collection/id` or a page name (`index`, `about`, `evidence-map`); omit "
+            "when the release touched every page.",
+            "examples": [["mechanisms/neuroplasticity", "studies/shao2021"]],
+        },
     },
     ["version", "date", "changes"],
     "One release of the review.",
 )
 CHANGELOG = _object(
-    {"releases": {"type": "array", "items": RELEASE, "minItems": 1, "maxItems": 10_000, "description": "Releases, newest first.", "examples": [[]]}},
+    {
+        "releases": {
+            "type": "array",
+            "items": RELEASE,
+            "minItems": 1,
+            "maxItems": 10_000,
+            "description": "Releases, newest first.",
+            "examples": [[]],
+        }
+    },
     ["releases"],
     "The changelog: every release, newest first. Each page shows the release in which it last changed.",
 )

@@ -18,14 +18,39 @@ _VALIDATORS = {name: Draft202012Validator(collection_schema(name)) for name in [
 # The one optimisation of this phase: the schemas compiled to Python code, which accept a valid file about ten times
 # faster than jsonschema does; jsonschema, whose errors carry the paths the messages need, runs only on a file that
 # fails here. A property test checks that both accept the same documents. (No keyword newer than draft 7 is used.)
-_FAST = {name: fastjsonschema.compile({**collection_schema(name), "$schema": "http://json-schema.org/draft-07/schema#"})
-         for name in _VALIDATORS}
-_JSON_TYPES = {str: "text", int: "a whole number", float: "a number", bool: "true/false", list: "a list", dict: "a mapping",
-               type(None): "nothing"}
-_EXPECTED = {"string": "text", "integer": "a whole number", "array": "a list", "object": "a mapping", "boolean": "true or false",
-             "number": "a number", "null": "null"}
-SINGULAR = {"studies": "study", "therapies": "therapy", "glossary": "glossary term", "findings": "finding",
-            "questions": "question", "mechanisms": "mechanism", "topics": "topic", "trials": "trial", "substances": "substance"}
+_FAST = {
+    name: fastjsonschema.compile({**collection_schema(name), "$schema": "http://json-schema.org/draft-07/schema#"})
+    for name in _VALIDATORS
+}
+_JSON_TYPES = {
+    str: "text",
+    int: "a whole number",
+    float: "a number",
+    bool: "true/false",
+    list: "a list",
+    dict: "a mapping",
+    type(None): "nothing",
+}
+_EXPECTED = {
+    "string": "text",
+    "integer": "a whole number",
+    "array": "a list",
+    "object": "a mapping",
+    "boolean": "true or false",
+    "number": "a number",
+    "null": "null",
+}
+SINGULAR = {
+    "studies": "study",
+    "therapies": "therapy",
+    "glossary": "glossary term",
+    "findings": "finding",
+    "questions": "question",
+    "mechanisms": "mechanism",
+    "topics": "topic",
+    "trials": "trial",
+    "substances": "substance",
+}
 RESERVED_IDS = {"index"}  # `studies/index` is the list of studies, not a study
 
 
@@ -58,9 +83,14 @@ def _schema_problem(entity, error) -> list:
     if kind == "additionalProperties":
         allowed = sorted(schema.get("properties", {}))
         return [
-            Problem(entity.path, entity.line(*path, key), field_name([*path, key]),
-                    f"unknown key `{key}`{suggest(key, allowed) or '; allowed: ' + ', '.join(allowed)}")
-            for key in value if key not in schema.get("properties", {})
+            Problem(
+                entity.path,
+                entity.line(*path, key),
+                field_name([*path, key]),
+                f"unknown key `{key}`{suggest(key, allowed) or '; allowed: ' + ', '.join(allowed)}",
+            )
+            for key in value
+            if key not in schema.get("properties", {})
         ]
     if kind == "type":
         got = _JSON_TYPES.get(type(value), type(value).__name__)
@@ -124,9 +154,15 @@ def check_file_name(entity, stem: str) -> list:
     value = entity.data.get("id")
     problems = []
     if isinstance(value, str) and value != stem:
-        problems.append(Problem(entity.path, entity.line("id"), "id", f"`{value}` does not match the file name `{stem}.yaml`; rename one of them"))
+        problems.append(
+            Problem(
+                entity.path, entity.line("id"), "id", f"`{value}` does not match the file name `{stem}.yaml`; rename one of them"
+            )
+        )
     if stem in RESERVED_IDS:
-        problems.append(Problem(entity.path, 1, "id", f"`{stem}` is reserved for the list of the collection's pages; choose another id"))
+        problems.append(
+            Problem(entity.path, 1, "id", f"`{stem}` is reserved for the list of the collection's pages; choose another id")
+        )
     return problems
 
 
@@ -142,8 +178,14 @@ def known_ids(review: Review):
                     continue
                 if fid in where:
                     first, first_path = where[fid]
-                    problems.append(Problem(entity.path, entity.line(*path, "id"), field_name([*path, "id"]),
-                                            f"finding id `{fid}` is already used at {first.path}:{first.line(*first_path, 'id')}"))
+                    problems.append(
+                        Problem(
+                            entity.path,
+                            entity.line(*path, "id"),
+                            field_name([*path, "id"]),
+                            f"finding id `{fid}` is already used at {first.path}:{first.line(*first_path, 'id')}",
+                        )
+                    )
                 else:
                     where[fid] = entity, path
                     known["findings"].add(fid)
@@ -163,11 +205,17 @@ def check_references(entity, schema, known, trusted) -> list:
         if target is None or target not in trusted:
             continue
         if isinstance(value, list):
-            problems += [Problem(entity.path, entity.line(*path, i), field_name([*path, i]), _unknown(target, v, known))
-                         for i, v in enumerate(value) if isinstance(v, str) and v not in known[target]]
+            problems += [
+                Problem(entity.path, entity.line(*path, i), field_name([*path, i]), _unknown(target, v, known))
+                for i, v in enumerate(value)
+                if isinstance(v, str) and v not in known[target]
+            ]
         elif isinstance(value, dict):
-            problems += [Problem(entity.path, entity.line(*path, k), field_name([*path, k]), _unknown(target, k, known))
-                         for k in value if k not in known[target]]
+            problems += [
+                Problem(entity.path, entity.line(*path, k), field_name([*path, k]), _unknown(target, k, known))
+                for k in value
+                if k not in known[target]
+            ]
     return problems
 
 
@@ -192,17 +240,21 @@ def check_markdown(entity, schema, known, trusted) -> list:
         if not sub.get("x-markdown"):
             continue
         profile = "inline" if sub.get("x-inline") else "prose"
-        for key, text in (value.items() if isinstance(value, dict) else [(None, value)]):
+        for key, text in value.items() if isinstance(value, dict) else [(None, value)]:
             if isinstance(text, str):
                 where = path if key is None else (*path, key)
-                problems += [Problem(entity.path, entity.line_of(where, snippet), field_name(where), message)
-                             for snippet, message in text_problems(text, profile, known, trusted)]
+                problems += [
+                    Problem(entity.path, entity.line_of(where, snippet), field_name(where), message)
+                    for snippet, message in text_problems(text, profile, known, trusted)
+                ]
     return problems
 
 
 def check_pages(review: Review, known, trusted) -> list:
     """Hand-written pages: their Markdown, their links, and names that a generated page already has."""
     problems = []
+    if "index" not in review.pages:
+        problems.append(Problem("content/pages/index.md", 1, "file", "missing; it is the home page"))
     keys = pages.keys(review)
     generated = {k.path.removesuffix(".md") for k in pages.KINDS if not k.collection}
     for name, page in review.pages.items():
@@ -216,10 +268,20 @@ def check_pages(review: Review, known, trusted) -> list:
 
 def check_cited(review: Review) -> list:
     """Every study is cited by at least one finding."""
-    cited = {s for entities in review.entities.values() for e in entities.values()
-             for _, f in findings_of(e.collection, e.data) if isinstance(f.get("studies"), list) for s in f["studies"] if isinstance(s, str)}
-    return [Problem(e.path, e.line("id"), "id", "no finding cites this study; add it to a finding's `studies` or remove the file")
-            for e in review.entities["studies"].values() if e.id not in cited]
+    cited = {
+        s
+        for entities in review.entities.values()
+        for e in entities.values()
+        for _, f in findings_of(e.collection, e.data)
+        if isinstance(f.get("studies"), list)
+        for s in f["studies"]
+        if isinstance(s, str)
+    }
+    return [
+        Problem(e.path, e.line("id"), "id", "no finding cites this study; add it to a finding's `studies` or remove the file")
+        for e in review.entities["studies"].values()
+        if e.id not in cited
+    ]
 
 
 def check_changelog(review: Review, known, trusted) -> list:
@@ -231,13 +293,21 @@ def check_changelog(review: Review, known, trusted) -> list:
         if not isinstance(release, dict):
             continue
         if isinstance(release.get("changes"), str):
-            problems += [Problem(log.path, log.line_of(("releases", index, "changes"), s), field_name(["releases", index, "changes"]), m)
-                         for s, m in text_problems(release["changes"], "prose", known, trusted)]
+            problems += [
+                Problem(log.path, log.line_of(("releases", index, "changes"), s), field_name(["releases", index, "changes"]), m)
+                for s, m in text_problems(release["changes"], "prose", known, trusted)
+            ]
         listed = release.get("pages")
         for p, page in enumerate(listed if isinstance(listed, list) else []):
             if isinstance(page, str) and page not in keys:
-                problems.append(Problem(log.path, log.line("releases", index, "pages", p), field_name(["releases", index, "pages", p]),
-                                        f"no page `{page}`{suggest(page, sorted(keys))}"))
+                problems.append(
+                    Problem(
+                        log.path,
+                        log.line("releases", index, "pages", p),
+                        field_name(["releases", index, "pages", p]),
+                        f"no page `{page}`{suggest(page, sorted(keys))}",
+                    )
+                )
     dates = [r.get("date") for r in releases if isinstance(r, dict) and isinstance(r.get("date"), str)]
     if dates != sorted(dates, reverse=True):
         problems.append(Problem(log.path, log.line("releases"), "releases", "releases must be listed newest first"))
@@ -245,8 +315,14 @@ def check_changelog(review: Review, known, trusted) -> list:
     if releases and isinstance(releases[0], dict):
         for key in ("version", "date"):
             if key in releases[0] and key in site and releases[0][key] != site[key]:
-                problems.append(Problem(review.site.path, review.site.line(key), key,
-                                        f"`{site[key]}` differs from the newest release in {log.path} (`{releases[0][key]}`)"))
+                problems.append(
+                    Problem(
+                        review.site.path,
+                        review.site.line(key),
+                        key,
+                        f"`{site[key]}` differs from the newest release in {log.path} (`{releases[0][key]}`)",
+                    )
+                )
     return problems
 
 

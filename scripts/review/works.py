@@ -121,14 +121,14 @@ def sentence_case(title: str) -> str:
         fixed = []
         for index, piece in enumerate(word.split("-")):
             lead = _LEAD.match(piece).end()  # an opening quote or bracket
-            head, rest = piece[lead:lead + 1], piece[lead + 1:]
+            head, rest = piece[lead : lead + 1], piece[lead + 1 :]
             letters = [c for c in rest if c.isalpha()]
             if capitalise and index == 0:
                 head = head.upper()
             elif head.isupper() and all(c.islower() for c in letters):
                 head = head.lower()
             fixed.append(piece[:lead] + head + rest)
-        result.append(title[position:match.start()] + "-".join(fixed))
+        result.append(title[position : match.start()] + "-".join(fixed))
         position = match.end()
         capitalise = word.endswith((":", "?", "!"))
     return "".join(result) + title[position:]
@@ -141,10 +141,13 @@ CSL_TYPES = {"journal-article": "article-journal", "book": "book", "chapter": "c
 
 def study_item(sid: str, study: dict) -> dict:
     """A cited study as a CSL-JSON item."""
-    item = {"id": sid, "type": CSL_TYPES[study["type"]],
-            "title": study.get("sentence_case_title") or sentence_case(study["title"]),
-            "author": [csl_name(parse_author(a)) for a in study["authors"]],
-            "issued": {"date-parts": [[study["year"]]]}}
+    item = {
+        "id": sid,
+        "type": CSL_TYPES[study["type"]],
+        "title": study.get("sentence_case_title") or sentence_case(study["title"]),
+        "author": [csl_name(parse_author(a)) for a in study["authors"]],
+        "issued": {"date-parts": [[study["year"]]]},
+    }
     if study["type"] == "journal-article":
         item["container-title"] = study["journal"]
     elif study["type"] == "chapter":
@@ -179,9 +182,15 @@ def page_item(key: str, info: dict, title: str, url: str, release: dict, abstrac
     """A page of this site as a CSL-JSON item: an entry in the review (a reference work), with the version of
     the release in which the page last changed; the home page (whole) is the review itself."""
     when = Date.fromisoformat(release["date"])
-    item = {"id": key, "type": "book" if whole else "entry-encyclopedia", "title": title,
-            "author": [csl_name(site_author(a)) for a in info["authors"]],
-            "issued": {"date-parts": [[when.year, when.month, when.day]]}, "version": release["version"], "URL": url}
+    item = {
+        "id": key,
+        "type": "book" if whole else "entry-encyclopedia",
+        "title": title,
+        "author": [csl_name(site_author(a)) for a in info["authors"]],
+        "issued": {"date-parts": [[when.year, when.month, when.day]]},
+        "version": release["version"],
+        "URL": url,
+    }
     if not whole:
         item["container-title"] = info["title"]
     if info.get("publisher"):
@@ -206,6 +215,7 @@ def _end(text: str) -> str:
 
 def apa(item: dict, html_out: bool = True) -> str:
     """The APA 7 reference of an item, as HTML (titles in italics) or as plain text."""
+
     def i(text):
         return f"<i>{html.escape(text)}</i>" if html_out else text
 
@@ -236,10 +246,7 @@ def apa(item: dict, html_out: bool = True) -> str:
         parts.append("In " + i(item["container-title"]) + e(version) + ".")
     if item.get("publisher"):
         parts.append(e(_end(item["publisher"])))
-    if item.get("DOI"):
-        address = f"https://doi.org/{item['DOI']}"
-    else:
-        address = item.get("URL", "")
+    address = f"https://doi.org/{item['DOI']}" if item.get("DOI") else item.get("URL", "")
     if address:
         parts.append(f'<a href="{html.escape(address)}">{html.escape(address)}</a>' if html_out else address)
     return " ".join(parts)
@@ -256,6 +263,7 @@ def labels(items: dict) -> dict:
     """APA 7's in-text citations, {id: `Shao et al., 2021`}, made unambiguous as APA does: initials where first
     authors share a family name (`F. G. Johnson, 1969`), more names where two `et al.` forms of one year would
     read alike, and a, b, ... after the year only for the same authors in the same year."""
+
     def family(name):
         return name.literal or name.family
 
@@ -264,7 +272,7 @@ def labels(items: dict) -> dict:
             return family(ns[0])
         if len(ns) == 2:
             return f"{family(ns[0])} & {family(ns[1])}"
-        if shown >= len(ns) - 1:
+        if shown >= len(ns):
             return ", ".join(family(n) for n in ns[:-1]) + ", & " + family(ns[-1])
         if shown == 1:
             return f"{family(ns[0])} et al."
@@ -313,8 +321,11 @@ def year_suffixes(item_labels: dict) -> dict:
 
 # ------------------------------------------------------------------------------------------------------ BibTeX
 
-_LATEX = {ord(c): "\\" + c for c in "&%$#_{}"} | {ord("~"): r"\textasciitilde{}", ord("^"): r"\textasciicircum{}",
-                                                  ord("\\"): r"\textbackslash{}"}
+_LATEX = {ord(c): "\\" + c for c in "&%$#_{}"} | {
+    ord("~"): r"\textasciitilde{}",
+    ord("^"): r"\textasciicircum{}",
+    ord("\\"): r"\textbackslash{}",
+}
 BIBTEX_TYPES = {"article-journal": "article", "book": "book", "chapter": "incollection", "entry-encyclopedia": "inreference"}
 
 
@@ -342,17 +353,27 @@ def bibtex_name(name: Name) -> str:
 def bibtex(item: dict, key: str | None = None) -> str:
     """One BibTeX (biblatex) entry."""
     kind = item["type"]
-    fields = [("author", " and ".join(bibtex_name(n) for n in names(item))),
-              ("title", "{" + _tex(item["title"]) + "}" if kind == "book" and item.get("version") else _protected(item["title"]))]
+    fields = [
+        ("author", " and ".join(bibtex_name(n) for n in names(item))),
+        ("title", "{" + _tex(item["title"]) + "}" if kind == "book" and item.get("version") else _protected(item["title"])),
+    ]
     if kind == "article-journal":
         fields.append(("journal", _tex(item["container-title"])))
     elif item.get("container-title"):
         fields.append(("booktitle", "{" + _tex(item["container-title"]) + "}"))
     parts = item["issued"]["date-parts"][0]
-    fields.append(("date", "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))) if len(parts) > 1
-                  else ("year", str(parts[0])))
-    for csl_key, bib_key in (("version", "version"), ("edition", "edition"), ("publisher", "publisher"),
-                             ("volume", "volume"), ("issue", "number")):
+    fields.append(
+        ("date", "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts)))
+        if len(parts) > 1
+        else ("year", str(parts[0]))
+    )
+    for csl_key, bib_key in (
+        ("version", "version"),
+        ("edition", "edition"),
+        ("publisher", "publisher"),
+        ("volume", "volume"),
+        ("issue", "number"),
+    ):
         if item.get(csl_key):
             fields.append((bib_key, _tex(item[csl_key])))
     if item.get("page"):
@@ -390,8 +411,12 @@ def ris(item: dict, key: str | None = None) -> str:
     """One RIS record."""
     kind = item["type"]
     parts = item["issued"]["date-parts"][0]
-    pairs = [("TY", RIS_TYPES[kind]), ("ID", key or item["id"]), *[("AU", ris_name(n)) for n in names(item)],
-             ("TI", item["title"])]
+    pairs = [
+        ("TY", RIS_TYPES[kind]),
+        ("ID", key or item["id"]),
+        *[("AU", ris_name(n)) for n in names(item)],
+        ("TI", item["title"]),
+    ]
     if item.get("container-title"):
         pairs.append(("T2", item["container-title"]))
     pairs.append(("PY", str(parts[0])))
@@ -463,8 +488,12 @@ def schema_person(name: Name) -> dict:
 def schema_work(item: dict) -> dict:
     """A cited work as schema.org, with all its authors, its container and its identifiers."""
     kind = {"article-journal": "ScholarlyArticle", "book": "Book", "chapter": "Chapter"}.get(item["type"], "CreativeWork")
-    work = {"@type": kind, "name": item["title"], "datePublished": str(item["issued"]["date-parts"][0][0]),
-            "author": [schema_person(n) for n in names(item)]}
+    work = {
+        "@type": kind,
+        "name": item["title"],
+        "datePublished": str(item["issued"]["date-parts"][0][0]),
+        "author": [schema_person(n) for n in names(item)],
+    }
     if item.get("container-title"):
         container = "Periodical" if kind == "ScholarlyArticle" else "Book"
         work["isPartOf"] = {"@type": container, "name": item["container-title"]}
@@ -491,8 +520,12 @@ def coins(item: dict) -> str:
     (`rft.aucorp`), and files the page as an encyclopedia article (a book, for the home page) with the review
     as its container, the version as edition, and the page's own abstract."""
     parts = item["issued"]["date-parts"][0]
-    pairs = [("ctx_ver", "Z39.88-2004"), ("rft_val_fmt", "info:ofi/fmt:kev:mtx:dc"),
-             ("rft.type", "book" if item["type"] == "book" else "encyclopediaArticle"), ("rft.title", item["title"])]
+    pairs = [
+        ("ctx_ver", "Z39.88-2004"),
+        ("rft_val_fmt", "info:ofi/fmt:kev:mtx:dc"),
+        ("rft.type", "book" if item["type"] == "book" else "encyclopediaArticle"),
+        ("rft.title", item["title"]),
+    ]
     if item.get("container-title"):
         pairs.append(("rft.source", item["container-title"]))
     for name in names(item):
@@ -525,6 +558,13 @@ class Bibliography:
         """studies: {id: study record}."""
         self.items = {sid: study_item(sid, study) for sid, study in studies.items()}
         self.labels = labels(self.items)
+        # A work whose sources show only its first authors is cited `X et al.` in the text (it has more
+        # authors than it lists); its reference lists the authors seen, in every format alike.
+        self.incomplete = {sid for sid, study in studies.items() if study.get("authors_incomplete")}
+        for sid in self.incomplete:
+            if len(self.items[sid]["author"]) < 3 and not self.labels[sid].split(",")[0].endswith("et al."):
+                first = names(self.items[sid])[0]
+                self.labels[sid] = f"{first.literal or first.family} et al., {self.labels[sid].rsplit(', ', 1)[1]}"
         suffixes = year_suffixes(self.labels)
         self.html, self.text = {}, {}
         for sid, item in self.items.items():

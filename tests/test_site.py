@@ -1,0 +1,138 @@
+"""`make site`: strict (any MkDocs warning or broken link fails it), quiet when all is well, and a swap of
+site/ that two builds at once, or a build killed at any moment, cannot break."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import yaml
+from conftest import FIXTURE, ROOT, copy_project, make, tree
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    """A project made of the fixture review with a built site/."""
+    folder = copy_project(tmp_path_factory.mktemp("project"), content=FIXTURE)
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    del config["nav"]
+    (folder / "mkdocs.yml").write_text(yaml.safe_dump(config))
+    result = make(folder, "site")
+    assert result.returncode == 0, result.stderr
+    return folder
+
+
+def test_a_good_build_is_quiet(project):
+    result = make(project, "site")
+    assert result.returncode == 0
+    assert result.stderr == ""
+    assert [line for line in result.stdout.splitlines() if not line.startswith(".venv/bin/")] == []
+
+
+def test_the_real_site_builds_strictly(built_site):
+    assert (built_site / "index.html").is_file()
+    assert (built_site / "mechanisms" / "neuroplasticity" / "index.html").is_file()
+
+
+def edit(path, old, new):
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    return text
+
+
+@pytest.mark.parametrize(
+    "name, relative, old, new, message",
+    [
+        ("content error", "content/glossary/sud.yaml", "term: Substance use disorder", "term: [x", "content/glossary/sud.yaml:"),
+        (
+            "a template links to no page",
+            "templates/pages/study.html.j2",
+            '<p class="reference">',
+            '<p><a href="../../nowhere/">x</a></p>\n\n<p class="reference">',
+            "points at no file",
+        ),
+        (
+            "a template links to no anchor",
+            "templates/pages/study.html.j2",
+            '<p class="reference">',
+            '<p><a href="#nowhere">x</a></p>\n\n<p class="reference">',
+            "has no anchor `nowhere`",
+        ),
+        (
+            "no home page",
+            "content/pages/index.md",
+            "# Fixture home",
+            None,
+            "content/pages/index.md:1: file: missing; it is the home page",
+        ),
+        ("nav names a page that is gone", "mkdocs.yml", "site_name:", "nav:\n- mechanisms/removed.md\nsite_name:", "removed.md"),
+    ],
+)
+def test_a_failed_build_leaves_site_untouched(project, name, relative, old, new, message):
+    before = tree(project / "site")
+    path = project / relative
+    original = path.read_text()
+    if new is None:
+        path.unlink()
+    else:
+        edit(path, old, new)
+    try:
+        result = make(project, "site")
+    finally:
+        path.write_text(original)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert tree(project / "site") == before
+
+
+def test_two_builds_at_once_both_leave_a_whole_site(project):
+    expected = sorted(tree(project / "site"))
+    env = {**os.environ, "MAKEFLAGS": ""}
+    runs = [
+        subprocess.Popen(
+            ["make", "--no-print-directory", "-o", ".venv/.installed", "site"],
+            cwd=project,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(2)
+    ]
+    assert [run.wait(timeout=300) for run in runs] == [0, 0]
+    assert sorted(tree(project / "site")) == expected
+    assert not list(project.glob(".site-build-*"))
+
+
+@pytest.mark.parametrize("delay", [0.2, 0.6, 1.0, 1.5, 2.5])
+def test_a_build_killed_at_any_moment_leaves_a_whole_site(project, delay):
+    expected = sorted(tree(project / "site"))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "review", "site"],
+        cwd=project,
+        start_new_session=True,
+        env={**os.environ, "PYTHONPATH": str(project / "scripts")},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(delay)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert sorted(tree(project / "site")) == expected  # the old site or the new one, both whole
+    result = make(project, "site")  # and nothing left behind stops the next build
+    assert result.returncode == 0, result.stderr
+    assert not list(project.glob(".site-build-*"))
+
+
+def test_make_site_writes_nothing_into_the_docs_folder(project):
+    assert sorted(p.name for p in (project / "content" / "pages").iterdir()) == ["index.md"]
+
+
+def test_the_scratch_folder_and_lock_are_not_published(project):
+    assert not (project / "site" / ".site.lock").exists()
+    shutil.rmtree(project / ".site-build-stale", ignore_errors=True)
