@@ -45,6 +45,8 @@ def test_vscode_maps_every_schema():
         assert f"content/schema/{collection}.schema.json" in settings
 
 
-@pytest.mark.parametrize("module", sorted(p.name for p in (ROOT / "scripts" / "review").glob("*.py") if p.name != "__main__.py"))
+@pytest.mark.parametrize(
+    "module", sorted(p.name for p in (ROOT / "scripts" / "review").glob("*.py") if p.name not in ("__main__.py", "__init__.py"))
+)
 def test_readme_describes_every_module(module):
     assert f"`{module}`" in README, f"the README's 'How it is built' does not describe {module}"
