@@ -100,7 +100,7 @@ REFUSED = [
         "doi: 10.1016/j.neuron.2021.06.008",
         "doi: 10.1016/x)><svg/onload=alert(1)>",
         [
-            "content/studies/shao2021.yaml:12: doi: `10.1016/x)><svg/onload=alert(1)>` is not a DOI: write it like `10.1016/j.neuron.2021.06.008`, without https://doi.org/"
+            "content/studies/shao2021.yaml:12: doi: `10.1016/x)><svg/onload=alert(1)>` is not a DOI: write it without https://doi.org/, like 10.1016/j.neuron.2021.06.008"
         ],
     ),
     (

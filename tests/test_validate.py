@@ -216,7 +216,7 @@ CASES = [
         "doi: 10.1016/j.neuron.2021.06.008",
         "doi: https://doi.org/10.1016/x",
         [
-            f"{S}:12: doi: `https://doi.org/10.1016/x` is not a DOI: write it like `10.1016/j.neuron.2021.06.008`, without https://doi.org/"
+            f"{S}:12: doi: `https://doi.org/10.1016/x` is not a DOI: write it without https://doi.org/, like 10.1016/j.neuron.2021.06.008"
         ],
     ),
     (
@@ -225,7 +225,7 @@ CASES = [
         "doi: 10.1016/j.neuron.2021.06.008",
         "doi: 10.1016/x)><svg/onload=alert(1)>",
         [
-            f"{S}:12: doi: `10.1016/x)><svg/onload=alert(1)>` is not a DOI: write it like `10.1016/j.neuron.2021.06.008`, without https://doi.org/"
+            f"{S}:12: doi: `10.1016/x)><svg/onload=alert(1)>` is not a DOI: write it without https://doi.org/, like 10.1016/j.neuron.2021.06.008"
         ],
     ),
     (

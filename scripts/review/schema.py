@@ -344,7 +344,7 @@ COLLECTIONS = {
                     DOI,
                     "DOI without the https://doi.org/ prefix.",
                     "10.1016/j.neuron.2021.06.008",
-                    "is not a DOI: write it like `10.1016/j.neuron.2021.06.008`, without https://doi.org/",
+                    "is not a DOI: write it without https://doi.org/, like 10.1016/j.neuron.2021.06.008",
                 ),
                 "pmid": _pattern(
                     PMID, "PubMed id (quoted digits).", "34228959", "is not a PubMed id: digits only, quoted, like '34228959'"
