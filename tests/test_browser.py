@@ -50,6 +50,35 @@ def test_studies_table_sorts_and_filters(server, page):
     assert 0 < len(visible) < total
 
 
+def test_the_evidence_map_filters_by_kind_of_evidence_and_substance(server, page):
+    page.goto(server + "/evidence-map/")
+    column = page.locator('.map-block[data-substance="all"] td[data-column="healthy-volunteers"]').first
+    assert column.is_visible()
+    page.locator(".map-filter input[value=healthy-volunteers]").uncheck()
+    assert not column.is_visible()
+    page.locator(".map-filter select").select_option("lsd")
+    assert page.locator('.map-block[data-substance="lsd"]').is_visible()
+    assert not page.locator('.map-block[data-substance="all"]').is_visible()
+    assert not page.locator('.map-block[data-substance="psilocybin"]').is_visible()
+
+
+def test_without_javascript_the_map_shows_every_table_and_no_dead_control(server, browser):
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(server + "/evidence-map/")
+    assert tab.locator(".map-filter select, .map-filter input").count() == 0
+    blocks = tab.locator(".map-block")
+    assert blocks.count() > 1 and all(b.is_visible() for b in blocks.all())
+    context.close()
+
+
+def test_the_characteristics_table_sorts_by_design(server, page):
+    page.goto(server + "/characteristics/")
+    page.locator(".sortable table th", has_text="Design").click()
+    designs = page.locator(".sortable table tbody tr td:nth-child(2)").all_inner_texts()
+    assert designs == sorted(designs, key=str.lower)
+
+
 def test_a_findings_cite_button_copies_its_page_with_a_locator(server, page):
     page.goto(server + "/mechanisms/neuroplasticity/")
     page.locator("#np-spines-mouse-mpfc .cite-button").click()
@@ -148,6 +177,8 @@ PAGE_TYPES = [
     "/therapies/brenda/",
     "/glossary/",
     "/evidence-map/",
+    "/characteristics/",
+    "/method/",
     "/print/mechanisms/",
 ]
 

@@ -9,42 +9,48 @@ from review.build import build, renderer
 from review.render import heading
 
 GOLDEN = ROOT / "tests" / "golden"
-OUT = build(FIXTURE, TEMPLATES)
+GOLDEN_FILES = sorted(p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*") if p.is_file())
 
 
-def test_golden_set_matches_the_outputs():
-    assert sorted(OUT) == sorted(p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*") if p.is_file())
+@pytest.fixture(scope="module")
+def OUT() -> dict:
+    """{site path: text} of the fixture review."""
+    return build(FIXTURE, TEMPLATES)
 
 
-@pytest.mark.parametrize("path", sorted(OUT))
-def test_output_matches_golden(path):
+def test_golden_set_matches_the_outputs(OUT):
+    assert sorted(OUT) == GOLDEN_FILES
+
+
+@pytest.mark.parametrize("path", GOLDEN_FILES)
+def test_output_matches_golden(OUT, path):
     assert OUT[path] == (GOLDEN / path).read_text(encoding="utf-8"), f"{path} differs; run `make golden` if intended"
 
 
-def test_render_is_deterministic():
+def test_render_is_deterministic(OUT):
     assert build(FIXTURE, TEMPLATES) == OUT
 
 
-def test_a_finding_has_its_anchor_and_its_study_links_back():
+def test_a_finding_has_its_anchor_and_its_study_links_back(OUT):
     assert 'id="pl-spines-mice"' in OUT["mechanisms/plasticity.md"]
     assert 'href="../../mechanisms/plasticity/#pl-spines-mice"' in OUT["studies/shao2021.md"]
 
 
-def test_an_inline_citation_is_not_repeated_after_the_statement():
+def test_an_inline_citation_is_not_repeated_after_the_statement(OUT):
     statement = re.search(
         r'id="pl-not-in-humans">\n<p class="finding-statement">(.*?)</p>', OUT["mechanisms/plasticity.md"]
     ).group(1)
     assert statement.count("Rieser et al., 2021") == 1
 
 
-def test_a_study_lists_every_place_that_cites_it_even_in_prose(real_outputs):
+def test_a_study_lists_every_place_that_cites_it_even_in_prose(OUT, real_outputs):
     # The hand-written home page and a topic's prose cite works outside any finding (issue: one-way links).
     assert 'href="../../topics/background/"' in OUT["studies/rieser2021.md"]
     assert 'href="../../"' in OUT["studies/shao2021.md"]
     assert 'href="../../mechanisms/subjective-experience/"' in real_outputs["studies/starosta2006.md"]
 
 
-def test_every_reference_in_every_field_is_listed_on_the_page_it_points_to(real_renderer):
+def test_every_reference_in_every_field_is_listed_on_the_page_it_points_to(OUT, real_renderer):
     index = real_renderer.index
     for (collection, target), places in index.referrers.items():
         if collection in ("studies", "trials", "questions", "therapies"):
@@ -59,14 +65,14 @@ def test_every_reference_in_every_field_is_listed_on_the_page_it_points_to(real_
 @pytest.mark.parametrize(
     "text", ["A *b* [c](d) {#e} <f> & g | h # i `j`", "1. Not a list", "-- not a rule --", "Title: subtitle"]
 )
-def test_heading_text_is_markdown_escaped(text):
+def test_heading_text_is_markdown_escaped(OUT, text):
     import markdown
 
     html = markdown.markdown(f"## {heading(text)} {{ #x }}", extensions=["attr_list"])
     assert re.sub(r"<[^>]+>", "", html).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">") == " ".join(text.split())
 
 
-def test_the_offline_copy_links_to_html_files():
+def test_the_offline_copy_links_to_html_files(OUT):
     pages = {out.path: out.text for out in renderer(FIXTURE, TEMPLATES, directory_urls=False).render()}
     assert 'href="../studies/shao2021.html#' not in pages["mechanisms/plasticity.md"]
     assert 'href="../studies/shao2021.html"' in pages["mechanisms/plasticity.md"]

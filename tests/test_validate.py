@@ -51,7 +51,7 @@ CASES = [
         "studies/shao2021.yaml",
         "population: Mice",
         "population: [Mice]",
-        [f"{S}:15: population: expected text, got a list `['Mice']`"],
+        [f"{S}:23: characteristics.population: expected text, got a list `['Mice']`"],
     ),
     (
         "dangling study with suggestion",
@@ -59,7 +59,7 @@ CASES = [
         "studies: [shao2021]",
         "studies: [shao2012]",
         [
-            f"{M}:14: findings[0].studies[0]: no study `shao2012`; did you mean `shao2021`?",
+            f"{M}:24: findings[0].studies[0]: no study `shao2012`; did you mean `shao2021`?",
             f"{S}:1: id: no finding cites this study; add it to a finding's `studies` or remove the file",
         ],
     ),
@@ -138,35 +138,35 @@ CASES = [
         "mechanisms/plasticity.yaml",
         "A window for *learning*",
         "A window for <img src=x onerror=alert(1)>",
-        [f"{M}:23: psychotherapy: raw HTML is not allowed; write Markdown (it is shown as text, never run)"],
+        [f"{M}:34: psychotherapy: raw HTML is not allowed; write Markdown (it is shown as text, never run)"],
     ),
     (
         "remote image",
         "mechanisms/plasticity.yaml",
         "A window for *learning*",
         "A window for ![x](https://example.com/x.png)",
-        [f"{M}:23: psychotherapy: images are not allowed (they would load from another site in every reader's browser)"],
+        [f"{M}:34: psychotherapy: images are not allowed (they would load from another site in every reader's browser)"],
     ),
     (
         "attribute list",
         "mechanisms/plasticity.yaml",
         "A window for *learning*",
         "A window for *learning*{ onmouseover=alert(1) }",
-        [f"{M}:23: psychotherapy: attribute lists (`{{: …}}`, `{{ #id }}`, `{{ onclick=… }}`) are not allowed"],
+        [f"{M}:34: psychotherapy: attribute lists (`{{: …}}`, `{{ #id }}`, `{{ onclick=… }}`) are not allowed"],
     ),
     (
         "heading in a finding",
         "mechanisms/plasticity.yaml",
         "      One dose increased",
         "      # One dose increased",
-        [f"{M}:11: findings[0].statement: headings are not allowed in this field"],
+        [f"{M}:21: findings[0].statement: headings are not allowed in this field"],
     ),
     (
         "list in a finding",
         "mechanisms/plasticity.yaml",
         "      One dose increased",
         "      - One dose increased",
-        [f"{M}:11: findings[0].statement: lists are not allowed in this field"],
+        [f"{M}:21: findings[0].statement: lists are not allowed in this field"],
     ),
     (
         "id not a safe slug",
@@ -184,7 +184,7 @@ CASES = [
         "id: pl-spines-mice",
         "id: pl spines",
         [
-            f"{M}:9: findings[0].id: `pl spines` is not a safe id: use lower-case letters, digits and single hyphens, like `shao2021`"
+            f"{M}:18: findings[0].id: `pl spines` is not a safe id: use lower-case letters, digits and single hyphens, like `shao2021`"
         ],
     ),
     (
@@ -193,7 +193,7 @@ CASES = [
         "id: bg-trials",
         "id: pl-spines-mice",
         [
-            "content/topics/background.yaml:12: sections[0].findings[0].id: finding id `pl-spines-mice` is already used at content/mechanisms/plasticity.yaml:9"
+            "content/topics/background.yaml:12: sections[0].findings[0].id: finding id `pl-spines-mice` is already used at content/mechanisms/plasticity.yaml:18"
         ],
     ),
     (
@@ -304,7 +304,7 @@ CASES = [
         "evidence: animal",
         "evidence: animals",
         [
-            f"{M}:12: findings[0].evidence: `animals` is not one of: in-vitro, animal, healthy-volunteers, patients-sud, patients-other, review, method; did you mean `animal`?"
+            f"{M}:22: findings[0].evidence: `animals` is not one of: in-vitro, animal, healthy-volunteers, patients-sud, patients-other, review, method; did you mean `animal`?"
         ],
     ),
     (
@@ -312,7 +312,7 @@ CASES = [
         "mechanisms/plasticity.yaml",
         "studies: [shao2021]",
         "studies: []",
-        [f"{M}:14: findings[0].studies: needs at least 1 item"],
+        [f"{M}:24: findings[0].studies: needs at least 1 item"],
     ),
     (
         "study that nothing cites",
@@ -340,7 +340,7 @@ CASES = [
         "studies/rieser2021.yaml",
         "substances: [psilocybin, lsd]",
         "substances: [lsd, lsd]",
-        ["content/studies/rieser2021.yaml:13: substances: lists the same value twice"],
+        ["content/studies/rieser2021.yaml:12: substances: lists the same value twice"],
     ),
     (
         "citation in a page",
@@ -362,6 +362,58 @@ CASES = [
         "See [@shao2021]",
         "See [x](nowhere.md)",
         ["content/pages/index.md:3: text: link to `nowhere.md`: no such page"],
+    ),
+    (
+        "finding answers an outcome the page does not have",
+        "mechanisms/plasticity.yaml",
+        "    outcome: spines\n",
+        "    outcome: spine\n",
+        [f"{M}:19: findings[0].outcome: no outcome `spine` on this page; did you mean `spines`?"],
+    ),
+    (
+        "outcome id used twice",
+        "mechanisms/plasticity.yaml",
+        "  - id: in-humans\n",
+        "  - id: spines\n",
+        [
+            f"{M}:13: outcomes[1].id: outcome id `spines` is used twice on this page",
+            f"{M}:26: findings[1].outcome: no outcome `in-humans` on this page",
+        ],
+    ),
+    (
+        "outcome on a topic's finding",
+        "topics/background.yaml",
+        "        evidence: patients-sud\n",
+        "        evidence: patients-sud\n        outcome: spines\n",
+        [
+            "content/topics/background.yaml:16: sections[0].findings[0].outcome: only a mechanism's findings have an outcome; remove it"
+        ],
+    ),
+    (
+        "characteristic left out instead of written as null",
+        "studies/shao2021.yaml",
+        "  follow_up: 1 month\n",
+        "",
+        [f"{S}:20: characteristics.follow_up: missing required field"],
+    ),
+    (
+        "design misspelt",
+        "studies/shao2021.yaml",
+        "  design: animal-experiment\n",
+        "  design: animal-study\n",
+        [
+            f"{S}:21: characteristics.design: `animal-study` is not one of: randomised-controlled, non-randomised-controlled, "
+            "single-group-open-label, cross-over, cohort-observational, case-series, qualitative, animal-experiment, in-vitro, "
+            "systematic-review-meta-analysis, narrative-review"
+        ],
+    ),
+    (
+        "effect estimate written as a number, losing its decimals",
+        "studies/shao2021.yaml",
+        "  effect: null\n",
+        "  effect:\n    measure: odds-ratio\n    comparison: A vs B\n    outcome: X\n    timepoint: null\n    value: 2.0\n"
+        "    ci_low: '1.0'\n    ci_high: '4.0'\n    ci_level: 95\n    p: null\n    favours: higher\n",
+        [f"{S}:43: characteristics.effect.value: expected text, got a number `2.0`"],
     ),
     (
         "organisation and person mixed up",

@@ -3,6 +3,7 @@ page that holds them, and every reference from anywhere to anything (the site's 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from . import markup
@@ -103,6 +104,20 @@ class Index:
             for key in ("mechanisms", "findings", "studies", "trials"):
                 for target in question.get(key, []):
                     self.questions_of.setdefault((key, target), []).append(question["id"])
+
+    @functools.cached_property
+    def bibliography(self):
+        """Every study as a work: its CSL item, reference and in-text label (works.py)."""
+        from .works import Bibliography
+
+        return Bibliography(self.data["studies"])
+
+    @functools.cached_property
+    def summary(self):
+        """The rated summaries: summary-of-findings rows, evidence-map cells, forest plots (summary.py)."""
+        from .summary import Summary
+
+        return Summary(self, self.bibliography.labels)
 
     def _index_references(self, name: str, item: dict):
         """Record what one entity references, and where (in which finding)."""

@@ -8,43 +8,17 @@ import json
 
 from . import addresses, markup, works
 
-COLLECTION_DESCRIPTIONS = {
-    "mechanisms": "The candidate mechanisms of psychedelic-assisted therapy for substance use disorders, with the number of findings behind each.",
-    "studies": "Every work cited in the review, with its evidence level, sortable and filterable.",
-    "trials": "The registered clinical trials the review draws on.",
-    "substances": "The substances the evidence concerns, with their findings and studies.",
-    "therapies": "The psychotherapeutic approaches considered for pairing with psychedelic sessions.",
-    "questions": "The open questions the evidence leaves, each with the study that could answer it.",
-    "glossary": "Definitions of the abbreviations and technical terms used in the review.",
-    "changelog": "Every release of the review, newest first, with the pages each one changed.",
-    "evidence-map": "Where the evidence for each mechanism comes from: findings and studies by kind of evidence, and gaps.",
-    "course-pack": "How to print the mechanism pages as handouts for teaching.",
-    "facets": "Pages grouped by evidence level and by substance.",
-    "editing": "Every field of every collection of the review's content, and what Markdown fields may hold.",
-}
-
 
 def abstract(page, info) -> str:
     """The page's own description, in plain words."""
     from .render import abstract_of
 
-    item, kind = page.item, page.kind.name
-    if kind == "home":
-        return info["description"].strip()
-    if kind == "page":
+    item, kind = page.item, page.kind
+    if kind.name == "page":
         return abstract_of(item.text)
-    field = {
-        "mechanism": "summary",
-        "topic": "summary",
-        "study": "result",
-        "trial": "design",
-        "substance": "summary",
-        "therapy": "summary",
-        "question": "why",
-    }.get(kind)
-    if field:
-        return abstract_of(item[field])
-    return COLLECTION_DESCRIPTIONS.get(kind, info["description"].strip())
+    if kind.abstract_field:
+        return abstract_of(item[kind.abstract_field])
+    return kind.description or info["description"].strip()
 
 
 def page_cite(renderer, path: str, title: str, anchor: str = "", description: str = "", whole: bool = False) -> dict:

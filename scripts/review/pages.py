@@ -43,6 +43,9 @@ class Kind:
     context: Callable
     collection: str | None = None
     scholarly: bool = False
+    title: str = ""  # the page's title, for a page of the whole review (an entity page takes its entity's)
+    description: str = ""  # its description in the metadata, for a page of the whole review
+    abstract_field: str = ""  # the entity's field whose opening is its page's description
 
 
 @dataclass(frozen=True)
@@ -69,11 +72,7 @@ def _questions(index, key, target):
 
 
 def _home(index, item):
-    mechanisms = index.ordered("mechanisms")
-    return {
-        "page_text": item.text,
-        "mechanisms": [{**m, "studies": len({s for f in m["findings"] for s in f["studies"]})} for m in mechanisms],
-    }
+    return {"page_text": item.text, "overview": index.summary.overview()}
 
 
 def _prose_page(index, item):
@@ -94,6 +93,8 @@ def _mechanism(index, item):
     ]
     return {
         "item": item,
+        "summary_rows": index.summary.rows(item["id"]),
+        "unrated": index.summary.unrated(item),
         "groups": [g for g in groups if g["findings"]],
         "caveats": [f | {"number": index.findings[f["id"]]["number"]} for f in findings if "role" in f],
         "questions": _questions(index, "mechanisms", item["id"]),
@@ -125,8 +126,11 @@ def _links_in(text):
 
 
 def _study(index, item):
+    from .characteristics import describe
+
     return {
         "item": item,
+        "characteristics": describe(item["characteristics"]),
         "referrers": index.referrers.get(("studies", item["id"]), []),
         "findings": [index.findings[f] for f in _citing_findings(index, item["id"])],
         "questions": _questions(index, "studies", item["id"]),
@@ -229,40 +233,42 @@ def _changelog(index, item):
     return {"releases": index.releases}
 
 
-def evidence_map(index):
-    """Rows of the evidence map: per mechanism and kind of evidence, the findings and their studies."""
-    rows = []
-    for mechanism in index.ordered("mechanisms"):
-        cells = []
-        for key, (label, levels) in EVIDENCE_MAP_COLUMNS.items():
-            findings = [f for f in mechanism["findings"] if f["evidence"] in levels]
-            cells.append(
-                {"key": key, "label": label, "findings": findings, "studies": sorted({s for f in findings for s in f["studies"]})}
-            )
-        rows.append({"mechanism": mechanism, "cells": cells, "questions": _questions(index, "mechanisms", mechanism["id"])})
-    return rows
-
-
 def _evidence_map(index, item):
-    mechanisms = index.ordered("mechanisms")
-    substance_rows = []
-    for substance in index.ordered("substances"):
-        substance_rows.append(
-            {
-                "substance": substance,
-                "cells": [[f for f in m["findings"] if substance["id"] in f["substances"]] for m in mechanisms],
-            }
-        )
+    summary = index.summary
+    substances = [s for s in index.ordered("substances") if s["class"] == "classic-psychedelic"]
+    by_substance = []
+    for substance in substances:
+        rows = []
+        for mechanism in index.ordered("mechanisms"):
+            cells = []
+            for key, (_label, levels) in EVIDENCE_MAP_COLUMNS.items():
+                findings = [
+                    index.findings[f["id"]]
+                    for f in mechanism["findings"]
+                    if f["evidence"] in levels and substance["id"] in f["substances"]
+                ]
+                rating = summary.rate(findings) if findings else None
+                cells.append(
+                    {
+                        "key": key,
+                        "findings": findings,
+                        "studies": list(rating.studies) if rating else [],
+                        "participants": rating.participants if rating else 0,
+                        "rating": rating,
+                    }
+                )
+            rows.append({"mechanism": mechanism, "cells": cells})
+        by_substance.append({"substance": substance, "rows": rows})
     return {
-        "rows": evidence_map(index),
+        "rows": [r | {"questions": _questions(index, "mechanisms", r["mechanism"]["id"])} for r in summary.map_rows()],
         "columns": [(k, label) for k, (label, _) in EVIDENCE_MAP_COLUMNS.items()],
-        "mechanisms": mechanisms,
-        "substance_rows": substance_rows,
+        "by_substance": by_substance,
     }
 
 
 def _course_pack(index, item):
     return {
+        "overview": index.summary.overview(),
         "items": [
             m
             | {
@@ -270,7 +276,7 @@ def _course_pack(index, item):
                 "questions": len(index.questions_of.get(("mechanisms", m["id"]), [])),
             }
             for m in index.ordered("mechanisms")
-        ]
+        ],
     }
 
 
@@ -280,6 +286,28 @@ def _editing(index, item):
     return guide()
 
 
+def _characteristics(index, item):
+    from .characteristics import describe
+
+    return {
+        "items": [s | {"described": describe(s["characteristics"])} for s in index.ordered("studies")],
+        "figures": index.summary.all_estimates(),
+    }
+
+
+def _method(index, item):
+    from . import certainty
+
+    return {
+        "page_text": item.text,
+        "rules": certainty.RULES,
+        "levels": certainty.LEVELS[::-1],
+        "labels": certainty.LABELS,
+        "meaning": certainty.MEANING,
+        "wording": certainty.WORDING,
+    }
+
+
 def _facets(index, item):
     return {}
 
@@ -287,41 +315,163 @@ def _facets(index, item):
 KINDS = [
     Kind("home", "home.html.j2", "index.md", "WebSite", _home, collection="pages"),
     Kind("page", "page.html.j2", "{}.md", "WebPage", _prose_page, collection="pages"),
-    Kind("mechanism", "mechanism.html.j2", ENTITY_PAGES["mechanisms"], "ScholarlyArticle", _mechanism, "mechanisms", True),
-    Kind("mechanisms", "mechanisms.html.j2", "mechanisms/index.md", "CollectionPage", _mechanisms),
-    Kind("topic", "topic.html.j2", ENTITY_PAGES["topics"], "ScholarlyArticle", _topic, "topics", True),
-    Kind("study", "study.html.j2", ENTITY_PAGES["studies"], "CreativeWork", _study, "studies"),
-    Kind("studies", "studies.html.j2", "studies/index.md", "CollectionPage", _studies),
-    Kind("trial", "trial.html.j2", ENTITY_PAGES["trials"], "CreativeWork", _trial, "trials"),
-    Kind("trials", "trials.html.j2", "trials/index.md", "CollectionPage", _collection("trials")),
-    Kind("substance", "substance.html.j2", ENTITY_PAGES["substances"], "CreativeWork", _substance, "substances"),
-    Kind("substances", "substances.html.j2", "substances/index.md", "CollectionPage", _substances),
-    Kind("therapy", "therapy.html.j2", ENTITY_PAGES["therapies"], "CreativeWork", _therapy, "therapies"),
-    Kind("therapies", "therapies.html.j2", "therapies/index.md", "CollectionPage", _therapies),
-    Kind("question", "question.html.j2", ENTITY_PAGES["questions"], "ScholarlyArticle", _question, "questions", True),
-    Kind("questions", "questions.html.j2", "questions/index.md", "CollectionPage", _collection("questions")),
-    Kind("glossary", "glossary.html.j2", "glossary/index.md", "DefinedTermSet", _glossary),
-    Kind("changelog", "changelog.html.j2", "changelog.md", "WebPage", _changelog),
-    Kind("evidence-map", "evidence-map.html.j2", "evidence-map.md", "CollectionPage", _evidence_map),
-    Kind("course-pack", "course-pack.html.j2", "print/mechanisms.md", "CollectionPage", _course_pack),
-    Kind("facets", "facets.html.j2", "facets.md", "CollectionPage", _facets),
-    Kind("editing", "editing.html.j2", "editing.md", "WebPage", _editing),
+    Kind("method", "method.html.j2", "method.md", "WebPage", _method, collection="pages"),
+    Kind(
+        "mechanism",
+        "mechanism.html.j2",
+        ENTITY_PAGES["mechanisms"],
+        "ScholarlyArticle",
+        _mechanism,
+        "mechanisms",
+        True,
+        abstract_field="summary",
+    ),
+    Kind(
+        "mechanisms",
+        "mechanisms.html.j2",
+        "mechanisms/index.md",
+        "CollectionPage",
+        _mechanisms,
+        title="Mechanisms",
+        description="The candidate mechanisms of psychedelic-assisted therapy for substance use disorders, with the "
+        "number of findings behind each.",
+    ),
+    Kind("topic", "topic.html.j2", ENTITY_PAGES["topics"], "ScholarlyArticle", _topic, "topics", True, abstract_field="summary"),
+    Kind("study", "study.html.j2", ENTITY_PAGES["studies"], "CreativeWork", _study, "studies", abstract_field="result"),
+    Kind(
+        "characteristics",
+        "characteristics.html.j2",
+        "characteristics.md",
+        "CollectionPage",
+        _characteristics,
+        title="Characteristics of included studies",
+        description="Design, participants, comparator, blinding, dose, follow-up and main result of every study in "
+        "the review, in one sortable table.",
+    ),
+    Kind(
+        "studies",
+        "studies.html.j2",
+        "studies/index.md",
+        "CollectionPage",
+        _studies,
+        title="Studies",
+        description="Every work cited in the review, with its evidence level, sortable and filterable.",
+    ),
+    Kind("trial", "trial.html.j2", ENTITY_PAGES["trials"], "CreativeWork", _trial, "trials", abstract_field="design"),
+    Kind(
+        "trials",
+        "trials.html.j2",
+        "trials/index.md",
+        "CollectionPage",
+        _collection("trials"),
+        title="Registered trials",
+        description="The registered clinical trials the review draws on.",
+    ),
+    Kind(
+        "substance",
+        "substance.html.j2",
+        ENTITY_PAGES["substances"],
+        "CreativeWork",
+        _substance,
+        "substances",
+        abstract_field="summary",
+    ),
+    Kind(
+        "substances",
+        "substances.html.j2",
+        "substances/index.md",
+        "CollectionPage",
+        _substances,
+        title="Substances",
+        description="The substances the evidence concerns, with their findings and studies.",
+    ),
+    Kind(
+        "therapy", "therapy.html.j2", ENTITY_PAGES["therapies"], "CreativeWork", _therapy, "therapies", abstract_field="summary"
+    ),
+    Kind(
+        "therapies",
+        "therapies.html.j2",
+        "therapies/index.md",
+        "CollectionPage",
+        _therapies,
+        title="Therapies",
+        description="The psychotherapeutic approaches considered for pairing with psychedelic sessions.",
+    ),
+    Kind(
+        "question",
+        "question.html.j2",
+        ENTITY_PAGES["questions"],
+        "ScholarlyArticle",
+        _question,
+        "questions",
+        True,
+        abstract_field="why",
+    ),
+    Kind(
+        "questions",
+        "questions.html.j2",
+        "questions/index.md",
+        "CollectionPage",
+        _collection("questions"),
+        title="Open questions",
+        description="The open questions the evidence leaves, each with the study that could answer it.",
+    ),
+    Kind(
+        "glossary",
+        "glossary.html.j2",
+        "glossary/index.md",
+        "DefinedTermSet",
+        _glossary,
+        title="Glossary",
+        description="Definitions of the abbreviations and technical terms used in the review.",
+    ),
+    Kind(
+        "changelog",
+        "changelog.html.j2",
+        "changelog.md",
+        "WebPage",
+        _changelog,
+        title="What changed",
+        description="Every release of the review, newest first, with the pages each one changed.",
+    ),
+    Kind(
+        "evidence-map",
+        "evidence-map.html.j2",
+        "evidence-map.md",
+        "CollectionPage",
+        _evidence_map,
+        title="Evidence map",
+        description="Where the evidence for each mechanism comes from: findings and studies by kind of evidence, and gaps.",
+    ),
+    Kind(
+        "course-pack",
+        "course-pack.html.j2",
+        "print/mechanisms.md",
+        "CollectionPage",
+        _course_pack,
+        title="Course pack",
+        description="How to print the mechanism pages as handouts for teaching.",
+    ),
+    Kind(
+        "facets",
+        "facets.html.j2",
+        "facets.md",
+        "CollectionPage",
+        _facets,
+        title="Facets",
+        description="Pages grouped by evidence level and by substance.",
+    ),
+    Kind(
+        "editing",
+        "editing.html.j2",
+        "editing.md",
+        "WebPage",
+        _editing,
+        title="How to edit the content",
+        description="Every field of every collection of the review's content, and what Markdown fields may hold.",
+    ),
 ]
 KIND = {kind.name: kind for kind in KINDS}
-TITLES = {
-    "mechanisms": "Mechanisms",
-    "studies": "Studies",
-    "trials": "Registered trials",
-    "substances": "Substances",
-    "therapies": "Therapies",
-    "questions": "Open questions",
-    "glossary": "Glossary",
-    "changelog": "What changed",
-    "evidence-map": "Evidence map",
-    "course-pack": "Course pack",
-    "facets": "Facets",
-    "editing": "How to edit the content",
-}
 
 
 def plan(index, labels: dict) -> list:
@@ -329,14 +479,14 @@ def plan(index, labels: dict) -> list:
     title starts with it)."""
     out = []
     for name, page in sorted(index.review.pages.items()):
-        kind = KIND["home" if name == "index" else "page"]
+        kind = KIND[{"index": "home", "method": "method"}.get(name, "page")]
         out.append(Page(kind, f"{name}.md", page.title, page))
     for kind in KINDS:
         if kind.collection and kind.collection != "pages":
             for item in index.ordered(kind.collection):
                 out.append(Page(kind, kind.path.format(item["id"]), _title(kind, item, labels), item))
         elif not kind.collection:
-            out.append(Page(kind, kind.path, TITLES[kind.name]))
+            out.append(Page(kind, kind.path, kind.title))
     return out
 
 

@@ -19,7 +19,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from . import addresses, markup, prose, works
+from . import addresses, certainty, characteristics, markup, prose, summary, works
 from .glossary import Glossary
 from .index import Index
 from .pages import Page, plan
@@ -63,7 +63,7 @@ class Renderer:
 
     def __init__(self, index: Index, templates_dir, directory_urls: bool = True):
         self.index, self.directory_urls = index, directory_urls
-        self.bibliography = works.Bibliography(index.data["studies"])
+        self.bibliography = index.bibliography
         self.glossary = Glossary(index.data["glossary"])
         self.pages = plan(index, self.bibliography.labels)
         self.env = self._environment(Path(templates_dir))
@@ -164,6 +164,9 @@ class Renderer:
             counted=counted,
             code_spans=code_spans,
             finding_citation=self.finding_citation,
+            missing=characteristics.missing,
+            participants_text=summary.participants_text,
+            participants_of=lambda c: "" if c["design"] in characteristics.PRECLINICAL else characteristics.participants(c) or "",
         )
         env.filters["inline"] = jinja2.pass_context(lambda c, t: prose_filter(c, t, "inline"))
         env.globals.update(
@@ -173,6 +176,7 @@ class Renderer:
             info=self.index.info,
             bibliography=self.bibliography,
             index_data=self.index.data,
+            labels_of=certainty.LABELS,
         )
         return env
 
@@ -221,6 +225,12 @@ class Renderer:
                 yield self.render_page(page)
         if select is None:
             yield from self.downloads()
+            yield from self.figures()
+
+    def figures(self):
+        """The forest plots, as SVG files."""
+        for figure in self.index.summary.figures():
+            yield Output(figure.path, figure.svg())
 
     def downloads(self):
         """The reference files: every cited work, and each mechanism's."""

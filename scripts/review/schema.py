@@ -6,6 +6,7 @@ SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 DATE = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"  # the calendar is checked after the pattern
 VERSION = r"^\d+\.\d+\.\d+$"
 DOI = r"^10\.\d{4,9}/[-._;()/:A-Za-z0-9]+$"  # Crossref's recommended pattern: no quotes, brackets or spaces
+NUMBER = r"^-?[0-9]{1,9}(\.[0-9]{1,9})?$"
 PMID = r"^[1-9][0-9]{0,8}$"
 NCT = r"^NCT[0-9]{8}$"
 URL = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[-A-Za-z0-9._~%!&()*+,;=:@/?#]*)?$"  # no quotes, spaces or brackets
@@ -43,6 +44,42 @@ ATTRIBUTIONS = {
 FINDING_ATTRIBUTIONS = {
     "chapter": "The chapter's argument or the evidence it reviews",
     "since-chapter": "Evidence published since the chapter",
+}
+# Study characteristics: the fixed lists the characteristics table and the certainty rules read (certainty.py).
+DESIGNS = {
+    "randomised-controlled": "Randomised controlled trial",
+    "non-randomised-controlled": "Non-randomised controlled study",
+    "single-group-open-label": "Single-group open-label study",
+    "cross-over": "Placebo-controlled cross-over trial",
+    "cohort-observational": "Cohort or observational study",
+    "case-series": "Case series or case report",
+    "qualitative": "Qualitative study",
+    "animal-experiment": "Animal experiment",
+    "in-vitro": "In vitro experiment",
+    "systematic-review-meta-analysis": "Systematic review or meta-analysis",
+    "narrative-review": "Narrative review or book",
+}
+COMPARATORS = {
+    "placebo": "Placebo",
+    "active-placebo": "Active placebo",
+    "active-treatment": "Active treatment",
+    "usual-care": "Usual care",
+    "none": "None",
+    "not-applicable": "Not applicable",
+}
+BLINDING = {
+    "double-blind": "Double-blind",
+    "single-blind": "Single-blind",
+    "open-label": "Open-label",
+    "not-applicable": "Not applicable",
+}
+EFFECT_MEASURES = {  # measure id: (name, ratio?) — a ratio is drawn on a log scale, with no effect at 1
+    "odds-ratio": ("Odds ratio", True),
+    "risk-ratio": ("Risk ratio", True),
+    "hazard-ratio": ("Hazard ratio", True),
+    "mean-difference": ("Mean difference", False),
+    "standardised-mean-difference": ("Standardised mean difference", False),
+    "mean-change": ("Mean change from baseline", False),
 }
 SUBSTANCE_CLASSES = ["classic-psychedelic", "entactogen", "non-hallucinogenic-analogue", "antagonist"]
 WORK_TYPES = ["journal-article", "book", "chapter"]
@@ -167,6 +204,138 @@ CHECKED = _object(
     "Where the record was checked, and when: the record's provenance, shown on its page.",
 )
 
+
+def _reported(schema):
+    """A characteristic: its value, or null when the sources checked do not report it."""
+    return _nullable(schema)
+
+
+def _count(description, example):
+    return _reported(_integer(description, example, minimum=0, maximum=10_000_000))
+
+
+def _estimate(description, example):
+    """A reported number, kept as written (`3.0` stays `3.0`)."""
+    return _pattern(NUMBER, description, example, "is not a number written as reported: quote it, like '2.0'")
+
+
+ARM = _object(
+    {
+        "label": _text("The arm, as the source names it.", "Psilocybin + psychotherapy", markdown=False),
+        "allocated": _count("Participants allocated (randomised or assigned) to the arm.", 49),
+        "analysed": _count("Participants analysed in the arm.", 48),
+    },
+    ["label", "allocated", "analysed"],
+    "One arm of a study.",
+)
+
+EFFECT = _object(
+    {
+        "measure": _enum(EFFECT_MEASURES, "Kind of estimate.", "odds-ratio"),
+        "comparison": _text(
+            "What is compared with what, and in which direction.", "Psilocybin vs nicotine patch", markdown=False
+        ),
+        "outcome": _text("The outcome the estimate is for.", "Biochemically verified prolonged abstinence", markdown=False),
+        "timepoint": _reported(_text("When the outcome was measured.", "6 months", markdown=False)),
+        "value": _estimate("The estimate, as the source reports it (quoted, with its decimals).", "6.1"),
+        "ci_low": _reported(_estimate("Lower confidence limit (quoted).", "2.0")),
+        "ci_high": _reported(_estimate("Upper confidence limit (quoted).", "23.3")),
+        "ci_level": _reported(_integer("Confidence level in per cent.", 95, minimum=50, maximum=99)),
+        "p": _reported(_text("The p value, as reported (`0.003`, `< .001`).", "0.003", markdown=False)),
+        "favours": _enum(["higher", "lower"], "Which side of no effect favours the psychedelic.", "higher"),
+    },
+    ["measure", "comparison", "outcome", "timepoint", "value", "ci_low", "ci_high", "ci_level", "p", "favours"],
+    "An effect estimate exactly as the source reports it.",
+)
+
+CHARACTERISTICS = _object(
+    {
+        "design": _reported(_enum(DESIGNS, "Study design.", "randomised-controlled")),
+        "methods": _text("What was done, in one line.", "Double-blind trial of two psilocybin sessions ...", markdown=False),
+        "population": _text("Species or sample.", "Adults with alcohol dependence", markdown=False),
+        "condition": _reported(
+            _text("The substance use disorder (or other condition) studied.", "Alcohol use disorder", markdown=False)
+        ),
+        "studies_included": _count("Studies included (reviews).", 4),
+        "enrolled": _count("Participants enrolled (or, for a review, in the studies it pools).", 95),
+        "randomised": _count("Participants randomised (null where nobody was, or the source does not say).", 95),
+        "analysed": _count("Participants analysed.", 93),
+        "arms": {
+            "type": "array",
+            "items": ARM,
+            "maxItems": 50,
+            "description": "Arms, with their numbers, where the source reports them.",
+            "examples": [[]],
+        },
+        "comparator": _reported(_enum(COMPARATORS, "Comparator.", "active-placebo")),
+        "comparator_detail": _reported(_text("The comparator in words.", "Diphenhydramine 50-100 mg", markdown=False)),
+        "blinding": _reported(_enum(BLINDING, "Blinding.", "double-blind")),
+        "dose": _reported(_text("Substance and dose.", "Psilocybin 25 mg/70 kg", markdown=False)),
+        "sessions": _count("Number of drug sessions.", 2),
+        "psychotherapy": _reported(_text("Psychotherapy given with the drug.", "12 weeks of MET and CBT", markdown=False)),
+        "follow_up": _reported(_text("Length of follow-up.", "32 weeks", markdown=False)),
+        "primary_outcome": _reported(_text("Primary outcome.", "Percentage of heavy drinking days", markdown=False)),
+        "primary_timepoint": _reported(_text("Time point of the primary outcome.", "Weeks 5-36", markdown=False)),
+        "main_result": _reported(
+            _text(
+                "The main result with its numbers, as the source reports it.", "Heavy drinking days 9.7% vs 23.6%", markdown=False
+            )
+        ),
+        "effect": {**EFFECT, "type": ["object", "null"], "description": EFFECT["description"] + " Null when none is reported."},
+    },
+    [
+        "design",
+        "methods",
+        "population",
+        "condition",
+        "enrolled",
+        "randomised",
+        "analysed",
+        "comparator",
+        "comparator_detail",
+        "blinding",
+        "dose",
+        "sessions",
+        "psychotherapy",
+        "follow_up",
+        "primary_outcome",
+        "primary_timepoint",
+        "main_result",
+        "effect",
+    ],
+    "What the study was and what it found, for the characteristics table. Every listed field is written, "
+    "as `null` where the sources checked do not report it.",
+)
+
+OUTCOME = _object(
+    {
+        "id": {**_id("structural-plasticity"), "description": "Id of the outcome, unique on its page; its row's anchor."},
+        "question": _text("The question the findings answer.", "Do psychedelics make neurons grow?", markdown=False),
+        "subject": _text("Who or what acts, for the summary sentence.", "Classic psychedelics", markdown=False),
+        "claim": _text(
+            "What the findings suggest, as a verb phrase that follows the subject (`increases ...`); the certainty "
+            'adds "probably", "may" or "the evidence is very uncertain".',
+            "increase the growth of dendritic spines and synapses",
+            markdown=False,
+        ),
+        "claim_base": _text(
+            'The claim as it reads after "may", where the verb differs (`increase ...` for `increases ...`).',
+            "increase spine density",
+            markdown=False,
+        ),
+        "certainty_override": _object(
+            {
+                "level": _enum(["high", "moderate", "low", "very-low"], "The rating given instead.", "low"),
+                "justification": _text("Why the computed rating is overridden.", "The two trials measured ...", markdown=False),
+            },
+            ["level", "justification"],
+            "An editor's rating in place of the computed one, with the reason, which the page shows.",
+        ),
+    },
+    ["id", "question", "subject", "claim"],
+    "A question or outcome on a mechanism page: one row of its summary of findings.",
+)
+
 FINDING = _object(
     {
         "id": {
@@ -186,6 +355,15 @@ FINDING = _object(
         ),
         "studies": _ids("studies", "Studies that support the finding.", ["shao2021"], min_items=1),
         "role": _enum(["caveat"], "`caveat` for a contradiction, limit or complicating result.", "caveat"),
+        "outcome": {
+            **_pattern(
+                SLUG,
+                "The outcome (row of the summary of findings) the finding answers, on a mechanism page.",
+                "structural-plasticity",
+                ID_HINT,
+            ),
+            "maxLength": 100,
+        },
         "attribution": _enum(
             FINDING_ATTRIBUTIONS,
             "Where the finding comes from: the chapter (the default) or evidence published since the chapter.",
@@ -242,6 +420,14 @@ COLLECTIONS = {
             "order": _integer("Position in navigation and lists.", 1, minimum=1, maximum=10_000),
             "summary": _text("What the mechanism is.", "Psychedelics may promote the growth of ..."),
             "altered_in_sud": _text("What is altered in substance use disorders.", "Chronic substance use ..."),
+            "outcomes": {
+                "type": "array",
+                "items": OUTCOME,
+                "minItems": 1,
+                "maxItems": LIST_MAX,
+                "description": "The questions the findings answer, in order: the rows of the summary of findings.",
+                "examples": [[]],
+            },
             "findings": {
                 "type": "array",
                 "items": FINDING,
@@ -255,7 +441,7 @@ COLLECTIONS = {
             ),
             "related": _ids("mechanisms", "Related mechanisms.", ["network-connectivity"]),
         },
-        ["id", "title", "order", "summary", "altered_in_sud", "findings", "psychotherapy", "related"],
+        ["id", "title", "order", "summary", "altered_in_sud", "outcomes", "findings", "psychotherapy", "related"],
         "A candidate mechanism of action, one page each.",
     ),
     "topics": _object(
@@ -350,10 +536,7 @@ COLLECTIONS = {
                     PMID, "PubMed id (quoted digits).", "34228959", "is not a PubMed id: digits only, quoted, like '34228959'"
                 ),
                 "evidence": _enum(EVIDENCE_LEVELS, "Level of evidence.", "animal"),
-                "population": _text("Who or what was studied.", "Mice", markdown=False),
                 "substances": _ids("substances", "Substances studied.", ["psilocybin"]),
-                "dose": _text("Dose, where known.", "1 mg/kg", markdown=False),
-                "design": _text("Design in one line.", "Longitudinal two-photon imaging", markdown=False),
                 "result": _text("What it did and found, in our own words.", "A single dose increased spine density ..."),
                 "note": _text("Caveats about the work or its record.", "The volume could not be checked."),
                 "trials": _ids("trials", "Registrations of this study.", ["nct01943994"]),
@@ -364,8 +547,9 @@ COLLECTIONS = {
                     "chapter",
                 ),
                 "checked": CHECKED,
+                "characteristics": CHARACTERISTICS,
             },
-            ["id", "type", "authors", "year", "title", "evidence", "population", "substances", "design", "result", "attribution"],
+            ["id", "type", "authors", "year", "title", "evidence", "substances", "result", "attribution", "characteristics"],
             "A cited work, one page each.",
         ),
         "allOf": [

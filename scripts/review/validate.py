@@ -284,6 +284,45 @@ def check_cited(review: Review) -> list:
     ]
 
 
+def check_outcomes(entity) -> list:
+    """A mechanism's outcome ids are unique and each finding's `outcome` is one of them; a topic's findings have
+    none (only mechanism pages have a summary of findings)."""
+    data, problems = entity.data, []
+    outcomes = data.get("outcomes") if isinstance(data.get("outcomes"), list) else []
+    ids = [o.get("id") for o in outcomes if isinstance(o, dict)]
+    for i, oid in enumerate(ids):
+        if oid in ids[:i]:
+            problems.append(
+                Problem(
+                    entity.path,
+                    entity.line("outcomes", i, "id"),
+                    field_name(["outcomes", i, "id"]),
+                    f"outcome id `{oid}` is used twice on this page",
+                )
+            )
+    for path, finding in findings_of(entity.collection, data):
+        oid = finding.get("outcome")
+        if oid is None:
+            continue
+        where = field_name([*path, "outcome"])
+        if entity.collection != "mechanisms":
+            problems.append(
+                Problem(
+                    entity.path, entity.line(*path, "outcome"), where, "only a mechanism's findings have an outcome; remove it"
+                )
+            )
+        elif oid not in ids:
+            problems.append(
+                Problem(
+                    entity.path,
+                    entity.line(*path, "outcome"),
+                    where,
+                    f"no outcome `{oid}` on this page{suggest(str(oid), sorted(i for i in ids if i))}",
+                )
+            )
+    return problems
+
+
 def check_changelog(review: Review, known, trusted) -> list:
     """Releases list real pages, newest first, and the newest matches site.yaml's version and date."""
     log, problems = review.changelog, []
@@ -358,6 +397,8 @@ def validate(review: Review) -> list:
         schema = collection_schema(name)
         for entity in entities.values():
             problems += check_references(entity, schema, known, trusted) + check_markdown(entity, schema, known, trusted)
+            if name in ("mechanisms", "topics") and name not in broken:
+                problems += check_outcomes(entity)
     problems += check_pages(review, known, trusted)
     if not broken & {"mechanisms", "topics", "studies"}:
         problems += check_cited(review)

@@ -1,0 +1,140 @@
+"""The evidence, summarised and rated: summary-of-findings rows, evidence-map cells and forest plots.
+
+Everything here is derived from the findings and the study characteristics through `certainty.rate`, so a study
+added to the content changes the rows, the map and the plots with no other edit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import certainty, forest
+from . import characteristics as ch
+from .schema import EFFECT_MEASURES, EVIDENCE_MAP_COLUMNS
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A forest plot: the SVG file's site path, its title, and the estimates it draws (the table beside it)."""
+
+    path: str
+    title: str
+    measure: str
+    estimates: tuple[forest.Estimate, ...]
+
+    @property
+    def measure_name(self) -> str:
+        return EFFECT_MEASURES[self.measure][0]
+
+    def svg(self) -> str:
+        return forest.svg(self.measure, list(self.estimates), self.title)
+
+
+class Summary:
+    """The rated summaries of one review, made once per render."""
+
+    def __init__(self, index, labels: dict):
+        self.index, self.labels = index, labels
+        self.studies = {sid: s | {"label": labels[sid]} for sid, s in index.data["studies"].items()}
+        self._rows = {m["id"]: self._outcome_rows(m) for m in index.ordered("mechanisms")}
+
+    def rate(self, findings, override=None) -> certainty.Rating:
+        return certainty.rate(findings, self.studies, override)
+
+    # ----------------------------------------------------------------------------------- summary of findings
+
+    def rows(self, mechanism_id: str) -> list[dict]:
+        """The summary-of-findings rows of a mechanism page, in the order of its outcomes."""
+        return self._rows[mechanism_id]
+
+    def _outcome_rows(self, mechanism: dict) -> list[dict]:
+        rows = []
+        for outcome in mechanism["outcomes"]:
+            findings = [self.index.findings[f["id"]] for f in mechanism["findings"] if f.get("outcome") == outcome["id"]]
+            rating = self.rate(findings, outcome.get("certainty_override"))
+            title = f"{mechanism['title']}: {outcome['question']}"
+            rows.append(
+                {
+                    "outcome": outcome,
+                    "findings": findings,
+                    "rating": rating,
+                    "statement": certainty.statement(outcome, rating.level),
+                    "figures": self._figures(f"figures/{mechanism['id']}-{outcome['id']}", title, rating.studies),
+                }
+            )
+        return rows
+
+    def unrated(self, mechanism: dict) -> list[dict]:
+        """A mechanism's findings that answer none of its outcomes."""
+        return [self.index.findings[f["id"]] for f in mechanism["findings"] if not f.get("outcome")]
+
+    def overview(self) -> list[dict]:
+        """For the home page and the course pack: each mechanism with its rows' certainty."""
+        return [{"mechanism": m, "rows": self.rows(m["id"])} for m in self.index.ordered("mechanisms")]
+
+    # ----------------------------------------------------------------------------------- evidence map
+
+    def map_rows(self) -> list[dict]:
+        """The evidence map: per mechanism and kind of evidence, the findings, studies, participants and rating."""
+        out = []
+        for mechanism in self.index.ordered("mechanisms"):
+            cells = []
+            for key, (label, levels) in EVIDENCE_MAP_COLUMNS.items():
+                findings = [self.index.findings[f["id"]] for f in mechanism["findings"] if f["evidence"] in levels]
+                rating = self.rate(findings) if findings else None
+                cells.append(
+                    {
+                        "key": key,
+                        "label": label,
+                        "findings": findings,
+                        "studies": list(rating.studies) if rating else [],
+                        "participants": rating.participants if rating else 0,
+                        "rating": rating,
+                    }
+                )
+            out.append({"mechanism": mechanism, "cells": cells})
+        return out
+
+    # ----------------------------------------------------------------------------------- forest plots
+
+    def _figures(self, stem: str, title: str, study_ids) -> list[Figure]:
+        items = forest.estimates(self.studies, study_ids)
+        groups = forest.by_measure(items)
+        return [
+            Figure(f"{stem}-{measure}{'' if favours == 'higher' else '-lower'}.svg", title, measure, tuple(group))
+            for (measure, favours), group in groups.items()
+        ]
+
+    def all_estimates(self) -> list[Figure]:
+        """Every study's reported estimate, for the characteristics page."""
+        ordered = [s["id"] for s in self.index.ordered("studies")]
+        return self._figures("figures/all-studies", "Effect estimates reported by the studies in this review", ordered)
+
+    def figures(self) -> list[Figure]:
+        """Every figure any page shows, once each."""
+        seen = {}
+        for rows in self._rows.values():
+            for row in rows:
+                for fig in row["figures"]:
+                    seen[fig.path] = fig
+        for fig in self.all_estimates():
+            seen[fig.path] = fig
+        return list(seen.values())
+
+
+def participants_text(rating: certainty.Rating) -> str:
+    """`2 studies, 93 participants`, `3 studies (1 in people: 16 participants)`: people and animals are not
+    added up, and a study in people that does not report its number is said to."""
+    n = len(rating.studies)
+    studies = f"{n} stud{'y' if n == 1 else 'ies'}"
+    if not rating.people:
+        return f"{studies}, animal or cell studies"
+    people = f"{rating.participants:,} participants" if rating.participants else "participants not reported"
+    if rating.unreported and rating.participants:
+        people += f", not reported for {len(rating.unreported)}"
+    if rating.people == n:
+        return f"{studies}, {people}"
+    return f"{studies} ({rating.people} in people: {people})"
+
+
+NOT_REPORTED = ch.NOT_REPORTED

@@ -1,0 +1,51 @@
+/* Evidence map filters: choose the kinds of evidence (columns) and one substance's map. The controls are made
+   here, so that without JavaScript the page shows every map in full and no control that does nothing. */
+(function () {
+  function setup() {
+    var box = document.querySelector(".map-filter");
+    if (!box || box.dataset.ready) return;
+    box.dataset.ready = "1";
+    var blocks = Array.prototype.slice.call(document.querySelectorAll(".map-block"));
+    if (!blocks.length) return;
+    var fieldset = document.createElement("fieldset");
+    var legend = document.createElement("legend");
+    legend.textContent = "Show evidence from";
+    fieldset.appendChild(legend);
+    blocks[0].querySelectorAll("th[data-column]").forEach(function (th) {
+      var label = document.createElement("label");
+      var input = document.createElement("input");
+      input.type = "checkbox";
+      input.checked = true;
+      input.value = th.dataset.column;
+      input.addEventListener("change", function () {
+        document.querySelectorAll('.map-block [data-column="' + input.value + '"]').forEach(function (cell) {
+          cell.hidden = !input.checked;
+        });
+      });
+      label.appendChild(input);
+      label.appendChild(document.createTextNode(" " + th.textContent + " "));
+      fieldset.appendChild(label);
+    });
+    box.appendChild(fieldset);
+    var label = document.createElement("label");
+    label.textContent = "Substance ";
+    var select = document.createElement("select");
+    blocks.forEach(function (block) {
+      var option = document.createElement("option");
+      option.value = block.dataset.substance;
+      option.textContent = block.dataset.label;
+      select.appendChild(option);
+    });
+    select.addEventListener("change", function () {
+      blocks.forEach(function (block) {
+        var shown = block.dataset.substance === select.value;
+        block.hidden = !shown;
+        var heading = block.previousElementSibling;
+        if (heading && /^H[1-6]$/.test(heading.tagName)) heading.hidden = !shown;
+      });
+    });
+    label.appendChild(select);
+    box.appendChild(label);
+  }
+  if (window.document$) { window.document$.subscribe(setup); } else { document.addEventListener("DOMContentLoaded", setup); }
+})();
