@@ -109,7 +109,7 @@ REFUSED = [
         "A window for *learning*",
         "A window for *learning*{ onmouseover=alert(1) }",
         [
-            "content/mechanisms/plasticity.yaml:23: psychotherapy: attribute lists (`{: …}`, `{ #id }`, `{ onclick=… }`) are not allowed"
+            "content/mechanisms/plasticity.yaml:34: psychotherapy: attribute lists (`{: …}`, `{ #id }`, `{ onclick=… }`) are not allowed"
         ],
     ),
     (
@@ -118,7 +118,7 @@ REFUSED = [
         "see [BDNF](@glossary/bdnf)",
         "see [x](javascript:alert(1))",
         [
-            "content/mechanisms/plasticity.yaml:23: psychotherapy: link target `javascript:` is not allowed; use http, https or mailto, or (@collection/id)"
+            "content/mechanisms/plasticity.yaml:34: psychotherapy: link target `javascript:` is not allowed; use http, https or mailto, or (@collection/id)"
         ],
     ),
     (
@@ -134,7 +134,7 @@ REFUSED = [
         "A window for *learning*",
         "A window for ![x](https://example.com/t.png)",
         [
-            "content/mechanisms/plasticity.yaml:23: psychotherapy: images are not allowed (they would load from another site in every reader's browser)"
+            "content/mechanisms/plasticity.yaml:34: psychotherapy: images are not allowed (they would load from another site in every reader's browser)"
         ],
     ),
     (
@@ -163,7 +163,7 @@ REFUSED = [
         "mechanisms/plasticity.yaml",
         "A window for *learning*",
         "A window for " + "(@" * 50_000,
-        ["content/mechanisms/plasticity.yaml:22: psychotherapy: is 100,053 characters long; the limit is 20,000"],
+        ["content/mechanisms/plasticity.yaml:33: psychotherapy: is 100,053 characters long; the limit is 20,000"],
     ),
     (
         "month 13",
@@ -269,6 +269,14 @@ def test_hostile_files_are_refused_and_the_site_kept(project, name, relative, te
 
 
 SHOWN = [
+    (
+        "attribute breakout in the text that becomes a page's description",
+        "questions/translation.yaml",
+        "  The case rests on animals.",
+        '  " onclick="alert(1) The case rests on animals.',
+        "questions/translation/index.html",
+        '" onclick="alert(1) The case rests on animals.',
+    ),
     (
         "markup in a plain title",
         "studies/shao2021.yaml",

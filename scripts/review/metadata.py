@@ -27,10 +27,12 @@ def page_cite(renderer, path: str, title: str, anchor: str = "", description: st
     release = index.release_of(path)
     url = addresses.absolute(info["url"], path, anchor)
     key = works.slug_key(_first_family(info), release["date"][:4], "review" if whole else title)
-    item = works.page_item(key, info, info["title"] if whole else title, url, release, description, whole)
+    current_to = index.search["current_to"]
+    item = works.page_item(key, info, info["title"] if whole else title, url, release, description, whole, current_to)
     intext = works.labels({key: item})[key]
     return {
         "item": item,
+        "current_to": current_to,
         "key": key,
         "url": url,
         "release": release,
@@ -66,7 +68,7 @@ def page_metadata(renderer, page, context) -> dict:
     item = cite["item"]
     front = {
         "title": html.escape(info["title"] if whole else page.title, quote=False),  # themes print titles as HTML
-        "description": description,
+        "description": html.escape(description),  # Material prints it unescaped inside content="…"
     }
     tags = facets(page, index)
     if tags:
@@ -127,6 +129,7 @@ def jsonld(renderer, page, item: dict, cited: list, description: str) -> dict:
         "datePublished": index.first_release_of(page.path)["date"],
         "dateModified": item_date(item),
         "version": item["version"],
+        "temporalCoverage": f"../{index.search['current_to']}",  # the evidence it covers, up to the search date
     }
     if kind.name != "home":
         data["isPartOf"] = {"@type": "WebSite", "name": info["title"], "url": addresses.absolute(info["url"], "index.md")}
