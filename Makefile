@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site site-zensical site-offline deploy bench test test-fast lint golden check serve markdown schema clean
+.PHONY: site site-zensical site-offline deploy bench test test-fast lint golden check serve markdown schema trials clean
 
 $(STAMP): pyproject.toml requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ lint: $(STAMP)
 golden: $(STAMP)
 	rm -rf tests/golden
 	$(BIN)/python -m review --content tests/fixtures/review write tests/golden
+
+## trials: refresh content/trials/ from the ClinicalTrials.gov API v2 and list new candidate trials (review the diff in git)
+trials: $(STAMP)
+	$(BIN)/python -m review trials --search
 
 ## check: validate the content and list every problem
 check: $(STAMP)

@@ -160,3 +160,38 @@ def pandoc() -> str:
     import pypandoc
 
     return pypandoc.get_pandoc_path()
+
+
+CTGOV = ROOT / "tests" / "fixtures" / "ctgov"
+
+
+class RegistryHandler(SimpleHTTPRequestHandler):
+    """ClinicalTrials.gov API v2 as the tests need it: /api/v2/studies/{NCT} from tests/fixtures/ctgov (404 with a
+    plain-text body for any other study, as the real API answers) and /api/v2/studies (a search page)."""
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        path = self.path.split("?", 1)[0]
+        if path == "/api/v2/studies":
+            body, status, kind = (CTGOV / "search.json").read_bytes(), 200, "application/json"
+        elif path.startswith("/api/v2/studies/") and (CTGOV / f"{path.rsplit('/', 1)[1]}.json").is_file():
+            body, status, kind = (CTGOV / f"{path.rsplit('/', 1)[1]}.json").read_bytes(), 200, "application/json"
+        else:
+            body, status, kind = b"Study not found", 404, "text/plain"
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def registry_api():
+    """A local stand-in for the ClinicalTrials.gov API v2, as its base address."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), RegistryHandler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/api/v2"
+    httpd.shutdown()
+    httpd.server_close()

@@ -1,4 +1,4 @@
-"""Command line: `review check | site | write DIR | export DIR | schema`."""
+"""Command line: `review check | site | write DIR | export DIR | schema | trials`."""
 
 from __future__ import annotations
 
@@ -53,7 +53,16 @@ def main(argv=None) -> int:
         "export", help="write a project with no hooks (docs/ + mkdocs.yml) for other engines such as Zensical"
     )
     export.add_argument("out_dir", type=Path)
+    trials = commands.add_parser(
+        "trials", help="refresh content/trials/ from the ClinicalTrials.gov API v2 (the only command that uses the network)"
+    )
+    trials.add_argument("--search", action="store_true", help="also list registered trials not yet in the review")
+    trials.add_argument("--today", help="the retrieval date to record (default: today)")
     args = parser.parse_args(argv)
+    if args.command == "trials":
+        from . import trials as registry
+
+        return registry.refresh(args.content, today=args.today, search=args.search)
     if args.command == "schema":
         for path, text in schema_files(args.content).items():
             path.parent.mkdir(exist_ok=True)
