@@ -108,7 +108,7 @@ def test_the_cite_box_copies_the_reference_with_its_italics_and_as_plain_text(se
     assert "<i>Psychedelic-assisted therapy for substance use disorders: An evidence review</i>" in copied["text/html"]
     assert copied["text/plain"] == (
         "SUD Psychedelics Review Team. (2026). Induced neuroplasticity. In Psychedelic-assisted therapy "
-        "for substance use disorders: An evidence review (Version 0.1.0). "
+        "for substance use disorders: An evidence review (Version 0.2.0). "
         "https://example.org/sud-psychedelics-review/mechanisms/neuroplasticity/"
     )
     box.locator("button.cite-copy-plain").click()

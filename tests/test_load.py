@@ -145,7 +145,7 @@ def test_huge_file_is_refused_without_parsing(review_dir):
         ),
         (
             lambda d: (d / "stray.yaml").write_text("x: 1\n"),
-            "content/stray.yaml:1: file: unexpected here; content/ holds the folders mechanisms, topics, studies, trials, substances, therapies, questions, glossary, pages, schema and the files site.yaml and changelog.yaml",
+            "content/stray.yaml:1: file: unexpected here; content/ holds the folders mechanisms, topics, studies, trials, substances, therapies, questions, glossary, pages, schema and the files site.yaml, changelog.yaml, search.yaml",
         ),
     ],
 )

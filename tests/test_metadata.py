@@ -58,7 +58,7 @@ def test_highwire_names_the_group_author_whole_and_the_review_as_container(real_
     )
     assert tags["citation_author"] == "SUD Psychedelics Review Team"
     assert tags["citation_inbook_title"].startswith("Psychedelic-assisted therapy for substance use disorders")
-    assert tags["citation_publication_date"] == "2026/11/26"
+    assert tags["citation_publication_date"] == "2026/12/01"
 
 
 EXPECTED_TYPES = {

@@ -130,7 +130,7 @@ def test_a_build_killed_at_any_moment_leaves_a_whole_site(project, delay):
 
 
 def test_make_site_writes_nothing_into_the_docs_folder(project):
-    assert sorted(p.name for p in (project / "content" / "pages").iterdir()) == ["index.md"]
+    assert sorted(p.name for p in (project / "content" / "pages").iterdir()) == ["index.md", "method.md"]
 
 
 def test_the_scratch_folder_and_lock_are_not_published(project):

@@ -141,7 +141,7 @@ def test_apa_reference(study, expected):
 def test_apa_lists_twenty_authors_then_an_ellipsis_and_the_last():
     many = [works.Name(f"Author{i}", "A.") for i in range(1, 30)]
     text = works.apa_names(many)
-    assert text.startswith("Author1, A., Author2, A.,") and "Author19, A., . . . Author29, A." in text and "Author20" not in text
+    assert text.startswith("Author1, A., Author2, A.,") and "Author19, A., … Author29, A." in text and "Author20" not in text
     assert works.apa_names(many[:20]).endswith(", & Author20, A.")
 
 

@@ -76,6 +76,7 @@ class Index:
         self.review = review
         self.info = review.site.data
         self.releases = review.changelog.data["releases"]
+        self.search = review.search.data
         self.data = {name: {e.id: e.data for e in entities.values()} for name, entities in review.entities.items()}
         self.findings = {}  # id -> finding data, with its holder ("page", "page_title", "holder", "number")
         for name in ("mechanisms", "topics"):
@@ -99,6 +100,8 @@ class Index:
             self.cites[source] = list(dict.fromkeys(i for c, i in refs if c == "studies"))
             for ref in dict.fromkeys(refs):
                 self._add_referrer(ref, Referrer(f"{page_name}.md", page.title))
+        for ref in dict.fromkeys(markup.references(self.search["summary"])):  # the method page shows the search
+            self._add_referrer(ref, Referrer("method.md", review.pages["method"].title if "method" in review.pages else "Method"))
         self.questions_of = {}  # ("mechanisms" | "findings" | "studies" | "trials", id) -> question ids
         for question in self.ordered("questions"):
             for key in ("mechanisms", "findings", "studies", "trials"):

@@ -15,7 +15,7 @@ from .schema import COLLECTIONS
 
 MAX_BYTES = 1_000_000  # a content file larger than this is refused before it is parsed
 MAX_DEPTH = 12  # the content model nests five levels deep; deeper YAML is refused before it is built
-SPECIAL = ("site", "changelog")  # the single files beside the collections' folders
+SPECIAL = ("site", "changelog", "search")  # the single files beside the collections' folders
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,7 @@ class Review:
     pages: dict = field(default_factory=dict)
     site: Entity | None = None
     changelog: Entity | None = None
+    search: Entity | None = None
     problems: list = field(default_factory=list)
     broken: set = field(default_factory=set)  # collections with a file that could not be read or checked
     unreadable: set = field(default_factory=set)  # (collection, file stem) of the files that could not be read
@@ -290,7 +291,7 @@ def scan(folder: Path, shown, suffix: str, problems: list, depth_allowed=False):
     return found
 
 
-FOLDERS = (*COLLECTIONS, "pages", "schema")  # what content/ holds besides site.yaml and changelog.yaml
+FOLDERS = (*COLLECTIONS, "pages", "schema")  # what content/ holds besides the SPECIAL files
 
 
 def check_root(content_dir: Path, shown) -> list:
@@ -321,7 +322,7 @@ def check_root(content_dir: Path, shown) -> list:
                     1,
                     "file",
                     f"unexpected here; content/ holds the folders "
-                    f"{', '.join(FOLDERS)} and the files site.yaml and changelog.yaml",
+                    f"{', '.join(FOLDERS)} and the files {', '.join(f'{n}.yaml' for n in SPECIAL)}",
                 )
             )
     return problems
@@ -350,7 +351,11 @@ def load(content_dir) -> Review:
     for name in SPECIAL:
         path = content_dir / f"{name}.yaml"
         if not path.is_file() or path.is_symlink():
-            purpose = "the site's title, authors and version" if name == "site" else "the list of releases"
+            purpose = {
+                "site": "the site's title, authors and version",
+                "changelog": "the list of releases",
+                "search": "how the literature was searched and up to which date",
+            }[name]
             review.problems.append(Problem(shown(path), 1, "file", f"missing; it holds {purpose}"))
             continue
         try:

@@ -113,6 +113,7 @@ def _topic(index, item):
             "protocols": [
                 t for t in index.ordered("therapies") if t.get("steps") and ("therapies", t["id"]) in _links_in(s["text"])
             ],
+            "figures": index.summary.section_figures(item, s),
         }
         for s in item["sections"]
     ]
@@ -305,6 +306,8 @@ def _method(index, item):
         "labels": certainty.LABELS,
         "meaning": certainty.MEANING,
         "wording": certainty.WORDING,
+        "search": index.search,
+        "flow": index.summary.flow(),
     }
 
 
@@ -493,7 +496,9 @@ def plan(index, labels: dict) -> list:
 def _title(kind: Kind, item: dict, labels: dict) -> str:
     """The title of an entity's page."""
     if kind.name == "study":
-        return f"{labels[item['id']]}: {item.get('sentence_case_title') or sentence_case(item['title'])}"
+        label = labels[item["id"]]
+        label = label[:1].upper() + label[1:]  # a title's first word is capitalised: "Van der Meer et al., 2023"
+        return f"{label}: {item.get('sentence_case_title') or sentence_case(item['title'])}"
     if kind.name == "trial":
         return f"{item['nct']}: {item['title']}"
     return item.get("title") or item.get("name") or item.get("question")

@@ -23,7 +23,7 @@ from . import addresses, certainty, characteristics, markup, prose, summary, wor
 from .glossary import Glossary
 from .index import Index
 from .pages import Page, plan
-from .schema import ATTRIBUTIONS, EVIDENCE_LEVELS, FINDING_ATTRIBUTIONS
+from .schema import ATTRIBUTIONS, EVIDENCE_LEVELS, FINDING_ATTRIBUTIONS, TRIAL_STATUSES
 
 # Python-Markdown's backslash escapes, and HTML's three: written before any of these, the character is text.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>&])")
@@ -177,6 +177,9 @@ class Renderer:
             bibliography=self.bibliography,
             index_data=self.index.data,
             labels_of=certainty.LABELS,
+            statuses=TRIAL_STATUSES,
+            not_reported=characteristics.NOT_REPORTED,
+            current_to=self.index.search["current_to"],
         )
         return env
 

@@ -81,6 +81,24 @@ EFFECT_MEASURES = {  # measure id: (name, ratio?) — a ratio is drawn on a log 
     "standardised-mean-difference": ("Standardised mean difference", False),
     "mean-change": ("Mean change from baseline", False),
 }
+# ClinicalTrials.gov API v2 `overallStatus` values (OpenAPI spec 2.0.3), with the registry's own wording.
+TRIAL_STATUSES = {
+    "NOT_YET_RECRUITING": "Not yet recruiting",
+    "RECRUITING": "Recruiting",
+    "ENROLLING_BY_INVITATION": "Enrolling by invitation",
+    "ACTIVE_NOT_RECRUITING": "Active, not recruiting",
+    "SUSPENDED": "Suspended",
+    "TERMINATED": "Terminated",
+    "COMPLETED": "Completed",
+    "WITHDRAWN": "Withdrawn",
+    "UNKNOWN": "Unknown status",
+    "AVAILABLE": "Available",
+    "NO_LONGER_AVAILABLE": "No longer available",
+    "TEMPORARILY_NOT_AVAILABLE": "Temporarily not available",
+    "APPROVED_FOR_MARKETING": "Approved for marketing",
+    "WITHHELD": "Withheld",
+}
+PARTIAL_DATE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 SUBSTANCE_CLASSES = ["classic-psychedelic", "entactogen", "non-hallucinogenic-analogue", "antagonist"]
 WORK_TYPES = ["journal-article", "book", "chapter"]
 ORGANISATION = "organisation"
@@ -307,6 +325,58 @@ CHARACTERISTICS = _object(
     "as `null` where the sources checked do not report it.",
 )
 
+
+def _partial_date(description, example):
+    """A registry date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (quoted), or null."""
+    return _reported(
+        _pattern(
+            PARTIAL_DATE,
+            description + " (YYYY, YYYY-MM or YYYY-MM-DD, quoted).",
+            example,
+            "is not a date: write YYYY-MM-DD or YYYY-MM, quoted",
+        )
+    )
+
+
+REGISTRY = _object(
+    {
+        "status": _reported(_enum(TRIAL_STATUSES, "Overall recruitment status (ClinicalTrials.gov API v2).", "COMPLETED")),
+        "why_stopped": _reported(_text("Why the trial stopped, as registered.", "Funding ended", markdown=False)),
+        "enrollment": _count("Enrolment.", 37),
+        "enrollment_type": _reported(_enum(["ACTUAL", "ESTIMATED"], "Whether enrolment is actual or estimated.", "ACTUAL")),
+        "start": _partial_date("Study start", "2020-06-08"),
+        "primary_completion": _partial_date("Primary completion", "2023-08"),
+        "completion": _partial_date("Study completion", "2023-09"),
+        "results_posted": _reported(
+            {"type": "boolean", "description": "Whether results are posted on the registry.", "examples": [False]}
+        ),
+        "results_first_posted": _partial_date("Results first posted", "2022-10-18"),
+        "last_update_posted": _partial_date("Last update posted on the registry", "2023-09-21"),
+        "as_of": _date("The date these values were read", "2026-12-01"),
+        "source": _pattern(
+            URL,
+            "Where they were read: the registry record (or the copy of it that was seen).",
+            "https://clinicaltrials.gov/api/v2/studies/NCT04141501",
+            "is not a web address: write https://…",
+        ),
+    },
+    [
+        "status",
+        "enrollment",
+        "enrollment_type",
+        "start",
+        "primary_completion",
+        "completion",
+        "results_posted",
+        "last_update_posted",
+        "as_of",
+        "source",
+    ],
+    "The trial's registry record as of a date: written by `make trials` from the ClinicalTrials.gov API, "
+    "or by hand from the copy that was seen (null where it was not).",
+)
+
+
 OUTCOME = _object(
     {
         "id": {**_id("structural-plasticity"), "description": "Id of the outcome, unique on its page; its row's anchor."},
@@ -420,6 +490,11 @@ COLLECTIONS = {
             "order": _integer("Position in navigation and lists.", 1, minimum=1, maximum=10_000),
             "summary": _text("What the mechanism is.", "Psychedelics may promote the growth of ..."),
             "altered_in_sud": _text("What is altered in substance use disorders.", "Chronic substance use ..."),
+            "since_chapter": _text(
+                "What evidence published since the chapter adds or changes on this mechanism (shown near the top, "
+                "marked as later evidence).",
+                "Since the chapter, rodent studies have tested ...",
+            ),
             "outcomes": {
                 "type": "array",
                 "items": OUTCOME,
@@ -576,8 +651,13 @@ COLLECTIONS = {
             "sponsor": _text("Sponsor.", "University of Zurich", markdown=False),
             "first_posted": _date("Date first posted", "2019-10-28"),
             "design": _text("Design in our own words.", "Double-blind, placebo-controlled ..."),
+            "registry": REGISTRY,
+            "outcome": _text(
+                "What came of the trial as of the registry date: its publications in our own words, or that none was found.",
+                "Results published in 2025 [@rieser2025].",
+            ),
         },
-        ["id", "nct", "title", "condition", "substances", "design"],
+        ["id", "nct", "title", "condition", "substances", "design", "registry", "outcome"],
         "A registered clinical trial.",
     ),
     "substances": _object(
@@ -636,6 +716,15 @@ COLLECTIONS = {
             "findings": _ids("findings", "Findings it concerns.", ["np-spines-mouse-mpfc"]),
             "studies": _ids("studies", "Studies it concerns.", ["shao2021"]),
             "trials": _ids("trials", "Registered trials that may answer it.", ["nct04141501"]),
+            "progress": _object(
+                {
+                    "status": _enum(["partly-answered", "answered"], "How far later evidence answers it.", "partly-answered"),
+                    "date": _date("As of", "2026-12-01"),
+                    "text": _text("What later evidence shows, with its studies.", "Two randomised trials have reported ..."),
+                },
+                ["status", "date", "text"],
+                "What evidence published since the chapter answers of the question, and as of when.",
+            ),
         },
         ["id", "question", "why", "known", "design"],
         "An open question.",
@@ -731,7 +820,62 @@ CHANGELOG = _object(
     ["releases"],
     "The changelog: every release, newest first. Each page shows the release in which it last changed.",
 )
-SINGLE_FILES = {"site": SITE, "changelog": CHANGELOG}
+_WORK_WITH_REASON = _object(
+    {
+        "work": _text(
+            "The work, described in words (no identifier needed).", "Yao and colleagues (2024), a meta-analysis", markdown=False
+        ),
+        "reason": _text("Why it is excluded, or why it is waiting.", "Broad scope with little on SUD.", markdown=False),
+    },
+    ["work", "reason"],
+    "A work considered, with the reason it is not (yet) in the review.",
+)
+SEARCH = _object(
+    {
+        "current_to": _date(
+            "The date up to which the literature and the registry were checked: every page says the evidence is "
+            "current to it, and citations carry it",
+            "2026-12-01",
+        ),
+        "summary": _text(
+            "How the literature was searched and checked, for the method page.", "The chapter reports no search ..."
+        ),
+        "sources": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 100,
+            "items": _text("A source searched.", "PubMed", markdown=False),
+            "description": "Where the search looked.",
+            "examples": [["PubMed"]],
+        },
+        "terms": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 100,
+            "items": _text("Search terms, in words.", "psilocybin and alcohol use disorder", markdown=False),
+            "description": "What was searched for.",
+            "examples": [["psilocybin and alcohol use disorder"]],
+        },
+        "excluded": {
+            "type": "array",
+            "maxItems": 10_000,
+            "items": _WORK_WITH_REASON,
+            "description": "Works considered and excluded, with the reason (the flow diagram counts them).",
+            "examples": [[]],
+        },
+        "awaiting": {
+            "type": "array",
+            "maxItems": 10_000,
+            "items": _WORK_WITH_REASON,
+            "description": "Works found but not yet verifiable, with what is missing.",
+            "examples": [[]],
+        },
+    },
+    ["current_to", "summary", "sources", "terms", "excluded", "awaiting"],
+    "How the literature was searched, up to which date, and what was left out and why (the method page and "
+    "its flow diagram are made from it).",
+)
+SINGLE_FILES = {"site": SITE, "changelog": CHANGELOG, "search": SEARCH}
 
 
 def collection_schema(name: str) -> dict:

@@ -105,6 +105,11 @@ class Summary:
             for (measure, favours), group in groups.items()
         ]
 
+    def section_figures(self, topic: dict, section: dict) -> list[Figure]:
+        """The forest plots of a topic section: the estimates of the studies its findings cite."""
+        ids = list(dict.fromkeys(s for f in section.get("findings", []) for s in f["studies"]))
+        return self._figures(f"figures/{topic['id']}-{section['id']}", f"{topic['title']}: {section['title']}", ids)
+
     def all_estimates(self) -> list[Figure]:
         """Every study's reported estimate, for the characteristics page."""
         ordered = [s["id"] for s in self.index.ordered("studies")]
@@ -117,9 +122,36 @@ class Summary:
             for row in rows:
                 for fig in row["figures"]:
                     seen[fig.path] = fig
+        for topic in self.index.ordered("topics"):
+            for section in topic["sections"]:
+                for fig in self.section_figures(topic, section):
+                    seen[fig.path] = fig
         for fig in self.all_estimates():
             seen[fig.path] = fig
         return list(seen.values())
+
+    # ----------------------------------------------------------------------------------- flow diagram
+
+    def flow(self) -> dict:
+        """The PRISMA 2020-style flow of works: from the chapter, added since (with the update's exclusions and
+        the works awaiting classification), and included, by kind of design."""
+        studies = self.index.ordered("studies")
+        search = self.index.search
+        by = {a: [s for s in studies if s["attribution"] == a] for a in ("chapter", "inferred", "since-chapter")}
+        added = by["since-chapter"]
+        return {
+            "chapter": len(by["chapter"]) + len(by["inferred"]),
+            "chapter_confirmed": len(by["chapter"]),
+            "chapter_inferred": len(by["inferred"]),
+            "assessed": len(added) + len(search["excluded"]) + len(search["awaiting"]),
+            "added": len(added),
+            "excluded": search["excluded"],
+            "awaiting": search["awaiting"],
+            "included": len(studies),
+            "primary": sum(s["characteristics"]["design"] not in ch.REVIEWS for s in studies),
+            "reviews": sum(s["characteristics"]["design"] in ch.REVIEWS for s in studies),
+            "trials": len(self.index.data["trials"]),
+        }
 
 
 def participants_text(rating: certainty.Rating) -> str:

@@ -255,6 +255,8 @@ def check_pages(review: Review, known, trusted) -> list:
     problems = []
     if "index" not in review.pages:
         problems.append(Problem("content/pages/index.md", 1, "file", "missing; it is the home page"))
+    if "method" not in review.pages:
+        problems.append(Problem("content/pages/method.md", 1, "file", "missing; it is the method page (every page links to it)"))
     keys = pages.keys(review)
     generated = {k.path.removesuffix(".md") for k in pages.KINDS if not k.collection}
     for name, page in review.pages.items():
@@ -399,6 +401,8 @@ def validate(review: Review) -> list:
             problems += check_references(entity, schema, known, trusted) + check_markdown(entity, schema, known, trusted)
             if name in ("mechanisms", "topics") and name not in broken:
                 problems += check_outcomes(entity)
+    if review.search is not None:
+        problems += check_markdown(review.search, collection_schema("search"), known, trusted)
     problems += check_pages(review, known, trusted)
     if not broken & {"mechanisms", "topics", "studies"}:
         problems += check_cited(review)

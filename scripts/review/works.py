@@ -102,7 +102,7 @@ def apa_names(names: list) -> str:
         return shown[0]
     if len(shown) <= 20:
         return ", ".join(shown[:-1]) + ", & " + shown[-1]
-    return ", ".join(shown[:19]) + ", . . . " + shown[-1]
+    return ", ".join(shown[:19]) + ", … " + shown[-1]
 
 
 # ------------------------------------------------------------------------------------------------------ titles
@@ -178,9 +178,13 @@ def study_item(sid: str, study: dict) -> dict:
     return item
 
 
-def page_item(key: str, info: dict, title: str, url: str, release: dict, abstract: str = "", whole: bool = False) -> dict:
+def page_item(
+    key: str, info: dict, title: str, url: str, release: dict, abstract: str = "", whole: bool = False, current_to: str = ""
+) -> dict:
     """A page of this site as a CSL-JSON item: an entry in the review (a reference work), with the version of
-    the release in which the page last changed; the home page (whole) is the review itself."""
+    the release in which the page last changed; the home page (whole) is the review itself. `current_to` (the
+    date up to which the evidence was searched) goes in the note, which APA does not print but every reference
+    manager keeps."""
     when = Date.fromisoformat(release["date"])
     item = {
         "id": key,
@@ -197,6 +201,8 @@ def page_item(key: str, info: dict, title: str, url: str, release: dict, abstrac
         item["publisher"] = info["publisher"]
     if abstract:
         item["abstract"] = abstract
+    if current_to:
+        item["note"] = f"Evidence current to {current_to}"
     return item
 
 
@@ -386,6 +392,8 @@ def bibtex(item: dict, key: str | None = None) -> str:
         fields.append(("pmid", item["PMID"]))
     if item.get("abstract"):
         fields.append(("abstract", _tex(item["abstract"])))
+    if item.get("note") and item.get("version"):  # a page's "Evidence current to" (a work's note is Zotero's)
+        fields.append(("note", _tex(item["note"])))
     if any(name_of(n).particle for n in item.get("author", [])):
         fields.append(("options", "useprefix=true"))  # `de la Fuente Revenga`, not `Fuente Revenga, M. de la`
     fields.append(("langid", "english"))
@@ -438,6 +446,8 @@ def ris(item: dict, key: str | None = None) -> str:
         pairs.append(("UR", item["URL"]))  # for a chapter too, whose DOI Zotero cannot keep in a field of its own
     if item.get("abstract"):
         pairs.append(("AB", item["abstract"]))
+    if item.get("note") and item.get("version"):  # a page's "Evidence current to" (a work's note is Zotero's)
+        pairs.append(("N1", item["note"]))
     pairs.append(("ER", ""))
     return "".join(f"{tag}  - {value}".rstrip() + "\n" for tag, value in pairs)
 
