@@ -102,6 +102,7 @@ def _mechanism(index, item):
         "count": len(index.data["mechanisms"]),
         "references": index.cites[("mechanisms", item["id"])],
         "downloads": f"references/{item['id']}",
+        "data_slice": f"data/mechanisms/{item['id']}",
     }
 
 
@@ -311,6 +312,23 @@ def _method(index, item):
     }
 
 
+def _data(index, item):
+    from . import addresses, works
+    from .data import LIST_SEPARATOR, TABLES
+
+    release = index.releases[0]
+    url = addresses.absolute(index.info["url"], f"editions/{release['version']}/data/index.md")
+    dataset = works.dataset_item("data", index.info, release, url)
+    return {
+        "dataset_citation": works.apa(dataset, html_out=False),
+        "tables": [(name, title, columns) for name, (columns, title) in TABLES.items()],
+        "separator": LIST_SEPARATOR.strip(),
+        "mechanisms": index.ordered("mechanisms"),
+        "release": index.releases[0],
+        "current_to": index.search["current_to"],
+    }
+
+
 def _facets(index, item):
     return {}
 
@@ -350,6 +368,16 @@ KINDS = [
         title="Characteristics of included studies",
         description="Design, participants, comparator, blinding, dose, follow-up and main result of every study in "
         "the review, in one sortable table.",
+    ),
+    Kind(
+        "data",
+        "data.html.j2",
+        "data/index.md",
+        "Dataset",
+        _data,
+        title="Open data",
+        description="The review as downloadable tables (CSV and JSON) with a Frictionless Data package, whole and "
+        "for each mechanism, under CC BY 4.0.",
     ),
     Kind(
         "studies",

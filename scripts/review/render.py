@@ -229,11 +229,19 @@ class Renderer:
         if select is None:
             yield from self.downloads()
             yield from self.figures()
+            yield from self.data()
 
     def figures(self):
         """The forest plots, as SVG files."""
         for figure in self.index.summary.figures():
             yield Output(figure.path, figure.svg())
+
+    def data(self):
+        """The review as open data: CSV, JSON and a Frictionless descriptor, whole and per mechanism."""
+        from . import data
+
+        for path, text in data.files(self.index).items():
+            yield Output(path, text)
 
     def downloads(self):
         """The reference files: every cited work, and each mechanism's."""

@@ -206,6 +206,13 @@ def page_item(
     return item
 
 
+def dataset_item(key: str, info: dict, release: dict, url: str) -> dict:
+    """The review's open data as a CSL-JSON dataset: APA cites it as "Title (Version x) [Data set]"."""
+    item = page_item(key, info, f"{info['title']}: Data", url, release, whole=True)
+    item["type"] = "dataset"
+    return item
+
+
 def names(item: dict) -> list:
     """The authors of an item as Names."""
     return [name_of(n) for n in item.get("author", [])]
@@ -247,6 +254,8 @@ def apa(item: dict, html_out: bool = True) -> str:
         parts.append(source + ".")
     elif kind == "book":
         parts.append(i(title) + e(edition + version) + ".")
+    elif kind == "dataset":
+        parts.append(i(title) + e(version) + " [Data set].")
     else:  # chapter, entry-encyclopedia
         parts.append(e(_end(title)))
         parts.append("In " + i(item["container-title"]) + e(version) + ".")
