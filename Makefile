@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site site-zensical site-offline deploy bench test test-fast lint golden check serve markdown schema trials clean
+.PHONY: site site-zensical site-offline deploy bench test test-fast lint golden check serve markdown schema trials editions clean
 
 $(STAMP): pyproject.toml requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,13 +28,18 @@ site-zensical: $(STAMP)
 
 ## site-offline: the site for a folder or USB stick (opens from file://, search included), as site-offline.zip
 site-offline: $(STAMP)
+	$(BIN)/python -m review editions --offline
 	printf 'INHERIT: mkdocs.yml\nplugins:\n  - search\n  - tags\n  - offline\nextra:\n  polyfills:\n    - assets/vendor/iframe-worker-shim.js\n' > .mkdocs-offline.yml
 	$(BIN)/python -m review site --site-dir site-offline --config .mkdocs-offline.yml; status=$$?; rm -f .mkdocs-offline.yml; exit $$status
 	rm -f site-offline.zip
 	$(BIN)/python -m zipfile -c site-offline.zip site-offline/
 
-## deploy: publish site/ to the gh-pages branch of the repository's origin (GitHub Pages)
-deploy: site
+## editions: build every release from its own commit (its own code and pins) into build/editions/, for `make site`
+editions: $(STAMP)
+	$(BIN)/python -m review editions
+
+## deploy: publish site/, with every edition, to the gh-pages branch of the repository's origin (GitHub Pages)
+deploy: editions site
 	$(BIN)/ghp-import --no-jekyll --push --force site
 
 ## test: lint, then the whole test suite (browser tests need Chromium at /usr/bin/chromium)

@@ -149,10 +149,13 @@ def docs_order(path: str):
 
 
 def on_page_markdown(markdown, page, config, files):
-    """Give each page the date of the release in which it last changed (the sitemap's lastmod)."""
+    """Give each page the date of the release in which it last changed (the sitemap's lastmod) and, as its
+    canonical address, the permanent address of that release's edition (what its citation names)."""
     review = page.meta.get("review")
     if isinstance(review, dict) and review.get("date"):
         page.update_date = str(review["date"])
+    if isinstance(review, dict) and review.get("canonical"):
+        page.canonical_url = str(review["canonical"])
     return markdown
 
 

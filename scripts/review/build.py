@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import editions
 from .errors import ContentError
 from .index import Index
 from .load import load
@@ -24,8 +25,9 @@ def check(content_dir=CONTENT_DIR):
 
 
 def renderer(content_dir=CONTENT_DIR, templates_dir=TEMPLATES_DIR, directory_urls: bool = True) -> Renderer:
-    """A Renderer for checked content (ContentError if it has problems)."""
-    return Renderer(Index(check(content_dir)), templates_dir, directory_urls)
+    """A Renderer for checked content (ContentError if it has problems), with the editions built beside it."""
+    built = editions.available(Path(content_dir).resolve().parent, "web" if directory_urls else "offline")
+    return Renderer(Index(check(content_dir), built), templates_dir, directory_urls)
 
 
 def build(content_dir=CONTENT_DIR, templates_dir=TEMPLATES_DIR, directory_urls: bool = True) -> dict:

@@ -58,7 +58,13 @@ def main(argv=None) -> int:
     )
     trials.add_argument("--search", action="store_true", help="also list registered trials not yet in the review")
     trials.add_argument("--today", help="the retrieval date to record (default: today)")
+    built = commands.add_parser("editions", help="build every release from its own commit into build/editions/")
+    built.add_argument("--offline", action="store_true", help="the offline variant (for site-offline)")
     args = parser.parse_args(argv)
+    if args.command == "editions":
+        from . import editions
+
+        return editions.build_all(Path.cwd(), "offline" if args.offline else "web")
     if args.command == "trials":
         from . import trials as registry
 

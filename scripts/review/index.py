@@ -72,8 +72,9 @@ class Referrer:
 class Index:
     """Lookups derived from a valid Review."""
 
-    def __init__(self, review: Review):
+    def __init__(self, review: Review, editions: dict | None = None):
         self.review = review
+        self.editions = editions or {}  # the built editions: {version: manifest} (editions.py)
         self.info = review.site.data
         self.releases = review.changelog.data["releases"]
         self.search = review.search.data
@@ -183,6 +184,19 @@ class Index:
     def release_of(self, path: str) -> dict:
         """The release in which a page last changed."""
         return self._releases_touching(path)[0]
+
+    def editions_of(self, path: str) -> list[str]:
+        """The built editions that have a page, oldest first."""
+        key = path.removesuffix(".md").removesuffix("/index")
+        key = "index" if key == "index" else key
+        return [r["version"] for r in reversed(self.releases) if key in self.editions.get(r["version"], {}).get("pages", [])]
+
+    def wording_of(self, fid: str) -> dict | None:
+        """Since which edition a finding reads as it does now, and its earlier wording (editions.history)."""
+        from .editions import history
+
+        found = history(self.editions, self.releases, fid, self.findings[fid]["statement"])
+        return found and found | {"page": self.findings[fid]["page"]}
 
     def first_release_of(self, path: str) -> dict:
         """The release in which a page first appeared."""

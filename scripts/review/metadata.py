@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import json
 
-from . import addresses, markup, works
+from . import addresses, editions, markup, works
 
 
 def abstract(page, info) -> str:
@@ -25,7 +25,8 @@ def page_cite(renderer, path: str, title: str, anchor: str = "", description: st
     """A page's citation in every format, for the release in which it last changed."""
     index, info = renderer.index, renderer.index.info
     release = index.release_of(path)
-    url = addresses.absolute(info["url"], path, anchor)
+    # A citation names the edition of the release in which the page last changed: that text never changes.
+    url = addresses.absolute(editions.edition_url(info["url"], release["version"]), path, anchor)
     key = works.slug_key(_first_family(info), release["date"][:4], "review" if whole else title)
     current_to = index.search["current_to"]
     item = works.page_item(key, info, info["title"] if whole else title, url, release, description, whole, current_to)
@@ -33,6 +34,8 @@ def page_cite(renderer, path: str, title: str, anchor: str = "", description: st
     return {
         "item": item,
         "current_to": current_to,
+        "living": addresses.absolute(info["url"], path, anchor),
+        "editions": index.editions_of(path),
         "key": key,
         "url": url,
         "release": release,
@@ -76,6 +79,7 @@ def page_metadata(renderer, page, context) -> dict:
     cited = [renderer.bibliography.items[sid] for sid in _cited(page, context, index)]
     review = {
         "date": cite["release"]["date"],
+        "canonical": cite["url"],  # the edition's address: what Zotero saves, and what the page's metadata names
         "jsonld": json.dumps(jsonld(renderer, page, item, cited, description), ensure_ascii=False, sort_keys=True).replace(
             "<", "\\u003c"
         ),

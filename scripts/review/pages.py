@@ -232,7 +232,19 @@ def _glossary(index, item):
 
 
 def _changelog(index, item):
-    return {"releases": index.releases}
+    from .addresses import absolute
+    from .editions import edition_url
+
+    return {
+        "releases": [
+            r
+            | {
+                "built": r["version"] in index.editions,
+                "address": absolute(edition_url(index.info["url"], r["version"]), "index.md"),
+            }
+            for r in index.releases
+        ]
+    }
 
 
 def _evidence_map(index, item):

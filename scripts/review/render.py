@@ -164,6 +164,7 @@ class Renderer:
             counted=counted,
             code_spans=code_spans,
             finding_citation=self.finding_citation,
+            wording=self.index.wording_of,
             missing=characteristics.missing,
             participants_text=summary.participants_text,
             participants_of=lambda c: "" if c["design"] in characteristics.PRECLINICAL else characteristics.participants(c) or "",

@@ -786,6 +786,13 @@ RELEASE = _object(
         "version": _pattern(VERSION, "Release version.", "0.2.0", "is not a version: write MAJOR.MINOR.PATCH, like `1.0.0`"),
         "date": _date("Release date", "2026-12-01"),
         "changes": _text("What changed, for readers.", "Added two findings on ..."),
+        "commit": _pattern(
+            r"^[0-9a-f]{40}$",
+            "The git commit the release was made from (its edition is built from it); until it is recorded, the tag "
+            "`v<version>` is used.",
+            "c4c26103f0e2c7b7d1d0d1a1b3c2d4e5f6a7b8c9",
+            "is not a full git commit id (40 hexadecimal digits)",
+        ),
         "pages": {
             "type": "array",
             "maxItems": 100_000,
