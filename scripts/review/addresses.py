@@ -7,6 +7,7 @@ served at `studies/shao2021/`, without them (the offline copy, where Material tu
 
 from __future__ import annotations
 
+import functools
 import posixpath
 
 
@@ -32,11 +33,17 @@ def _folder(page: str, directory_urls: bool) -> str:
 
 def relative(target: str, page: str, anchor: str = "", directory_urls: bool = True) -> str:
     """The link from page to target (both source paths), with an optional #anchor."""
+    return _relative(target, page, directory_urls) + (f"#{anchor}" if anchor else "")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _relative(target: str, page: str, directory_urls: bool) -> str:
+    """Cached: a large page links to the same few pages again and again (every citation of a study)."""
     there = served(target, directory_urls)
     link = posixpath.relpath(there or ".", _folder(page, directory_urls) or ".")
     if there.endswith("/") or there == "":
         link = "./" if link == "." else link + "/"
-    return link + (f"#{anchor}" if anchor else "")
+    return link
 
 
 def absolute(site_url: str, path: str, anchor: str = "") -> str:

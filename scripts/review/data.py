@@ -377,11 +377,10 @@ def _cell(column: Column, value) -> str:
 
 
 def to_json(columns: list[Column], table: list[dict]) -> str:
-    """The same table as a JSON array of objects (numbers as numbers, lists as arrays)."""
-    return (
-        json.dumps([{c.name: _json_value(c, row.get(c.name)) for c in columns} for row in table], ensure_ascii=False, indent=1)
-        + "\n"
-    )
+    """The same table as a JSON array of objects (numbers as numbers, lists as arrays), one row a line: readable
+    in a diff, and written by json's C encoder (an indent would use the slow pure-Python one)."""
+    rows = [json.dumps({c.name: _json_value(c, row.get(c.name)) for c in columns}, ensure_ascii=False) for row in table]
+    return "[\n" + ",\n".join(rows) + "\n]\n"
 
 
 def _json_value(column: Column, value):

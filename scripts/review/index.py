@@ -90,6 +90,10 @@ class Index:
                         "holder": (name, item["id"]),
                         "number": number,
                     }
+        self.citing = {}  # study id -> ids of the findings that cite it, in page order
+        for fid, finding in self.findings.items():
+            for sid in dict.fromkeys(finding["studies"]):
+                self.citing.setdefault(sid, []).append(fid)
         self.referrers = {}  # (collection, id) -> [Referrer], in page order, each place once
         self.cites = {}  # (collection, id) of a page's entity -> study ids it cites, in order
         for name in COLLECTIONS:
@@ -103,6 +107,7 @@ class Index:
                 self._add_referrer(ref, Referrer(f"{page_name}.md", page.title))
         for ref in dict.fromkeys(markup.references(self.search["summary"])):  # the method page shows the search
             self._add_referrer(ref, Referrer("method.md", review.pages["method"].title if "method" in review.pages else "Method"))
+        self.referrers = {ref: list(places) for ref, places in self.referrers.items()}
         self.questions_of = {}  # ("mechanisms" | "findings" | "studies" | "trials", id) -> question ids
         for question in self.ordered("questions"):
             for key in ("mechanisms", "findings", "studies", "trials"):
@@ -140,9 +145,9 @@ class Index:
         self.cites[(name, item["id"])] = list(dict.fromkeys(cited))
 
     def _add_referrer(self, ref, referrer: Referrer):
-        places = self.referrers.setdefault(ref, [])
-        if referrer not in places:
-            places.append(referrer)
+        # A dict keeps the places in order and each once; a list's `in` made this quadratic for a work that
+        # thousands of findings cite (the chapter).
+        self.referrers.setdefault(ref, {})[referrer] = None
 
     def ordered(self, collection: str) -> list:
         """Entities of a collection in display order, each as its data with its id."""

@@ -324,14 +324,24 @@ def labels(items: dict) -> dict:
     for (text, year), group in groups.items():
         ordered = sorted(group, key=lambda iid: (items[iid]["title"].lower(), iid))
         for index, iid in enumerate(ordered):
-            suffix = "abcdefghijklmnopqrstuvwxyz"[index] if len(ordered) > 1 else ""
+            suffix = _letters(index) if len(ordered) > 1 else ""
             out[iid] = f"{text}, {year}{suffix}"
     return out
 
 
+def _letters(index: int) -> str:
+    """a, b, ... z, then aa, ab, ... (more than 26 works of one author and year, as citeproc numbers them)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = "abcdefghijklmnopqrstuvwxyz"[rest] + letters
+    return letters
+
+
 def year_suffixes(item_labels: dict) -> dict:
     """{id: `a`} for works whose label carries a letter after the year (the reference then shows it too)."""
-    return {iid: m.group(1) for iid, label in item_labels.items() if (m := re.search(r"\d{4}([a-z])$", label))}
+    return {iid: m.group(1) for iid, label in item_labels.items() if (m := re.search(r"\d{4}([a-z]+)$", label))}
 
 
 # ------------------------------------------------------------------------------------------------------ BibTeX
