@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sys
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,11 +14,14 @@ import nh3
 import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
+from mkdocs.structure.toc import get_toc
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from review import fastpages, search
 from review.build import CONTENT_DIR, TEMPLATES_DIR, renderer
 from review.errors import ContentError
+from review.progress import Progress
 
 log = logging.getLogger("mkdocs.hooks.review")
 
@@ -110,8 +115,13 @@ def on_config(config):
     return config
 
 
-# The outputs of the current build, made in on_pre_build and added in on_files.
+# The outputs of the current build, made in on_pre_build and added in on_files; the findings, for the search.
 _outputs: list = []
+_records: list = []
+# Pages converted by fastpages in on_page_markdown, waiting for on_page_content: {src_uri: (html, toc tokens)}.
+_converted: dict = {}
+_writing: list = []  # the progress of the pages being written, while MkDocs writes them
+_scratches: list = []  # this build's folder of generated files
 
 
 def on_pre_build(config):
@@ -119,26 +129,49 @@ def on_pre_build(config):
     empties the site folder: under `mkdocs serve` the last good pages stay up until the error is fixed."""
     root = Path(config.config_file_path).parent
     try:
-        _outputs[:] = renderer(root / CONTENT_DIR, root / TEMPLATES_DIR, config.use_directory_urls).render()
+        review = renderer(root / CONTENT_DIR, root / TEMPLATES_DIR, config.use_directory_urls)
+        shown = Progress("rendering pages", len(review.pages))
+        _outputs.clear()
+        scratch = _scratch(root)
+        for n, out in enumerate(review.render()):
+            # Each output goes to disk as it is made, and MkDocs reads it from there when it needs it: at 10,000
+            # studies the generated texts would otherwise all sit in memory at once.
+            where = scratch / f"{n}{Path(out.path).suffix}"
+            where.write_text(out.text, encoding="utf-8")
+            _outputs.append((out.path, str(where)))
+            shown.step()
+        shown.close()
     except ContentError as error:
         raise PluginError("\n" + error.report()) from None
+    _records[:] = search.records(review.index)
+    _writing[:] = [Progress("writing pages", len(review.pages))]
 
 
 def on_files(files, config):
     """Replace the docs folder's files with the generated ones (and drop any other file found there)."""
     outputs = _outputs
-    generated = {out.path for out in outputs}
+    generated = {path for path, _ in outputs}
     docs = Path(config.docs_dir)
     for file in list(files):  # only the generator's pages are published from the docs folder
         if file.src_uri not in generated and Path(file.abs_src_path or "/").is_relative_to(docs):
             log.warning("review: %s is not a generated page and is left out", file.src_uri)
             files.remove(file)
-    for out in sorted(outputs, key=lambda out: docs_order(out.path)):
-        existing = files.get_file_from_path(out.path)
+    for path, source in sorted(outputs, key=lambda out: docs_order(out[0])):
+        existing = files.get_file_from_path(path)
         if existing is not None:
             files.remove(existing)
-        files.append(File.generated(config, out.path, content=out.text))
+        files.append(File.generated(config, path, abs_src_path=source))
     return files
+
+
+def _scratch(root: Path) -> Path:
+    """A fresh folder for this build's generated files, under build/ (removed after the build, or when a preview
+    stops)."""
+    for old in _scratches:
+        shutil.rmtree(old, ignore_errors=True)
+    (root / "build").mkdir(exist_ok=True)
+    _scratches[:] = [Path(tempfile.mkdtemp(prefix="generated-", dir=root / "build"))]
+    return _scratches[0]
 
 
 def docs_order(path: str):
@@ -150,17 +183,27 @@ def docs_order(path: str):
 
 def on_page_markdown(markdown, page, config, files):
     """Give each page the date of the release in which it last changed (the sitemap's lastmod) and, as its
-    canonical address, the permanent address of that release's edition (what its citation names)."""
+    canonical address, the permanent address of that release's edition (what its citation names). With
+    `review_html_pages` on, convert the page here (fastpages.py) and give Python-Markdown nothing to parse."""
     review = page.meta.get("review")
     if isinstance(review, dict) and review.get("date"):
         page.update_date = str(review["date"])
     if isinstance(review, dict) and review.get("canonical"):
         page.canonical_url = str(review["canonical"])
+    if isinstance(review, dict) and config.extra.get("review_html_pages", True):
+        _converted[page.file.src_uri] = fastpages.to_html(markdown)
+        return ""
     return markdown
 
 
 def on_page_content(html, page, config, files):
-    """Sanitise every page's HTML against the templates' allow-list (see PAGE_TAGS)."""
+    """Sanitise every page's HTML against the templates' allow-list (see PAGE_TAGS), taking a page converted
+    in on_page_markdown, with its contents list, from there."""
+    converted = _converted.pop(page.file.src_uri, None)
+    if converted is not None:
+        html, tokens = converted
+        page.toc = get_toc(tokens)
+    html = f"<div data-pagefind-body>\n{html}\n</div>"  # what the search indexes: the page, not the theme
     return nh3.clean(
         html,
         tags=PAGE_TAGS,
@@ -170,3 +213,25 @@ def on_page_content(html, page, config, files):
         link_rel=None,
         strip_comments=False,
     )
+
+
+def on_post_page(output, page, config):
+    """Let go of a page's HTML once the theme has made its file (MkDocs keeps every page otherwise), and count
+    it on the terminal when the build is long."""
+    page.content = None
+    if _writing:
+        _writing[0].step()
+    return output
+
+
+def on_post_build(config):
+    """Index the built pages and the findings with Pagefind (review/search.py), unless Material's own search
+    is on (the offline copy, which browsers cannot fetch an index into from file://)."""
+    if _writing:
+        _writing.pop().close()
+    for old in _scratches:  # every generated file has been read or copied by now
+            shutil.rmtree(old, ignore_errors=True)
+    material = config.plugins.get("material/search")
+    if material is not None and material.config.enabled:
+        return
+    search.build(Path(config.site_dir), _records)

@@ -4,6 +4,7 @@ Outside CI a missing browser skips these tests; in CI (CI=true) it fails them.
 """
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -28,13 +29,20 @@ def test_reader_path_from_home_to_finding_and_back(server, page):
     assert page.evaluate("document.querySelector(':target').id") == "np-spines-mouse-mpfc"
 
 
-def test_search_finds_a_term(server, page):
+def test_search_finds_a_page_and_a_finding(server, page):
     page.goto(server + "/")
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator("input.md-search__input").fill("tabernanthalog")
-    results = page.locator(".md-search-result__item")
-    results.first.wait_for(timeout=10_000)
-    assert "tabernanthalog" in page.locator(".md-search-result").inner_text().lower()
+    page.get_by_role("link", name="Search", exact=True).first.click()
+    page.wait_for_url("**/find/")
+    page.locator(".pagefind-ui__search-input").fill("tabernanthalog")
+    results = page.locator(".pagefind-ui__result")
+    results.first.wait_for(timeout=15_000)
+    titles = page.locator(".pagefind-ui__result-title").all_inner_texts()
+    assert any(t.strip() == "Tabernanthalog" for t in titles), titles
+    assert any(", finding " in t for t in titles), titles
+    finding = page.locator(".pagefind-ui__result-link", has_text=", finding ").first
+    finding.click()
+    page.wait_for_url("**#*")
+    assert page.evaluate("document.querySelector(':target') !== null")
 
 
 def test_studies_table_sorts_and_filters(server, page):
@@ -98,6 +106,10 @@ def read_clipboard(page):
     }""")
 
 
+def canonical(page) -> str:
+    return page.locator("link[rel=canonical]").get_attribute("href")
+
+
 def test_the_cite_box_copies_the_reference_with_its_italics_and_as_plain_text(server, page):
     page.goto(server + "/mechanisms/neuroplasticity/")
     box = page.locator(".cite-box")
@@ -106,10 +118,15 @@ def test_the_cite_box_copies_the_reference_with_its_italics_and_as_plain_text(se
     page.wait_for_function("document.querySelector('.cite-copy-rich').textContent === 'Copied'")
     copied = read_clipboard(page)
     assert "<i>Psychedelic-assisted therapy for substance use disorders: An evidence review</i>" in copied["text/html"]
+    # The reference names the page's frozen edition (its canonical address), not the moving latest copy.
+    edition = canonical(page)
+    assert re.fullmatch(
+        r"https://example\.org/sud-psychedelics-review/editions/\d+\.\d+\.\d+/mechanisms/neuroplasticity/", edition
+    )
+    version = edition.split("/editions/")[1].split("/")[0]
     assert copied["text/plain"] == (
         "SUD Psychedelics Review Team. (2026). Induced neuroplasticity. In Psychedelic-assisted therapy "
-        "for substance use disorders: An evidence review (Version 0.2.0). "
-        "https://example.org/sud-psychedelics-review/mechanisms/neuroplasticity/"
+        f"for substance use disorders: An evidence review (Version {version}). {edition}"
     )
     box.locator("button.cite-copy-plain").click()
     assert page.evaluate("navigator.clipboard.readText()") == copied["text/plain"]
@@ -132,7 +149,8 @@ def test_the_cite_box_downloads_a_file_that_parses(server, page, tmp_path, label
         button.click()
     target = tmp_path / info.value.suggested_filename
     info.value.save_as(target)
-    assert parse(target.read_text(encoding="utf-8")) == "https://example.org/sud-psychedelics-review/mechanisms/neuroplasticity/"
+    assert parse(target.read_text(encoding="utf-8")) == canonical(page)
+    assert "/editions/" in canonical(page)
 
 
 @pytest.mark.parametrize(
@@ -152,8 +170,8 @@ def test_no_request_leaves_the_site(server, page, path):
     requests = []
     page.on("request", lambda request: requests.append(request.url))
     page.goto(server + path, wait_until="networkidle")
-    page.locator("input.md-search__input").fill("psilocybin")
-    page.wait_for_timeout(500)
+    page.goto(server + "/find/?q=psilocybin", wait_until="networkidle")
+    page.locator(".pagefind-ui__result").first.wait_for(timeout=15_000)
     assert requests and [url for url in requests if not url.startswith(server)] == []
 
 

@@ -30,7 +30,7 @@ def test_two_builds_are_identical(tmp_path, built_site):
     first = tree(built_site)
     assert sorted(first) == sorted(again)
     assert [path for path in first if first[path] != again[path]] == []
-    assert "sitemap.xml.gz" in first and "search/search_index.json" in first
+    assert "sitemap.xml.gz" in first and "pagefind/pagefind-entry.json" in first
 
 
 def test_dates_come_from_the_content_not_the_clock(tmp_path):

@@ -141,7 +141,7 @@ def _study(index, item):
 
 
 def _citing_findings(index, sid):
-    return [fid for fid, f in index.findings.items() if sid in f["studies"]]
+    return index.citing.get(sid, [])
 
 
 def _trial(index, item):
@@ -380,6 +380,15 @@ KINDS = [
         title="Characteristics of included studies",
         description="Design, participants, comparator, blinding, dose, follow-up and main result of every study in "
         "the review, in one sortable table.",
+    ),
+    Kind(
+        "find",
+        "find.html.j2",
+        "find.md",
+        "SearchResultsPage",
+        _facets,
+        title="Search",
+        description="Search every page and every finding of the review.",
     ),
     Kind(
         "data",

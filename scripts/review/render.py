@@ -181,6 +181,7 @@ class Renderer:
             statuses=TRIAL_STATUSES,
             not_reported=characteristics.NOT_REPORTED,
             current_to=self.index.search["current_to"],
+            offline=not self.directory_urls,
         )
         return env
 
