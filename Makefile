@@ -70,9 +70,9 @@ trials: $(STAMP)
 check: $(STAMP)
 	$(BIN)/python -m review check
 
-## serve: live preview; the site rebuilds when content/ or templates/ change
+## serve: live preview at http://127.0.0.1:8000 (ADDR=host:port to change): a saved content file is on screen at once
 serve: $(STAMP)
-	$(BIN)/mkdocs serve
+	$(BIN)/python -m review serve --dev-addr $(or $(ADDR),127.0.0.1:8000)
 
 ## markdown: write the generated Markdown to out/markdown (for other engines and debugging)
 markdown: $(STAMP)

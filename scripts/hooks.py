@@ -18,7 +18,7 @@ from mkdocs.structure.toc import get_toc
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from review import fastpages, search
+from review import fastpages, preview, search
 from review.build import CONTENT_DIR, TEMPLATES_DIR, renderer
 from review.errors import ContentError
 from review.progress import Progress
@@ -124,6 +124,20 @@ _writing: list = []  # the progress of the pages being written, while MkDocs wri
 _scratches: list = []  # this build's folder of generated files
 
 
+_serving: list = []  # set by on_startup under `mkdocs serve` / `review serve`
+
+
+def on_startup(command, dirty):
+    """Note a live preview: it keeps the generated files between builds (review/preview.py reads them)."""
+    _serving[:] = [command == "serve"]
+
+
+def on_shutdown():
+    """Remove the last build's generated files when the preview stops."""
+    for old in _scratches:
+        shutil.rmtree(old, ignore_errors=True)
+
+
 def on_pre_build(config):
     """Check and render the review. A content error stops the build here, listing every problem, before MkDocs
     empties the site folder: under `mkdocs serve` the last good pages stay up until the error is fixed."""
@@ -181,6 +195,18 @@ def docs_order(path: str):
     return tuple(folder.split("/")) if folder else (), name.rsplit(".", 1)[0] not in ("index", "README"), name
 
 
+def on_nav(nav, config, files):
+    """Hand the build's files and navigation to a running preview, which renders single pages with them."""
+    preview.BUILT.files, preview.BUILT.nav = files, nav
+    return nav
+
+
+def on_env(env, config, files):
+    """Hand the theme's template environment to a running preview, for the same reason."""
+    preview.BUILT.env = env
+    return env
+
+
 def on_page_markdown(markdown, page, config, files):
     """Give each page the date of the release in which it last changed (the sitemap's lastmod) and, as its
     canonical address, the permanent address of that release's edition (what its citation names). With
@@ -229,7 +255,8 @@ def on_post_build(config):
     is on (the offline copy, which browsers cannot fetch an index into from file://)."""
     if _writing:
         _writing.pop().close()
-    for old in _scratches:  # every generated file has been read or copied by now
+    if not any(_serving):  # every generated file has been read or copied by now (a preview reads them again)
+        for old in _scratches:
             shutil.rmtree(old, ignore_errors=True)
     material = config.plugins.get("material/search")
     if material is not None and material.config.enabled:

@@ -58,6 +58,10 @@ def main(argv=None) -> int:
     )
     trials.add_argument("--search", action="store_true", help="also list registered trials not yet in the review")
     trials.add_argument("--today", help="the retrieval date to record (default: today)")
+    preview = commands.add_parser(
+        "serve", help="live preview: an edited page is shown at once, the rest of the site catches up behind it"
+    )
+    preview.add_argument("--dev-addr", default=None, help="host:port (default: mkdocs.yml's dev_addr, 127.0.0.1:8000)")
     built = commands.add_parser("editions", help="build every release from its own commit into build/editions/")
     built.add_argument("--offline", action="store_true", help="the offline variant (for site-offline)")
     args = parser.parse_args(argv)
@@ -65,6 +69,14 @@ def main(argv=None) -> int:
         from . import editions
 
         return editions.build_all(Path.cwd(), "offline" if args.offline else "web")
+    if args.command == "serve":
+        import logging
+
+        from . import preview as live
+
+        logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
+        live.serve(Path.cwd(), args.dev_addr)
+        return 0
     if args.command == "trials":
         from . import trials as registry
 
@@ -80,8 +92,7 @@ def main(argv=None) -> int:
             review = check(args.content)
             print(f"content OK: {sum(len(e) for e in review.entities.values())} entities, {len(review.pages)} hand-written pages")
             return 0
-        if args.command == "site":
-            check(args.content)
+        if args.command == "site":  # the hook checks the content (once) before MkDocs empties anything
             return publish.build(Path.cwd(), args.site_dir, args.config)
         outputs = build(args.content, args.templates)
     except ContentError as error:
