@@ -85,6 +85,6 @@ schema: $(STAMP)
 clean:
 	rm -rf site site.tmp site.old out build site-zensical site-offline site-offline.zip
 
-## bench: generator and build cost at 1,000 and 10,000 synthetic studies (slow; prints a table and a summary line)
+## bench: what users wait for (edit to screen, build, floor, search bytes, memory) at the real size, 1,000 and 10,000 studies (slow; a table, then a `bench:` line)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
