@@ -217,6 +217,20 @@ CHECKED = _object(
             "description": "Other addresses used (abstract, full text, registry).",
             "examples": [[]],
         },
+        "mirrors": {
+            "type": "array",
+            "maxItems": 20,
+            "uniqueItems": True,
+            "items": _pattern(
+                URL,
+                "A copy of the record that was read.",
+                "https://example.org/copy-of-pubmed-34228959",
+                "is not a web address: write https://…",
+            ),
+            "description": "Copies of the record (mirrors, aggregators) that were read where no primary copy was in "
+            "reach: kept for the next audit, never shown to readers.",
+            "examples": [[]],
+        },
     },
     ["source", "date"],
     "Where the record was checked, and when: the record's provenance, shown on its page.",
