@@ -78,7 +78,7 @@ serve: $(STAMP)
 markdown: $(STAMP)
 	$(BIN)/python -m review write out/markdown
 
-## schema: regenerate content/schema/*.json from scripts/review/schema.py
+## schema: regenerate content/schema/*.json from scripts/review/model/schema.py
 schema: $(STAMP)
 	$(BIN)/python -m review schema
 

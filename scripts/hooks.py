@@ -18,10 +18,11 @@ from mkdocs.structure.toc import get_toc
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from review import fastpages, preview, search
-from review.build import CONTENT_DIR, TEMPLATES_DIR, renderer
-from review.errors import ContentError
-from review.progress import Progress
+from review.commands import preview
+from review.commands.build import CONTENT_DIR, TEMPLATES_DIR, renderer
+from review.commands.progress import Progress
+from review.model.errors import ContentError
+from review.outputs import fastpages, search
 
 log = logging.getLogger("mkdocs.hooks.review")
 

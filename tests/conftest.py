@@ -73,7 +73,7 @@ def review_dir(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def real_outputs() -> dict:
     """{site path: text} of everything the generator makes from the real content."""
-    from review.build import build
+    from review.commands.build import build
 
     return build(ROOT / "content", TEMPLATES)
 
@@ -81,7 +81,7 @@ def real_outputs() -> dict:
 @pytest.fixture(scope="session")
 def real_renderer():
     """The Renderer of the real content (its index, bibliography and pages)."""
-    from review.build import renderer
+    from review.commands.build import renderer
 
     return renderer(ROOT / "content", TEMPLATES)
 

@@ -2,7 +2,7 @@
 with its reason, the floor, the override, gaps, and GRADE's wording."""
 
 import pytest
-from review import certainty
+from review.synthesis import certainty
 
 
 def study(design="randomised-controlled", evidence="patients-sud", blinding="double-blind", n=200, **extra):

@@ -3,9 +3,9 @@
 import pytest
 import yaml
 from conftest import ROOT
-from review.index import findings_of
-from review.load import load
-from review.validate import validate
+from review.model.load import load
+from review.model.validate import validate
+from review.outputs.index import findings_of
 
 REVIEW = load(ROOT / "content")
 

@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
-from review.load import MAX_DEPTH, load
+from review.model.load import MAX_DEPTH, load
 
 
 def problems(content_dir):

@@ -5,7 +5,7 @@ import re
 import re._parser as sre_parse  # the parser behind re (sre_parse before Python 3.11)
 
 import pytest
-from review import markup
+from review.model import markup
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs
 
 import pytest
 import yaml
-from review.pages import KINDS
+from review.outputs.pages import KINDS
 
 SCHOLARLY = {k.name for k in KINDS if k.scholarly}
 

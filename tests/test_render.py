@@ -5,8 +5,8 @@ import re
 
 import pytest
 from conftest import FIXTURE, ROOT, TEMPLATES
-from review.build import build, renderer
-from review.render import heading
+from review.commands.build import build, renderer
+from review.outputs.render import heading
 
 GOLDEN = ROOT / "tests" / "golden"
 GOLDEN_FILES = sorted(p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*") if p.is_file())

@@ -1,8 +1,8 @@
 """The check phase: each kind of bad content gives exact, fixable messages; good content gives none."""
 
 import pytest
-from review.load import load
-from review.validate import validate
+from review.model.load import load
+from review.model.validate import validate
 
 
 def problems(content_dir):

@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 from conftest import CSL
-from review import works
+from review.outputs import works
 
 # ------------------------------------------------------------------------------------------------ units
 

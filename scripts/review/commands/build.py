@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import editions
-from .errors import ContentError
-from .index import Index
-from .load import load
-from .render import Renderer
-from .validate import validate
+from ..model.errors import ContentError
+from ..model.load import load
+from ..model.validate import validate
+from ..outputs import editions
+from ..outputs.index import Index
+from ..outputs.render import Renderer
 
 CONTENT_DIR = Path("content")  # relative to the project folder, where every command runs
 TEMPLATES_DIR = Path("templates") / "pages"

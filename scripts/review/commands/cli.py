@@ -9,11 +9,11 @@ from pathlib import Path
 
 import yaml
 
+from ..model.errors import ContentError
+from ..model.schema import COLLECTIONS, SINGLE_FILES, collection_schema
+from ..outputs.write import write
 from . import publish
 from .build import CONTENT_DIR, TEMPLATES_DIR, build, check
-from .errors import ContentError
-from .schema import COLLECTIONS, SINGLE_FILES, collection_schema
-from .write import write
 
 
 def schema_files(content_dir) -> dict:
@@ -66,7 +66,7 @@ def main(argv=None) -> int:
     built.add_argument("--offline", action="store_true", help="the offline variant (for site-offline)")
     args = parser.parse_args(argv)
     if args.command == "editions":
-        from . import editions
+        from ..outputs import editions
 
         return editions.build_all(Path.cwd(), "offline" if args.offline else "web")
     if args.command == "serve":

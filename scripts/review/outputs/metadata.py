@@ -6,13 +6,21 @@ from __future__ import annotations
 import html
 import json
 
-from . import addresses, editions, markup, works
+from ..model import markup
+from ..model.schema import EVIDENCE_LEVELS
+from . import addresses, editions, works
+
+
+def abstract_of(text: str, limit: int = 300) -> str:
+    """A page's description from a Markdown field: its words, cut at a word near `limit` characters."""
+    words = markup.plain(text)
+    if len(words) <= limit:
+        return words
+    return words[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def abstract(page, info) -> str:
     """The page's own description, in plain words."""
-    from .render import abstract_of
-
     item, kind = page.item, page.kind
     if kind.name == "page":
         return abstract_of(item.text)
@@ -21,9 +29,9 @@ def abstract(page, info) -> str:
     return kind.description or info["description"].strip()
 
 
-def page_cite(renderer, path: str, title: str, anchor: str = "", description: str = "", whole: bool = False) -> dict:
+def page_cite(index, path: str, title: str, anchor: str = "", description: str = "", whole: bool = False) -> dict:
     """A page's citation in every format, for the release in which it last changed."""
-    index, info = renderer.index, renderer.index.info
+    info = index.info
     release = index.release_of(path)
     # A citation names the edition of the release in which the page last changed: that text never changes.
     url = addresses.absolute(editions.edition_url(info["url"], release["version"]), path, anchor)
@@ -54,20 +62,20 @@ def _first_family(info) -> str:
     return first.literal or first.family
 
 
-def finding_cite(renderer, fid: str) -> str:
+def finding_cite(index, fid: str) -> str:
     """The citation of one finding: its page, with the finding as locator and its anchor as address."""
-    finding = renderer.index.findings[fid]
-    cite = page_cite(renderer, finding["page"], finding["page_title"], anchor=fid)
+    finding = index.findings[fid]
+    cite = page_cite(index, finding["page"], finding["page_title"], anchor=fid)
     intext = cite["intext"][:-1] + f", Finding {finding['number']})"
     return f"{cite['apa_text']} In text: {intext}"
 
 
-def page_metadata(renderer, page, context) -> dict:
+def page_metadata(index, page, context) -> dict:
     """{cite, front}: the cite box's data and the page's front matter."""
-    index, info = renderer.index, renderer.index.info
+    info = index.info
     description = abstract(page, info)
     whole = page.kind.name == "home"
-    cite = page_cite(renderer, page.path, page.title, description=description, whole=whole)
+    cite = page_cite(index, page.path, page.title, description=description, whole=whole)
     item = cite["item"]
     front = {
         "title": html.escape(info["title"] if whole else page.title, quote=False),  # themes print titles as HTML
@@ -76,11 +84,11 @@ def page_metadata(renderer, page, context) -> dict:
     tags = facets(page, index)
     if tags:
         front["tags"] = tags
-    cited = [renderer.bibliography.items[sid] for sid in _cited(page, context, index)]
+    cited = [index.bibliography.items[sid] for sid in _cited(page, context, index)]
     review = {
         "date": cite["release"]["date"],
         "canonical": cite["url"],  # the edition's address: what Zotero saves, and what the page's metadata names
-        "jsonld": json.dumps(jsonld(renderer, page, item, cited, description), ensure_ascii=False, sort_keys=True).replace(
+        "jsonld": json.dumps(jsonld(index, page, item, cited, description), ensure_ascii=False, sort_keys=True).replace(
             "<", "\\u003c"
         ),
     }
@@ -117,9 +125,9 @@ def highwire(item: dict, cited: list, description: str) -> list:
     return tags
 
 
-def jsonld(renderer, page, item: dict, cited: list, description: str) -> dict:
+def jsonld(index, page, item: dict, cited: list, description: str) -> dict:
     """schema.org for the page, typed by its kind."""
-    index, info = renderer.index, renderer.index.info
+    info = index.info
     kind = page.kind
     data = {
         "@context": "https://schema.org",
@@ -141,7 +149,7 @@ def jsonld(renderer, page, item: dict, cited: list, description: str) -> dict:
         data["headline"] = item["title"]
         data["citation"] = [works.schema_work(work) for work in cited]
     if kind.name == "study":
-        data["about"] = works.schema_work(renderer.bibliography.items[page.item["id"]])
+        data["about"] = works.schema_work(index.bibliography.items[page.item["id"]])
     elif kind.name == "trial":
         data["about"] = {
             "@type": "MedicalTrial",
@@ -176,8 +184,6 @@ def item_date(item: dict) -> str:
 
 def facets(page, index) -> list:
     """Tags (Material's tags plugin) for a study or mechanism page: its evidence levels and substances."""
-    from .schema import EVIDENCE_LEVELS
-
     if page.kind.name not in ("study", "mechanism"):
         return []
     findings = page.item["findings"] if page.kind.name == "mechanism" else [page.item]
@@ -188,8 +194,3 @@ def facets(page, index) -> list:
         html.escape(text, quote=False)
         for text in [f"Evidence: {EVIDENCE_LEVELS[level]}" for level in levels] + [f"Substance: {name}" for name in names]
     ]
-
-
-def plain_words(text: str) -> str:
-    """Markdown reduced to words (for descriptions)."""
-    return markup.plain(text)

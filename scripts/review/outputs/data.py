@@ -14,8 +14,9 @@ import io
 import json
 from dataclasses import dataclass
 
-from . import addresses, markup
-from .schema import COLLECTIONS, EVIDENCE_MAP_COLUMNS
+from ..model import markup
+from ..model.schema import COLLECTIONS, EVIDENCE_MAP_COLUMNS
+from . import addresses
 
 LIST_SEPARATOR = "; "
 LICENSE = {

@@ -8,11 +8,12 @@ import re
 import fastjsonschema
 from jsonschema import Draft202012Validator
 
-from . import markup, pages
+from ..outputs import pages
+from . import markup
 from .errors import Problem, suggest
-from .index import findings_of, walk
 from .load import Review
 from .schema import COLLECTIONS, DATE, SINGLE_FILES, SLUG, collection_schema
+from .walk import findings_of, walk
 
 _VALIDATORS = {name: Draft202012Validator(collection_schema(name)) for name in [*COLLECTIONS, *SINGLE_FILES]}
 # The one optimisation of this phase: the schemas compiled to Python code, which accept a valid file about ten times

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date as Date
 from urllib.parse import urlencode
 
-from .schema import ORGANISATION
+from ..model.schema import ORGANISATION
 
 # ------------------------------------------------------------------------------------------------------ names
 

@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import editions
+from ..outputs import editions
 
 LOCK = ".site.lock"
 SCRATCH = ".site-build-"  # the prefix of the folders builds write into

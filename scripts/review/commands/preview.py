@@ -34,9 +34,9 @@ from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import InclusionLevel
 
-from . import search
+from ..model.errors import ContentError
+from ..outputs import search
 from .build import CONTENT_DIR, TEMPLATES_DIR, renderer
-from .errors import ContentError
 
 log = logging.getLogger("mkdocs.review.preview")
 

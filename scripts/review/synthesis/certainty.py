@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ..model.schema import DESIGNS
 from . import characteristics as ch
-from .schema import DESIGNS
 
 LEVELS = ("very-low", "low", "moderate", "high")  # index = points, 0 to 3
 LABELS = {"high": "High", "moderate": "Moderate", "low": "Low", "very-low": "Very low"}

@@ -6,58 +6,14 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from . import markup
-from .load import Review
+from ..model import markup
+from ..model.load import Review
+from ..model.schema import COLLECTIONS
+from ..model.walk import findings_of, references_of
+from ..synthesis.summary import Summary
+from .editions import history
 from .pages import entity_path
-from .schema import COLLECTIONS, collection_schema
-
-
-def findings_of(collection: str, data: dict):
-    """Yield (field path, finding) for each finding an entity holds (a mechanism's, or a topic section's)."""
-    if collection == "mechanisms" and isinstance(data.get("findings"), list):
-        for index, finding in enumerate(data["findings"]):
-            if isinstance(finding, dict):
-                yield ("findings", index), finding
-    elif collection == "topics" and isinstance(data.get("sections"), list):
-        for s, section in enumerate(data["sections"]):
-            if isinstance(section, dict) and isinstance(section.get("findings"), list):
-                for index, finding in enumerate(section["findings"]):
-                    if isinstance(finding, dict):
-                        yield ("sections", s, "findings", index), finding
-
-
-MARKS = ("x-references", "x-markdown")
-
-
-def walk(schema: dict, data, path=()):
-    """Yield (path, schema, value) for every value in data that its schema marks as references (x-references)
-    or Markdown (x-markdown)."""
-    if any(mark in schema for mark in MARKS):
-        yield path, schema, data
-    if isinstance(data, dict) and schema.get("type") == "object":
-        properties, extra = schema.get("properties", {}), schema.get("additionalProperties")
-        for key, value in data.items():
-            sub = properties.get(key, extra if isinstance(extra, dict) else None)
-            if sub is not None:
-                yield from walk(sub, value, (*path, key))
-    elif isinstance(data, list) and isinstance(schema.get("items"), dict):
-        for index, value in enumerate(data):
-            yield from walk(schema["items"], value, (*path, index))
-
-
-def references_of(collection: str, data: dict):
-    """Yield (field path, (collection, id)) for every reference an entity's fields make: id lists and mapping
-    keys, citations and cross-links in Markdown."""
-    for path, sub, value in walk(collection_schema(collection), data):
-        target = sub.get("x-references")
-        if target is not None:
-            for key in value if isinstance(value, (list, dict)) else ():
-                yield path, (target, key)
-        if sub.get("x-markdown"):
-            for text in value.values() if isinstance(value, dict) else [value]:
-                if isinstance(text, str):
-                    for ref in markup.references(text):
-                        yield path, ref
+from .works import Bibliography
 
 
 @dataclass(frozen=True)
@@ -117,15 +73,11 @@ class Index:
     @functools.cached_property
     def bibliography(self):
         """Every study as a work: its CSL item, reference and in-text label (works.py)."""
-        from .works import Bibliography
-
         return Bibliography(self.data["studies"])
 
     @functools.cached_property
     def summary(self):
         """The rated summaries: summary-of-findings rows, evidence-map cells, forest plots (summary.py)."""
-        from .summary import Summary
-
         return Summary(self, self.bibliography.labels)
 
     def _index_references(self, name: str, item: dict):
@@ -198,8 +150,6 @@ class Index:
 
     def wording_of(self, fid: str) -> dict | None:
         """Since which edition a finding reads as it does now, and its earlier wording (editions.history)."""
-        from .editions import history
-
         found = history(self.editions, self.releases, fid, self.findings[fid]["statement"])
         return found and found | {"page": self.findings[fid]["page"]}
 

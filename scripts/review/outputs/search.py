@@ -14,7 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import addresses, markup
+from ..model import markup
+from . import addresses
 
 BUNDLE = "pagefind"  # the index's folder in the site
 EXCLUDE = ["[data-search-exclude]", ".headerlink"]  # lists of works, backlinks, cite boxes; permalink signs

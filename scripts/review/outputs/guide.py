@@ -6,7 +6,7 @@ import functools
 
 import yaml
 
-from .schema import COLLECTIONS, SINGLE_FILES, collection_schema
+from ..model.schema import COLLECTIONS, SINGLE_FILES, collection_schema
 
 
 @functools.cache

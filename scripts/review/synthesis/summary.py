@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..model.schema import EFFECT_MEASURES, EVIDENCE_MAP_COLUMNS
 from . import certainty, forest
 from . import characteristics as ch
-from .schema import EFFECT_MEASURES, EVIDENCE_MAP_COLUMNS
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from .schema import EFFECT_MEASURES
+from ..model.schema import EFFECT_MEASURES
 
 WIDTH, ROW, TOP, BOTTOM = 720, 30, 40, 50
 LABEL_W, PLOT_W = 250, 280  # label column, plot area; the numbers take the rest

@@ -1,8 +1,7 @@
 """Which pages the site has, in one declaration: each kind's address, template, schema.org type and context.
 
 A template reads only the context its kind's `context` function gives it (plus the review's filters), so the
-context is "what the page shows": `render` hashes it to tell which pages an edit changes, and adding a kind of
-page is a template and one entry in KINDS.
+context is "what the page shows", and adding a kind of page is a template and one entry in KINDS.
 """
 
 from __future__ import annotations
@@ -10,7 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .schema import EVIDENCE_GROUPS, EVIDENCE_MAP_COLUMNS
+from ..model import markup
+from ..model.schema import EVIDENCE_GROUPS, EVIDENCE_MAP_COLUMNS
+from ..synthesis import certainty
+from ..synthesis.characteristics import describe
+from . import addresses, works
+from .data import LIST_SEPARATOR, TABLES
+from .editions import edition_url
+from .guide import guide
 from .works import sentence_case
 
 ENTITY_PAGES = {  # collection -> the path of each entity's page; a glossary term is an anchor on the glossary
@@ -122,14 +128,10 @@ def _topic(index, item):
 
 
 def _links_in(text):
-    from . import markup
-
     return set(markup.references(text))
 
 
 def _study(index, item):
-    from .characteristics import describe
-
     return {
         "item": item,
         "characteristics": describe(item["characteristics"]),
@@ -232,15 +234,12 @@ def _glossary(index, item):
 
 
 def _changelog(index, item):
-    from .addresses import absolute
-    from .editions import edition_url
-
     return {
         "releases": [
             r
             | {
                 "built": r["version"] in index.editions,
-                "address": absolute(edition_url(index.info["url"], r["version"]), "index.md"),
+                "address": addresses.absolute(edition_url(index.info["url"], r["version"]), "index.md"),
             }
             for r in index.releases
         ]
@@ -295,14 +294,10 @@ def _course_pack(index, item):
 
 
 def _editing(index, item):
-    from .guide import guide
-
     return guide()
 
 
 def _characteristics(index, item):
-    from .characteristics import describe
-
     return {
         "items": [s | {"described": describe(s["characteristics"])} for s in index.ordered("studies")],
         "figures": index.summary.all_estimates(),
@@ -310,8 +305,6 @@ def _characteristics(index, item):
 
 
 def _method(index, item):
-    from . import certainty
-
     return {
         "page_text": item.text,
         "rules": certainty.RULES,
@@ -325,9 +318,6 @@ def _method(index, item):
 
 
 def _data(index, item):
-    from . import addresses, works
-    from .data import LIST_SEPARATOR, TABLES
-
     release = index.releases[0]
     url = addresses.absolute(index.info["url"], f"editions/{release['version']}/data/index.md")
     dataset = works.dataset_item("data", index.info, release, url)

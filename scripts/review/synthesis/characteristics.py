@@ -6,7 +6,7 @@ reported in the sources checked" or "not applicable" depends only on the design,
 
 from __future__ import annotations
 
-from .schema import BLINDING, COMPARATORS, DESIGNS
+from ..model.schema import BLINDING, COMPARATORS, DESIGNS, EFFECT_MEASURES
 
 NOT_REPORTED = "not reported in the sources checked"
 NOT_APPLICABLE = "not applicable"
@@ -120,8 +120,6 @@ def participants_text(c: dict) -> str | None:
 
 def effect_text(e: dict) -> str:
     """`Odds ratio 6.1 (95% CI 2.0 to 23.3; p = 0.003), psilocybin vs nicotine patch, prolonged abstinence at 6 months`."""
-    from .schema import EFFECT_MEASURES
-
     inside = []
     if e["ci_low"] is not None and e["ci_high"] is not None:
         level = f"{e['ci_level']}% " if e["ci_level"] is not None else ""

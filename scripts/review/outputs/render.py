@@ -8,9 +8,7 @@ Python-Markdown passes through untouched.
 
 from __future__ import annotations
 
-import hashlib
 import html
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +17,13 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from . import addresses, certainty, characteristics, markup, prose, summary, works
+from ..model import markup
+from ..model.schema import ATTRIBUTIONS, EVIDENCE_LEVELS, FINDING_ATTRIBUTIONS, TRIAL_STATUSES
+from ..synthesis import certainty, characteristics, summary
+from . import addresses, data, metadata, prose, works
 from .glossary import Glossary
 from .index import Index
 from .pages import Page, plan
-from .schema import ATTRIBUTIONS, EVIDENCE_LEVELS, FINDING_ATTRIBUTIONS, TRIAL_STATUSES
 
 # Python-Markdown's backslash escapes, and HTML's three: written before any of these, the character is text.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>&])")
@@ -40,14 +40,6 @@ def heading(text: str) -> Markup:
 def slug(text: str) -> str:
     """An anchor from heading words."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
-
-
-def abstract_of(text: str, limit: int = 300) -> str:
-    """A page's description from a Markdown field: its words, cut at a word near `limit` characters."""
-    words = markup.plain(text)
-    if len(words) <= limit:
-        return words
-    return words[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 @dataclass
@@ -191,37 +183,24 @@ class Renderer:
         """The text a finding's Cite button copies (made once per finding)."""
         cache = self.__dict__.setdefault("_finding_citations", {})
         if fid not in cache:
-            from .metadata import finding_cite
-
-            cache[fid] = finding_cite(self, fid)
+            cache[fid] = metadata.finding_cite(self.index, fid)
         return cache[fid]
 
     def context(self, page: Page) -> dict:
         """What a page shows (its kind's declaration), with the page itself."""
         return {"page": page, **page.kind.context(self.index, page.item)}
 
-    def digest(self, page: Page) -> str:
-        """A fingerprint of everything a page shows, to tell which pages an edit changes."""
-        data = json.dumps(self.context(page), default=_plain_value, sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(data.encode()).hexdigest()
-
     def render_page(self, page: Page) -> Output:
         """One page as the Markdown document the engine builds."""
         glossed: set = set()
         context = self.context(page)
         body = self.env.get_template(page.kind.template).render(**context, glossed=glossed)
-        meta = self.metadata(page, context)
+        meta = metadata.page_metadata(self.index, page, context)
         box = self.env.get_template("_cite.html.j2").render(page=page, cite=meta["cite"], glossed=set())
         front = yaml.dump(
             meta["front"], Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), allow_unicode=True, sort_keys=False, width=2**30
         )
         return Output(page.path, f"---\n{front}---\n\n{body.strip()}\n\n{box.strip()}\n")
-
-    def metadata(self, page: Page, context: dict) -> dict:
-        """The page's citation in every format, its front matter, and its machine-readable metadata."""
-        from .metadata import page_metadata
-
-        return page_metadata(self, page, context)
 
     def render(self, select=None):
         """Yield an Output for every page (or every page `select` accepts) and for every download."""
@@ -240,8 +219,6 @@ class Renderer:
 
     def data(self):
         """The review as open data: CSV, JSON and a Frictionless descriptor, whole and per mechanism."""
-        from . import data
-
         for path, text in data.files(self.index).items():
             yield Output(path, text)
 
@@ -257,13 +234,6 @@ class Renderer:
         yield from files("references", self.index.data["studies"])
         for mechanism in self.index.ordered("mechanisms"):
             yield from files(f"references/{mechanism['id']}", self.index.cites[("mechanisms", mechanism["id"])])
-
-
-def _plain_value(value):
-    """How the digest writes what JSON does not know."""
-    if isinstance(value, Page):
-        return value.path
-    return repr(value)
 
 
 def code_spans(text: str) -> Markup:

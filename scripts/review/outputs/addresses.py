@@ -49,8 +49,3 @@ def _relative(target: str, page: str, directory_urls: bool) -> str:
 def absolute(site_url: str, path: str, anchor: str = "") -> str:
     """The published address of a page or file (always with directory URLs)."""
     return site_url.rstrip("/") + "/" + served(path) + (f"#{anchor}" if anchor else "")
-
-
-def key(path: str) -> str:
-    """The name a changelog uses for a page: its source path without `.md` (`studies/shao2021`, `index`)."""
-    return path.removesuffix(".md")

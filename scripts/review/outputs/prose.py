@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import nh3
 from markdown_it.renderer import RendererHTML
 
-from . import markup
+from ..model import markup
 
 TAGS = {
     "inline": {"em", "strong", "a", "code", "abbr", "br", "span"},
