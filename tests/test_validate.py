@@ -489,3 +489,19 @@ def test_site_version_must_match_the_newest_release(review_dir):
 def test_releases_are_newest_first(review_dir):
     edit(review_dir, "changelog.yaml", 'date: "2025-06-01"', 'date: "2026-06-01"')
     assert problems(review_dir) == ["content/changelog.yaml:1: releases: releases must be listed newest first"]
+
+
+def line_of(review_dir, relative, text):
+    """The line of the fixture file that holds `text` (derived, so that editing the fixture moves no test)."""
+    lines = (review_dir / relative).read_text().splitlines()
+    return next(n for n, line in enumerate(lines, start=1) if text in line)
+
+
+def test_an_evidence_level_the_design_does_not_admit_is_refused(review_dir):
+    # Passed the check and then crashed the build with KeyError: 'method' in certainty.py.
+    edit(review_dir, "studies/shao2021.yaml", "evidence: animal", "evidence: method")
+    line = line_of(review_dir, "studies/shao2021.yaml", "evidence: method")
+    assert problems(review_dir) == [
+        f"{S}:{line}: evidence: `method` is not a level of evidence for the design `animal-experiment` "
+        "(Animal experiment); use one of: in-vitro, animal"
+    ]

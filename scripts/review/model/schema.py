@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .evidence import DESIGNS, EVIDENCE_LEVELS
+
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 DATE = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"  # the calendar is checked after the pattern
 VERSION = r"^\d+\.\d+\.\d+$"
@@ -14,28 +16,6 @@ TEXT_MAX = 20_000  # characters in one Markdown field; a plain field takes at mo
 PLAIN_MAX = 1_000
 LIST_MAX = 500
 
-# Who or what the evidence comes from, and the groups the pages show them in: the one place both are defined.
-EVIDENCE_LEVELS = {
-    "in-vitro": "Cells or tissue in vitro",
-    "animal": "Animal studies",
-    "healthy-volunteers": "Healthy volunteers",
-    "patients-sud": "Patients with a substance use disorder",
-    "patients-other": "Patients with another disorder",
-    "review": "Review, meta-analysis or the chapter's own argument",
-    "method": "Treatment method or manual",
-}
-EVIDENCE_GROUPS = {  # group id: (heading, levels); a mechanism page's findings appear under these headings
-    "cell-and-animal": ("Cell and animal studies", ("in-vitro", "animal")),
-    "healthy-volunteers": ("Healthy volunteers", ("healthy-volunteers",)),
-    "patients": ("Patients", ("patients-sud", "patients-other")),
-    "synthesis": ("Reviews and synthesis", ("review", "method")),
-}
-EVIDENCE_MAP_COLUMNS = {  # column id: (heading, levels); reviews and methods are not counted on the map
-    "cell-and-animal": ("Cell and animal", ("in-vitro", "animal")),
-    "healthy-volunteers": ("Healthy volunteers", ("healthy-volunteers",)),
-    "patients-sud": ("Patients with SUD", ("patients-sud",)),
-    "patients-other": ("Other patients", ("patients-other",)),
-}
 ATTRIBUTIONS = {
     "chapter": "Cited in the chapter",
     "inferred": "Probably cited in the chapter (not confirmed in the sources checked)",
@@ -45,20 +25,7 @@ FINDING_ATTRIBUTIONS = {
     "chapter": "The chapter's argument or the evidence it reviews",
     "since-chapter": "Evidence published since the chapter",
 }
-# Study characteristics: the fixed lists the characteristics table and the certainty rules read (certainty.py).
-DESIGNS = {
-    "randomised-controlled": "Randomised controlled trial",
-    "non-randomised-controlled": "Non-randomised controlled study",
-    "single-group-open-label": "Single-group open-label study",
-    "cross-over": "Placebo-controlled cross-over trial",
-    "cohort-observational": "Cohort or observational study",
-    "case-series": "Case series or case report",
-    "qualitative": "Qualitative study",
-    "animal-experiment": "Animal experiment",
-    "in-vitro": "In vitro experiment",
-    "systematic-review-meta-analysis": "Systematic review or meta-analysis",
-    "narrative-review": "Narrative review or book",
-}
+# Study characteristics: the fixed lists of the characteristics table (designs and evidence levels: evidence.py).
 COMPARATORS = {
     "placebo": "Placebo",
     "active-placebo": "Active placebo",

@@ -9,7 +9,7 @@ import fastjsonschema
 from jsonschema import Draft202012Validator
 
 from ..outputs import pages
-from . import markup
+from . import evidence, markup
 from .errors import Problem, suggest
 from .load import Review
 from .schema import COLLECTIONS, DATE, SINGLE_FILES, SLUG, collection_schema
@@ -287,6 +287,15 @@ def check_cited(review: Review) -> list:
     ]
 
 
+def check_evidence(entity) -> list:
+    """A study's evidence level is one its design admits (model/evidence.py), so that the certainty rules can rate
+    every study the check lets through."""
+    data = entity.data
+    design = data.get("characteristics", {}).get("design") if isinstance(data.get("characteristics"), dict) else None
+    message = evidence.problem(data.get("evidence"), design) if isinstance(data.get("evidence"), str) else None
+    return [Problem(entity.path, entity.line("evidence"), "evidence", message)] if message else []
+
+
 def check_outcomes(entity) -> list:
     """A mechanism's outcome ids are unique and each finding's `outcome` is one of them; a topic's findings have
     none (only mechanism pages have a summary of findings)."""
@@ -402,6 +411,8 @@ def validate(review: Review) -> list:
             problems += check_references(entity, schema, known, trusted) + check_markdown(entity, schema, known, trusted)
             if name in ("mechanisms", "topics") and name not in broken:
                 problems += check_outcomes(entity)
+            if name == "studies":
+                problems += check_evidence(entity)
     if review.search is not None:
         problems += check_markdown(review.search, collection_schema("search"), known, trusted)
     problems += check_pages(review, known, trusted)

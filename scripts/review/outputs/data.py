@@ -15,7 +15,8 @@ import json
 from dataclasses import dataclass
 
 from ..model import markup
-from ..model.schema import COLLECTIONS, EVIDENCE_MAP_COLUMNS
+from ..model.evidence import MAP_COLUMNS
+from ..model.schema import COLLECTIONS
 from . import addresses
 
 LIST_SEPARATOR = "; "
@@ -175,7 +176,7 @@ SOF_COLUMNS = [
 ]
 MAP_COLUMNS = [
     Column("mechanism", "string", "The mechanism (id)."),
-    Column("evidence", "string", "The kind of evidence (the map's column): " + ", ".join(EVIDENCE_MAP_COLUMNS) + "."),
+    Column("evidence", "string", "The kind of evidence (the map's column): " + ", ".join(MAP_COLUMNS) + "."),
     Column("findings", "integer", "Findings in the cell."),
     Column("studies", "integer", "Distinct primary studies behind them; 0 is a gap."),
     Column("participants", "integer", "Participants in the studies in people that report their number."),
@@ -321,12 +322,12 @@ def rows(index) -> dict[str, list[dict]]:
     cells = [
         {
             "mechanism": r["mechanism"]["id"],
-            "evidence": cell["key"],
-            "findings": len(cell["findings"]),
-            "studies": len(cell["studies"]),
-            "participants": cell["participants"],
-            "certainty": cell["rating"].level if cell["rating"] else None,
-            "study_ids": cell["studies"],
+            "evidence": cell.key,
+            "findings": len(cell.findings),
+            "studies": len(cell.studies),
+            "participants": cell.participants,
+            "certainty": cell.rating.level if cell.rating else None,
+            "study_ids": cell.studies,
         }
         for r in summary.map_rows()
         for cell in r["cells"]

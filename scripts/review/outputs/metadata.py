@@ -7,7 +7,7 @@ import html
 import json
 
 from ..model import markup
-from ..model.schema import EVIDENCE_LEVELS
+from ..model.evidence import EVIDENCE_LEVELS
 from . import addresses, editions, works
 
 
@@ -192,5 +192,5 @@ def facets(page, index) -> list:
     # Escaped like the title: Material's tags plugin prints tag names as HTML.
     return [
         html.escape(text, quote=False)
-        for text in [f"Evidence: {EVIDENCE_LEVELS[level]}" for level in levels] + [f"Substance: {name}" for name in names]
+        for text in [f"Evidence: {EVIDENCE_LEVELS[level].label}" for level in levels] + [f"Substance: {name}" for name in names]
     ]

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..model import markup
-from ..model.schema import EVIDENCE_GROUPS, EVIDENCE_MAP_COLUMNS
+from ..model.evidence import GROUPS, MAP_COLUMNS, levels_in_group, rated_groups
 from ..synthesis import certainty
 from ..synthesis.characteristics import describe
 from . import addresses, works
@@ -89,13 +89,15 @@ def _mechanism(index, item):
     findings = item["findings"]
     groups = [
         {
-            "id": gid,
-            "heading": heading,
+            "id": group.id,
+            "heading": group.heading,
             "findings": [
-                f | {"number": index.findings[f["id"]]["number"]} for f in findings if f["evidence"] in levels and "role" not in f
+                f | {"number": index.findings[f["id"]]["number"]}
+                for f in findings
+                if f["evidence"] in levels_in_group(group.id) and "role" not in f
             ],
         }
-        for gid, (heading, levels) in EVIDENCE_GROUPS.items()
+        for group in GROUPS.values()
     ]
     return {
         "item": item,
@@ -218,11 +220,11 @@ def _mechanisms(index, item):
             {
                 **m,
                 "total": len(f),
-                "cells": [sum(x["evidence"] in levels for x in f) for _, levels in EVIDENCE_GROUPS.values()][:3],
+                "cells": [sum(x["evidence"] in levels_in_group(g.id) for x in f) for g in rated_groups()],
                 "caveats": sum("role" in x for x in f),
             }
         )
-    return {"items": rows, "headings": [h for h, _ in list(EVIDENCE_GROUPS.values())[:3]]}
+    return {"items": rows, "headings": [g.heading for g in rated_groups()]}
 
 
 def _therapies(index, item):
@@ -249,33 +251,10 @@ def _changelog(index, item):
 def _evidence_map(index, item):
     summary = index.summary
     substances = [s for s in index.ordered("substances") if s["class"] == "classic-psychedelic"]
-    by_substance = []
-    for substance in substances:
-        rows = []
-        for mechanism in index.ordered("mechanisms"):
-            cells = []
-            for key, (_label, levels) in EVIDENCE_MAP_COLUMNS.items():
-                findings = [
-                    index.findings[f["id"]]
-                    for f in mechanism["findings"]
-                    if f["evidence"] in levels and substance["id"] in f["substances"]
-                ]
-                rating = summary.rate(findings) if findings else None
-                cells.append(
-                    {
-                        "key": key,
-                        "findings": findings,
-                        "studies": list(rating.studies) if rating else [],
-                        "participants": rating.participants if rating else 0,
-                        "rating": rating,
-                    }
-                )
-            rows.append({"mechanism": mechanism, "cells": cells})
-        by_substance.append({"substance": substance, "rows": rows})
     return {
         "rows": [r | {"questions": _questions(index, "mechanisms", r["mechanism"]["id"])} for r in summary.map_rows()],
-        "columns": [(k, label) for k, (label, _) in EVIDENCE_MAP_COLUMNS.items()],
-        "by_substance": by_substance,
+        "columns": [(c.id, c.heading) for c in MAP_COLUMNS.values()],
+        "by_substance": [{"substance": s, "rows": summary.map_rows(s["id"])} for s in substances],
     }
 
 

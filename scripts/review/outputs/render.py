@@ -18,7 +18,8 @@ import yaml
 from markupsafe import Markup
 
 from ..model import markup
-from ..model.schema import ATTRIBUTIONS, EVIDENCE_LEVELS, FINDING_ATTRIBUTIONS, TRIAL_STATUSES
+from ..model.evidence import EVIDENCE_LEVELS
+from ..model.schema import ATTRIBUTIONS, FINDING_ATTRIBUTIONS, TRIAL_STATUSES
 from ..synthesis import certainty, characteristics, summary
 from . import addresses, data, metadata, prose, works
 from .glossary import Glossary

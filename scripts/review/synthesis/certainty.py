@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..model.schema import DESIGNS
+from ..model.evidence import EVIDENCE_LEVELS, start_of
 from . import characteristics as ch
 
 LEVELS = ("very-low", "low", "moderate", "high")  # index = points, 0 to 3
@@ -27,13 +27,6 @@ WORDING = {
     "moderate": "{Subject} probably {claim}.",
     "low": "{Subject} may {claim_base}.",
     "very-low": "The evidence is very uncertain about whether {subject} {claim}.",
-}
-INDIRECT = {  # evidence level of a study -> (points lost for indirectness, why)
-    "patients-sud": (0, ""),
-    "patients-other": (1, "patients with another disorder, not with a substance use disorder"),
-    "healthy-volunteers": (1, "healthy volunteers, not people with a substance use disorder"),
-    "animal": (2, "animals or cells, not people"),
-    "in-vitro": (2, "animals or cells, not people"),
 }
 FEW, VERY_FEW = 100, 30  # participants below which a body of human evidence is imprecise, very imprecise
 
@@ -115,14 +108,12 @@ class Rating:
         return tuple(r for r in self.reasons if r.change < 0)
 
 
-def _start(design: str | None) -> tuple[int, str]:
-    if design in ch.RANDOMISED:
-        return 3, "randomised or cross-over trial"
-    if design in ch.PRECLINICAL:
-        return 3, "controlled experiment"
-    if design is None:
-        return 1, "design not reported in the sources checked"
-    return 1, DESIGNS[design].lower()
+def _indirectness(study: dict) -> tuple[int, str]:
+    """Points lost for the population a primary study's evidence comes from, and why (model/evidence.py); the
+    check admits only rated levels for a primary design."""
+    found = EVIDENCE_LEVELS[study["evidence"]].indirectness
+    assert found is not None, f"{study['evidence']} is not rated"
+    return found
 
 
 def rate(findings: Iterable[dict], studies: dict, override: dict | None = None) -> Rating:
@@ -146,15 +137,15 @@ def rate(findings: Iterable[dict], studies: dict, override: dict | None = None) 
 
     def ceiling(sid):
         c = studies[sid]
-        start, _ = _start(c["characteristics"]["design"])
-        return start - INDIRECT[c["evidence"]][0]
+        start, _ = start_of(c["characteristics"]["design"])
+        return start - _indirectness(c)[0]
 
     best = max(ceiling(s) for s in primary)
     body = [s for s in primary if ceiling(s) == best]
     designs = [studies[s]["characteristics"] for s in body]
     reasons = []
 
-    start, kind = max((_start(c["design"]) for c in designs), key=lambda x: x[0])
+    start, kind = max((start_of(c["design"]) for c in designs), key=lambda x: x[0])
     reasons.append(Reason("Starting level", 0, f"{LABELS[LEVELS[start]]}: {kind}."))
     points = start
 
@@ -166,9 +157,9 @@ def rate(findings: Iterable[dict], studies: dict, override: dict | None = None) 
             why = "Open label." if blinding == {"open-label"} else "Not double-blind, or blinding not reported."
             reasons.append(Reason("Risk of bias", -1, why))
 
-    loss = max(INDIRECT[studies[s]["evidence"]][0] for s in body)
+    loss = max(_indirectness(studies[s])[0] for s in body)
     if loss:
-        why = next(INDIRECT[studies[s]["evidence"]][1] for s in body if INDIRECT[studies[s]["evidence"]][0] == loss)
+        why = next(_indirectness(studies[s])[1] for s in body if _indirectness(studies[s])[0] == loss)
         reasons.append(Reason("Indirectness", -loss, f"The evidence comes from {why}."))
 
     human = [s for s in body if studies[s]["characteristics"]["design"] not in ch.PRECLINICAL]

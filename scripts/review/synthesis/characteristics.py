@@ -6,16 +6,17 @@ reported in the sources checked" or "not applicable" depends only on the design,
 
 from __future__ import annotations
 
-from ..model.schema import BLINDING, COMPARATORS, DESIGNS, EFFECT_MEASURES
+from ..model.evidence import DESIGNS
+from ..model.schema import BLINDING, COMPARATORS, EFFECT_MEASURES
 
 NOT_REPORTED = "not reported in the sources checked"
 NOT_APPLICABLE = "not applicable"
 
-REVIEWS = frozenset({"systematic-review-meta-analysis", "narrative-review"})
-PRECLINICAL = frozenset({"animal-experiment", "in-vitro"})
-UNCONTROLLED = frozenset({"single-group-open-label", "case-series", "qualitative"})
-RANDOMISED = frozenset({"randomised-controlled", "cross-over"})
-CONTROLLED_TRIALS = RANDOMISED | {"non-randomised-controlled"}
+# Groups of designs, from their declaration (model/evidence.py).
+REVIEWS = frozenset(d.id for d in DESIGNS.values() if d.kind == "review")
+PRECLINICAL = frozenset(d.id for d in DESIGNS.values() if d.kind == "preclinical")
+UNCONTROLLED = frozenset(d.id for d in DESIGNS.values() if d.uncontrolled)
+CONTROLLED_TRIALS = frozenset(d.id for d in DESIGNS.values() if d.controlled_trial)
 
 # The rows of a study's characteristics, in the order of the box and the table: (field, label).
 ROWS = [
@@ -90,7 +91,7 @@ def describe(c: dict) -> list[tuple[str, str, str | None]]:
         elif field == "effect":
             text = effect_text(c["effect"]) if c["effect"] else None
         elif field == "design":
-            text = DESIGNS.get(c["design"])
+            text = DESIGNS[c["design"]].label if c["design"] else None
         elif field == "comparator":
             text = _join(COMPARATORS.get(c["comparator"]), c["comparator_detail"])
         elif field == "blinding":

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model.schema import EFFECT_MEASURES, EVIDENCE_MAP_COLUMNS
+from ..model.evidence import MAP_COLUMNS, levels_in_column
+from ..model.schema import EFFECT_MEASURES
 from . import certainty, forest
 from . import characteristics as ch
 
@@ -28,6 +29,24 @@ class Figure:
 
     def svg(self) -> str:
         return forest.svg(self.measure, list(self.estimates), self.title)
+
+
+@dataclass(frozen=True)
+class MapCell:
+    """A cell of the evidence map: a mechanism's findings in one column (kind of evidence), rated together."""
+
+    key: str  # the column's id (model/evidence.py MAP_COLUMNS)
+    label: str
+    findings: list[dict]
+    rating: certainty.Rating | None  # None for a gap (no finding)
+
+    @property
+    def studies(self) -> list[str]:
+        return list(self.rating.studies) if self.rating else []
+
+    @property
+    def participants(self) -> int:
+        return self.rating.participants if self.rating else 0
 
 
 class Summary:
@@ -74,24 +93,20 @@ class Summary:
 
     # ----------------------------------------------------------------------------------- evidence map
 
-    def map_rows(self) -> list[dict]:
-        """The evidence map: per mechanism and kind of evidence, the findings, studies, participants and rating."""
+    def map_rows(self, substance: str | None = None) -> list[dict]:
+        """The evidence map, `{mechanism, cells}` per mechanism: a cell per column, with the findings in it (only
+        those that concern `substance`, when given) and their rating."""
         out = []
         for mechanism in self.index.ordered("mechanisms"):
             cells = []
-            for key, (label, levels) in EVIDENCE_MAP_COLUMNS.items():
-                findings = [self.index.findings[f["id"]] for f in mechanism["findings"] if f["evidence"] in levels]
-                rating = self.rate(findings) if findings else None
-                cells.append(
-                    {
-                        "key": key,
-                        "label": label,
-                        "findings": findings,
-                        "studies": list(rating.studies) if rating else [],
-                        "participants": rating.participants if rating else 0,
-                        "rating": rating,
-                    }
-                )
+            for column in MAP_COLUMNS.values():
+                levels = levels_in_column(column.id)
+                findings = [
+                    self.index.findings[f["id"]]
+                    for f in mechanism["findings"]
+                    if f["evidence"] in levels and (substance is None or substance in f["substances"])
+                ]
+                cells.append(MapCell(column.id, column.heading, findings, self.rate(findings) if findings else None))
             out.append({"mechanism": mechanism, "cells": cells})
         return out
 
