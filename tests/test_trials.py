@@ -9,6 +9,7 @@ import yaml
 from conftest import ROOT, tree
 from review.commands import trials
 from review.commands.build import check
+from review.model.schema import REGISTRY
 
 TODAY = "2026-12-01"
 WITHDRAWN = """id: nct04999999
@@ -128,3 +129,7 @@ def test_no_build_loads_the_network_client():
         cwd=ROOT,
     )
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_a_registry_record_has_every_field_of_the_content_model():
+    assert list(trials.registry_of({}, "2026-12-01", "https://example.org/")) == list(REGISTRY["properties"])

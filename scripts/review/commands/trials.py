@@ -15,20 +15,11 @@ from pathlib import Path
 import httpx
 import yaml
 
+from ..model.schema import REGISTRY
+
 API = "https://clinicaltrials.gov/api/v2"  # CTGOV_API overrides it (the tests point it at a local server)
 TIMEOUT = 20.0
-FIELDS = (
-    "status",
-    "why_stopped",
-    "enrollment",
-    "enrollment_type",
-    "start",
-    "primary_completion",
-    "completion",
-    "results_posted",
-    "results_first_posted",
-    "last_update_posted",
-)
+FIELDS = tuple(key for key in REGISTRY["properties"] if key not in ("as_of", "source"))  # what a refresh reports
 SEARCH_QUERY = {  # candidate trials to review: classic psychedelics in substance use disorders
     "query.cond": "substance use disorder OR alcohol use disorder OR tobacco use disorder OR smoking cessation OR "
     "cocaine use disorder OR opioid use disorder OR methamphetamine use disorder",

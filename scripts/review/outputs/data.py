@@ -10,13 +10,17 @@ read as UTF-8 (without it Excel shows "ThÃ©venaz" for "Thévenaz"); Frictionle
 from __future__ import annotations
 
 import csv
+import dataclasses
+import functools
 import io
 import json
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
 from ..model import markup
 from ..model.evidence import MAP_COLUMNS
-from ..model.schema import COLLECTIONS
+from ..model.schema import COLLECTIONS, DATE, NUMBER
 from . import addresses
 
 LIST_SEPARATOR = "; "
@@ -27,189 +31,162 @@ LICENSE = {
 }
 
 
+Value = Callable[[dict, Any], Any]  # a derived column's value, from its row's record and the Index
+
+
 @dataclass(frozen=True)
 class Column:
+    """A column of an open-data table. A content field's column names the field (`field`, a dotted path) and
+    takes its type, its list-ness and (unless given) its description from the content schema; a derived column
+    gives its own, and how its value is computed from the row's record."""
+
     name: str
     type: str  # Table Schema type: string, integer, number, boolean, date
     description: str
     list: bool = False  # several values, joined by LIST_SEPARATOR in CSV, an array in JSON
+    field: str | None = None
+    value: Value | None = dataclasses.field(default=None, compare=False, repr=False)
+    default: Any = None  # a content field's value where the record leaves it out
+    markdown: bool = False  # a Markdown field, published as plain text
+
+    def get(self, record: dict, index: Any) -> Any:
+        """This column's value in one row."""
+        if self.value is not None:
+            return self.value(record, index)
+        current: Any = record
+        for key in (self.field or self.name).split("."):
+            current = current.get(key) if isinstance(current, dict) else None
+        if current is None:
+            return [] if self.list else self.default
+        return markup.plain(current) if self.markdown else current
 
 
-def _described(collection: str, *path: str) -> str:
-    """The content schema's description of a field (`characteristics`, `design` ...)."""
-    schema = COLLECTIONS[collection]
-    for key in path:
-        schema = schema["properties"][key] if "properties" in schema else schema["items"]["properties"][key]
-    return schema["description"]
+@dataclass(frozen=True)
+class Fields:
+    """A placeholder in a table's declaration: every field under `group` (a dotted path, "" for the record
+    itself) that no other column publishes and that is not left out, in the schema's order, named
+    `prefix` + its path below the group. A field added to the content model lands here, in the data."""
+
+    group: str = ""
+    prefix: str = ""
 
 
-def _c(collection, name, type_="string", *path, list_=False, description=None):
-    return Column(name, type_, description or _described(collection, *(path or (name,))), list_)
+def column(path: str, *, name: str | None = None, description: str | None = None, default: Any = None) -> Column:
+    """A column that publishes one content field (completed from the schema by its Table)."""
+    return Column(name or path.rsplit(".", 1)[-1], "", description or "", field=path, default=default)
 
 
-STUDY_COLUMNS = [
-    _c("studies", "id"),
-    Column("label", "string", "How the review cites it in the text (APA 7 author-date, disambiguated)."),
-    _c("studies", "authors", "string", list_=True),
-    _c("studies", "authors_incomplete", "boolean"),
-    _c("studies", "year", "integer"),
-    _c("studies", "title"),
-    _c("studies", "type"),
-    _c("studies", "journal"),
-    _c("studies", "book_title"),
-    _c("studies", "publisher"),
-    _c("studies", "volume"),
-    _c("studies", "issue"),
-    _c("studies", "pages"),
-    _c("studies", "doi"),
-    _c("studies", "pmid"),
-    _c("studies", "evidence"),
-    _c("studies", "substances", list_=True),
-    _c("studies", "attribution"),
-    *[
-        _c("studies", key, type_, "characteristics", key)
-        for key, type_ in [
-            ("design", "string"),
-            ("methods", "string"),
-            ("population", "string"),
-            ("condition", "string"),
-            ("studies_included", "integer"),
-            ("enrolled", "integer"),
-            ("randomised", "integer"),
-            ("analysed", "integer"),
-            ("comparator", "string"),
-            ("comparator_detail", "string"),
-            ("blinding", "string"),
-            ("dose", "string"),
-            ("sessions", "integer"),
-            ("psychotherapy", "string"),
-            ("follow_up", "string"),
-            ("primary_outcome", "string"),
-            ("primary_timepoint", "string"),
-            ("main_result", "string"),
-        ]
-    ],
-    *[
-        Column(f"effect_{key}", type_, f"Effect estimate: {text}")
-        for key, type_, text in [
-            ("measure", "string", "kind of estimate."),
-            ("comparison", "string", "what is compared with what."),
-            ("outcome", "string", "the outcome."),
-            ("timepoint", "string", "when it was measured."),
-            ("value", "number", "the estimate as reported."),
-            ("ci_low", "number", "lower confidence limit."),
-            ("ci_high", "number", "upper confidence limit."),
-            ("ci_level", "integer", "confidence level in per cent."),
-            ("p", "string", "p value as reported."),
-            ("favours", "string", "which side of no effect favours the psychedelic."),
-        ]
-    ],
-    _c("studies", "trials", list_=True),
-    Column("checked_source", "string", _described("studies", "checked", "source")),
-    Column("checked_date", "date", "When the record was checked."),
-    Column("url", "string", "The study's page on the site."),
-]
-FINDING_COLUMNS = [
-    Column("id", "string", "Stable id of the finding, unique across the review; its anchor on its page."),
-    Column("page", "string", "The page (mechanism or topic) that holds it, as `collection/id`."),
-    Column("number", "integer", "Its number on that page (how it is cited: 'Finding N')."),
-    Column("outcome", "string", "The summary-of-findings row it answers, on a mechanism page."),
-    Column("statement", "string", "The finding in the review's words, as plain text."),
-    Column("evidence", "string", "Level of evidence."),
-    Column("substances", "string", "Substances the finding concerns.", True),
-    Column("studies", "string", "Studies that support the finding (ids of the studies table).", True),
-    Column("role", "string", "`caveat` for a contradiction, limit or complicating result."),
-    Column("attribution", "string", "`chapter` or `since-chapter`: whether it is the chapter's or later evidence."),
-    Column("url", "string", "The finding's address on the site."),
-]
-TRIAL_COLUMNS = [
-    _c("trials", "id"),
-    _c("trials", "nct"),
-    _c("trials", "title"),
-    _c("trials", "condition"),
-    _c("trials", "substances", list_=True),
-    _c("trials", "phase"),
-    _c("trials", "sponsor"),
-    _c("trials", "first_posted", "date"),
-    *[
-        _c("trials", key, type_, "registry", key)
-        for key, type_ in [
-            ("status", "string"),
-            ("enrollment", "integer"),
-            ("enrollment_type", "string"),
-            ("start", "string"),
-            ("primary_completion", "string"),
-            ("completion", "string"),
-            ("results_posted", "boolean"),
-            ("results_first_posted", "string"),
-            ("last_update_posted", "string"),
-            ("as_of", "date"),
-            ("source", "string"),
-        ]
-    ],
-    Column("publications", "string", "Studies that report the trial (ids of the studies table).", True),
-    Column("url", "string", "The trial's page on the site."),
-]
-QUESTION_COLUMNS = [
-    _c("questions", "id"),
-    _c("questions", "question"),
-    Column("status", "string", "`open`, `partly-answered` or `answered` by evidence published since the chapter."),
-    Column("status_date", "date", "As of when the status was judged (empty for an open question)."),
-    _c("questions", "mechanisms", list_=True),
-    _c("questions", "findings", list_=True),
-    _c("questions", "studies", list_=True),
-    _c("questions", "trials", list_=True),
-    Column("url", "string", "The question's page on the site."),
-]
-SOF_COLUMNS = [
-    Column("mechanism", "string", "The mechanism (id)."),
-    Column("outcome", "string", "The row's id on the mechanism page."),
-    Column("question", "string", "The question the row's findings answer."),
-    Column("studies", "integer", "Primary studies in the row."),
-    Column("studies_in_people", "integer", "Of these, studies in people."),
-    Column("participants", "integer", "Participants in the studies in people that report their number."),
-    Column("certainty", "string", "The row's certainty (this review's rating, computed; see the method page)."),
-    Column("computed_certainty", "string", "The computed certainty, where an editor set another."),
-    Column("downgrades", "string", "Each downgrade: domain, levels and reason.", True),
-    Column("statement", "string", "The finding in GRADE's plain-language wording for its certainty."),
-    Column("study_ids", "string", "The row's primary studies (ids of the studies table).", True),
-]
-MAP_COLUMNS = [
-    Column("mechanism", "string", "The mechanism (id)."),
-    Column("evidence", "string", "The kind of evidence (the map's column): " + ", ".join(MAP_COLUMNS) + "."),
-    Column("findings", "integer", "Findings in the cell."),
-    Column("studies", "integer", "Distinct primary studies behind them; 0 is a gap."),
-    Column("participants", "integer", "Participants in the studies in people that report their number."),
-    Column("certainty", "string", "The cell's certainty by the same rules (empty for a gap)."),
-    Column("study_ids", "string", "The cell's studies (ids of the studies table).", True),
-]
-TABLES = {  # resource name: (columns, title)
-    "studies": (STUDY_COLUMNS, "Studies and their characteristics"),
-    "findings": (FINDING_COLUMNS, "Findings"),
-    "trials": (TRIAL_COLUMNS, "Registered trials and their registry status"),
-    "questions": (QUESTION_COLUMNS, "Open questions"),
-    "summary-of-findings": (SOF_COLUMNS, "Summary-of-findings rows of the mechanism pages"),
-    "evidence-map": (MAP_COLUMNS, "Evidence-map cells"),
-}
+def derived(name: str, type_: str, description: str, value: Value, list_: bool = False) -> Column:
+    """A column computed from the row's record (its Index at hand), not a content field."""
+    return Column(name, type_, description, list_, value=value)
 
 
-def rows(index) -> dict[str, list[dict]]:
-    """Every table of the review, as lists of {column: value} (None where empty)."""
-    info, summary, labels = index.info, index.summary, index.bibliography.labels
-    url = info["url"]
+def leaf_fields(schema: dict, prefix: str = "") -> dict[str, dict]:
+    """{dotted path: schema} of every field of an object schema, nested objects flattened (a list of objects is
+    one field)."""
+    out = {}
+    for key, sub in schema.get("properties", {}).items():
+        path = f"{prefix}{key}"
+        if "object" in _types(sub) and "properties" in sub:
+            out |= leaf_fields(sub, path + ".")
+        else:
+            out[path] = sub
+    return out
 
-    def page(collection, target):
-        return addresses.absolute(url, *index.path_of(collection, target))
 
-    studies = []
-    for s in index.ordered("studies"):
-        c, e = s["characteristics"], s["characteristics"]["effect"] or {}
-        studies.append(
-            {
-                **{
-                    k: s.get(k)
-                    for k in (
-                        "id",
+def _types(schema: dict) -> list:
+    kind = schema.get("type", [])
+    return kind if isinstance(kind, list) else [kind]
+
+
+def _table_type(schema: dict) -> tuple[str, bool]:
+    """(Table Schema type, is a list) of a content field."""
+    kinds = [k for k in _types(schema) if k != "null"]
+    if kinds == ["array"]:
+        return "string", True
+    if kinds in (["integer"], ["boolean"]):
+        return kinds[0], False
+    if schema.get("pattern") == DATE:
+        return "date", False
+    if schema.get("pattern") == NUMBER:
+        return "number", False
+    return "string", False
+
+
+@dataclass(frozen=True)
+class Table:
+    """One open-data table, declared once: the CSV, the JSON, the package descriptor and the data page's
+    dictionary are all made from it. `schema` is the content schema of the records a row is made from (None for
+    tables of computed rows); each of its fields is a column or is in `left_out`, with the reason."""
+
+    name: str
+    title: str
+    records: Callable[[Any], list[dict]]  # the records, one per row, from the Index
+    declared: tuple[Column | Fields, ...]
+    schema: dict | None = None
+    left_out: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    @functools.cached_property
+    def columns(self) -> tuple[Column, ...]:
+        fields = leaf_fields(self.schema) if self.schema else {}
+        placed = {c.field for c in self.declared if isinstance(c, Column) and c.field}
+        groups = [g.group for g in self.declared if isinstance(g, Fields)]
+
+        def claims(group: str, path: str) -> bool:  # the most specific group a field is under takes it
+            under = [g for g in groups if not g or path.startswith(g + ".")]
+            return bool(under) and max(under, key=len) == group
+
+        out: list[Column] = []
+        for item in self.declared:
+            if isinstance(item, Fields):
+                for path in fields:
+                    if path not in placed and path not in self.left_out and claims(item.group, path):
+                        name = item.prefix + path.removeprefix(f"{item.group}.").replace(".", "_")
+                        out.append(self._complete(column(path, name=name), fields))
+            else:
+                out.append(self._complete(item, fields) if item.field else item)
+        return tuple(out)
+
+    @staticmethod
+    def _complete(c: Column, fields: dict[str, dict]) -> Column:
+        sub = fields[c.field or ""]
+        kind, is_list = _table_type(sub)
+        return replace(
+            c, type=kind, list=is_list, description=c.description or sub["description"], markdown=bool(sub.get("x-markdown"))
+        )
+
+    def rows(self, index: Any) -> list[dict]:
+        """Every row, as {column: value} (None where empty)."""
+        return [{c.name: c.get(record, index) for c in self.columns} for record in self.records(index)]
+
+
+def _page(collection: str) -> Value:
+    def url(record: dict, index: Any) -> str:
+        return addresses.absolute(index.info["url"], *index.path_of(collection, record["id"]))
+
+    return url
+
+
+_FINDING = COLLECTIONS["mechanisms"]["properties"]["findings"]["items"]
+
+TABLES = {
+    t.name: t
+    for t in [
+        Table(
+            "studies",
+            "Studies and their characteristics",
+            lambda index: index.ordered("studies"),
+            (
+                column("id"),
+                derived(
+                    "label",
+                    "string",
+                    "How the review cites it in the text (APA 7 author-date, disambiguated).",
+                    lambda s, index: index.bibliography.labels[s["id"]],
+                ),
+                *[
+                    column(name)
+                    for name in [
                         "authors",
                         "authors_incomplete",
                         "year",
@@ -226,120 +203,222 @@ def rows(index) -> dict[str, list[dict]]:
                         "evidence",
                         "substances",
                         "attribution",
-                    )
-                },
-                "label": labels[s["id"]],
-                **{col.name: c.get(col.name) for col in STUDY_COLUMNS if col.name in c and col.name != "effect"},
-                **{
-                    f"effect_{k}": e.get(k)
-                    for k in (
-                        "measure",
-                        "comparison",
-                        "outcome",
-                        "timepoint",
-                        "value",
-                        "ci_low",
-                        "ci_high",
-                        "ci_level",
-                        "p",
-                        "favours",
-                    )
-                },
-                "trials": s.get("trials", []),
-                "checked_source": (s.get("checked") or {}).get("source"),
-                "checked_date": (s.get("checked") or {}).get("date"),
-                "url": page("studies", s["id"]),
-            }
-        )
-    findings = [
-        {
-            "id": fid,
-            "page": "/".join(f["holder"]),
-            "number": f["number"],
-            "outcome": f.get("outcome"),
-            "statement": markup.plain(f["statement"]),
-            "evidence": f["evidence"],
-            "substances": f["substances"],
-            "studies": f["studies"],
-            "role": f.get("role"),
-            "attribution": f.get("attribution", "chapter"),
-            "url": page("findings", fid),
-        }
-        for fid, f in index.findings.items()
-    ]
-    trials = [
-        {
-            **{k: t.get(k) for k in ("id", "nct", "title", "condition", "substances", "phase", "sponsor", "first_posted")},
-            **{
-                k: t["registry"].get(k)
-                for k in (
-                    "status",
-                    "enrollment",
-                    "enrollment_type",
-                    "start",
-                    "primary_completion",
-                    "completion",
-                    "results_posted",
-                    "results_first_posted",
-                    "last_update_posted",
-                    "as_of",
-                    "source",
-                )
+                    ]
+                ],
+                Fields("characteristics"),
+                *[
+                    column(f"characteristics.effect.{key}", name=f"effect_{key}", description=f"Effect estimate: {text}")
+                    for key, text in [
+                        ("measure", "kind of estimate."),
+                        ("comparison", "what is compared with what."),
+                        ("outcome", "the outcome."),
+                        ("timepoint", "when it was measured."),
+                        ("value", "the estimate as reported."),
+                        ("ci_low", "lower confidence limit."),
+                        ("ci_high", "upper confidence limit."),
+                        ("ci_level", "confidence level in per cent."),
+                        ("p", "p value as reported."),
+                        ("favours", "which side of no effect favours the psychedelic."),
+                    ]
+                ],
+                column("trials"),
+                column("checked.source", name="checked_source"),
+                column("checked.date", name="checked_date", description="When the record was checked."),
+                Fields(),
+                derived("url", "string", "The study's page on the site.", _page("studies")),
+            ),
+            COLLECTIONS["studies"],
+            {
+                "sentence_case_title": "a form of the title for references; the title is published",
+                "edition": "in the reference files (references.bib, .ris, .json), with the rest of the reference",
+                "result": "the review's own summary, on the study's page",
+                "note": "the review's caveats about the record, on the study's page",
+                "checked.also": "the editors' other addresses, on the study's page",
+                "checked.mirrors": "kept for audits and never shown to readers",
+                "characteristics.arms": "a list of arms, in `participants` on the study's page",
             },
-            "publications": [s["id"] for s in index.ordered("studies") if t["id"] in s.get("trials", [])],
-            "url": page("trials", t["id"]),
-        }
-        for t in index.ordered("trials")
+        ),
+        Table(
+            "findings",
+            "Findings",
+            lambda index: list(index.findings.values()),
+            (
+                column("id", description="Stable id of the finding, unique across the review; its anchor on its page."),
+                derived(
+                    "page",
+                    "string",
+                    "The page (mechanism or topic) that holds it, as `collection/id`.",
+                    lambda f, index: "/".join(f["holder"]),
+                ),
+                derived("number", "integer", "Its number on that page (how it is cited: 'Finding N').", lambda f, i: f["number"]),
+                column("outcome", description="The summary-of-findings row it answers, on a mechanism page."),
+                column("statement", description="The finding in the review's words, as plain text."),
+                column("evidence", description="Level of evidence."),
+                column("substances", description="Substances the finding concerns."),
+                column("studies", description="Studies that support the finding (ids of the studies table)."),
+                column("role", description="`caveat` for a contradiction, limit or complicating result."),
+                column(
+                    "attribution",
+                    description="`chapter` or `since-chapter`: whether it is the chapter's or later evidence.",
+                    default="chapter",
+                ),
+                Fields(),
+                derived("url", "string", "The finding's address on the site.", _page("findings")),
+            ),
+            _FINDING,
+        ),
+        Table(
+            "trials",
+            "Registered trials and their registry status",
+            lambda index: index.ordered("trials"),
+            (
+                *[column(name) for name in ["id", "nct", "title", "condition", "substances", "phase", "sponsor", "first_posted"]],
+                Fields("registry"),
+                derived(
+                    "publications",
+                    "string",
+                    "Studies that report the trial (ids of the studies table).",
+                    lambda t, index: [s["id"] for s in index.ordered("studies") if t["id"] in s.get("trials", [])],
+                    list_=True,
+                ),
+                Fields(),
+                derived("url", "string", "The trial's page on the site.", _page("trials")),
+            ),
+            COLLECTIONS["trials"],
+            {
+                "registry.why_stopped": "not yet published",
+                "design": "the review's description, on the trial's page",
+                "outcome": "the review's account of what came of the trial, on the trial's page",
+            },
+        ),
+        Table(
+            "questions",
+            "Open questions",
+            lambda index: index.ordered("questions"),
+            (
+                column("id"),
+                column("question"),
+                column(
+                    "progress.status",
+                    name="status",
+                    description="`open`, `partly-answered` or `answered` by evidence published since the chapter.",
+                    default="open",
+                ),
+                column(
+                    "progress.date",
+                    name="status_date",
+                    description="As of when the status was judged (empty for an open question).",
+                ),
+                *[column(name) for name in ("mechanisms", "findings", "studies", "trials")],
+                Fields(),
+                derived("url", "string", "The question's page on the site.", _page("questions")),
+            ),
+            COLLECTIONS["questions"],
+            {
+                "why": "the review's argument, on the question's page",
+                "known": "the review's argument, on the question's page",
+                "design": "the review's proposal, on the question's page",
+                "progress.text": "the review's account, on the question's page",
+            },
+        ),
+        Table(
+            "summary-of-findings",
+            "Summary-of-findings rows of the mechanism pages",
+            lambda index: [
+                {"mechanism": m["id"], "row": row} for m in index.ordered("mechanisms") for row in index.summary.rows(m["id"])
+            ],
+            (
+                derived("mechanism", "string", "The mechanism (id).", lambda r, i: r["mechanism"]),
+                derived("outcome", "string", "The row's id on the mechanism page.", lambda r, i: r["row"]["outcome"]["id"]),
+                derived(
+                    "question", "string", "The question the row's findings answer.", lambda r, i: r["row"]["outcome"]["question"]
+                ),
+                derived("studies", "integer", "Primary studies in the row.", lambda r, i: len(r["row"]["rating"].studies)),
+                derived("studies_in_people", "integer", "Of these, studies in people.", lambda r, i: r["row"]["rating"].people),
+                derived(
+                    "participants",
+                    "integer",
+                    "Participants in the studies in people that report their number.",
+                    lambda r, i: r["row"]["rating"].participants,
+                ),
+                derived(
+                    "certainty",
+                    "string",
+                    "The row's certainty (this review's rating, computed; see the method page).",
+                    lambda r, i: r["row"]["rating"].level,
+                ),
+                derived(
+                    "computed_certainty",
+                    "string",
+                    "The computed certainty, where an editor set another.",
+                    lambda r, i: r["row"]["rating"].computed if r["row"]["rating"].override else None,
+                ),
+                derived(
+                    "downgrades",
+                    "string",
+                    "Each downgrade: domain, levels and reason.",
+                    lambda r, i: [f"{d.domain} ({d.change}): {d.text}" for d in r["row"]["rating"].downgrades],
+                    list_=True,
+                ),
+                derived(
+                    "statement",
+                    "string",
+                    "The finding in GRADE's plain-language wording for its certainty.",
+                    lambda r, i: r["row"]["statement"],
+                ),
+                derived(
+                    "study_ids",
+                    "string",
+                    "The row's primary studies (ids of the studies table).",
+                    lambda r, i: list(r["row"]["rating"].studies),
+                    list_=True,
+                ),
+            ),
+        ),
+        Table(
+            "evidence-map",
+            "Evidence-map cells",
+            lambda index: [{"mechanism": r["mechanism"]["id"], "cell": c} for r in index.summary.map_rows() for c in r["cells"]],
+            (
+                derived("mechanism", "string", "The mechanism (id).", lambda r, i: r["mechanism"]),
+                derived(
+                    "evidence",
+                    "string",
+                    "The kind of evidence (the map's column): " + ", ".join(MAP_COLUMNS) + ".",
+                    lambda r, i: r["cell"].key,
+                ),
+                derived("findings", "integer", "Findings in the cell.", lambda r, i: len(r["cell"].findings)),
+                derived(
+                    "studies", "integer", "Distinct primary studies behind them; 0 is a gap.", lambda r, i: len(r["cell"].studies)
+                ),
+                derived(
+                    "participants",
+                    "integer",
+                    "Participants in the studies in people that report their number.",
+                    lambda r, i: r["cell"].participants,
+                ),
+                derived(
+                    "certainty",
+                    "string",
+                    "The cell's certainty by the same rules (empty for a gap).",
+                    lambda r, i: r["cell"].rating.level if r["cell"].rating else None,
+                ),
+                derived(
+                    "study_ids",
+                    "string",
+                    "The cell's studies (ids of the studies table).",
+                    lambda r, i: r["cell"].studies,
+                    list_=True,
+                ),
+            ),
+        ),
     ]
-    questions = [
-        {
-            "id": q["id"],
-            "question": q["question"],
-            "status": (q.get("progress") or {}).get("status", "open"),
-            "status_date": (q.get("progress") or {}).get("date"),
-            **{k: q.get(k, []) for k in ("mechanisms", "findings", "studies", "trials")},
-            "url": page("questions", q["id"]),
-        }
-        for q in index.ordered("questions")
-    ]
-    sof = [
-        {
-            "mechanism": m["id"],
-            "outcome": row["outcome"]["id"],
-            "question": row["outcome"]["question"],
-            "studies": len(row["rating"].studies),
-            "studies_in_people": row["rating"].people,
-            "participants": row["rating"].participants,
-            "certainty": row["rating"].level,
-            "computed_certainty": row["rating"].computed if row["rating"].override else None,
-            "downgrades": [f"{r.domain} ({r.change}): {r.text}" for r in row["rating"].downgrades],
-            "statement": row["statement"],
-            "study_ids": list(row["rating"].studies),
-        }
-        for m in index.ordered("mechanisms")
-        for row in summary.rows(m["id"])
-    ]
-    cells = [
-        {
-            "mechanism": r["mechanism"]["id"],
-            "evidence": cell.key,
-            "findings": len(cell.findings),
-            "studies": len(cell.studies),
-            "participants": cell.participants,
-            "certainty": cell.rating.level if cell.rating else None,
-            "study_ids": cell.studies,
-        }
-        for r in summary.map_rows()
-        for cell in r["cells"]
-    ]
-    return {
-        "studies": studies,
-        "findings": findings,
-        "trials": trials,
-        "questions": questions,
-        "summary-of-findings": sof,
-        "evidence-map": cells,
-    }
+}
+
+
+def rows(index) -> dict[str, list[dict]]:
+    """Every table of the review, as lists of {column: value} (None where empty)."""
+    return {name: table.rows(index) for name, table in TABLES.items()}
 
 
 def mechanism_slice(tables: dict, mechanism_id: str) -> dict[str, list[dict]]:
@@ -358,7 +437,7 @@ def mechanism_slice(tables: dict, mechanism_id: str) -> dict[str, list[dict]]:
     }
 
 
-def to_csv(columns: list[Column], table: list[dict]) -> str:
+def to_csv(columns: Sequence[Column], table: list[dict]) -> str:
     """RFC 4180 CSV with a header row, a byte-order mark, empty cells for nulls and lists joined."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -378,7 +457,7 @@ def _cell(column: Column, value) -> str:
     return str(value)
 
 
-def to_json(columns: list[Column], table: list[dict]) -> str:
+def to_json(columns: Sequence[Column], table: list[dict]) -> str:
     """The same table as a JSON array of objects (numbers as numbers, lists as arrays), one row a line: readable
     in a diff, and written by json's C encoder (an indent would use the slow pure-Python one)."""
     rows = [json.dumps({c.name: _json_value(c, row.get(c.name)) for c in columns}, ensure_ascii=False) for row in table]
@@ -398,7 +477,8 @@ def _json_value(column: Column, value):
 def descriptor(info: dict, release: dict, current_to: str, name: str, title: str) -> dict:
     """The Frictionless Data package descriptor (datapackage.json) of one package."""
     resources = []
-    for resource, (columns, table_title) in TABLES.items():
+    for resource, table in TABLES.items():
+        columns, table_title = table.columns, table.title
         fields = []
         for c in columns:
             field = {"name": c.name, "type": "string" if c.list else c.type, "description": c.description}
@@ -444,9 +524,9 @@ def files(index) -> dict[str, str]:
     out = {}
 
     def package(folder: str, data: dict, name: str, title: str):
-        for resource, (columns, _) in TABLES.items():
-            out[f"{folder}/{resource}.csv"] = to_csv(columns, data[resource])
-            out[f"{folder}/{resource}.json"] = to_json(columns, data[resource])
+        for resource, table in TABLES.items():
+            out[f"{folder}/{resource}.csv"] = to_csv(table.columns, data[resource])
+            out[f"{folder}/{resource}.json"] = to_json(table.columns, data[resource])
         out[f"{folder}/datapackage.json"] = (
             json.dumps(descriptor(info, release, current_to, name, title), ensure_ascii=False, indent=1) + "\n"
         )

@@ -302,7 +302,7 @@ def _data(index, item):
     dataset = works.dataset_item("data", index.info, release, url)
     return {
         "dataset_citation": works.apa(dataset, html_out=False),
-        "tables": [(name, title, columns) for name, (columns, title) in TABLES.items()],
+        "tables": list(TABLES.values()),
         "separator": LIST_SEPARATOR.strip(),
         "mechanisms": index.ordered("mechanisms"),
         "release": index.releases[0],
