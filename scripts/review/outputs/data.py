@@ -286,7 +286,6 @@ TABLES = {
             ),
             COLLECTIONS["trials"],
             {
-                "registry.why_stopped": "not yet published",
                 "design": "the review's description, on the trial's page",
                 "outcome": "the review's account of what came of the trial, on the trial's page",
             },
