@@ -1,12 +1,17 @@
 """Render phase: the fixture review renders exactly to its golden files (`make golden` regenerates them), and
 what the pages must show holds for the fixture and the real content."""
 
+import inspect
 import re
 
 import pytest
 from conftest import FIXTURE, ROOT, TEMPLATES
 from review.commands.build import build, renderer
+from review.model.schema import COLLECTIONS
+from review.outputs.data import leaf_fields
 from review.outputs.render import heading
+from review.outputs.works import study_item
+from review.synthesis import characteristics
 
 GOLDEN = ROOT / "tests" / "golden"
 GOLDEN_FILES = sorted(p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*") if p.is_file())
@@ -77,3 +82,27 @@ def test_the_offline_copy_links_to_html_files(OUT):
     pages = {out.path: out.text for out in renderer(FIXTURE, TEMPLATES, directory_urls=False).render()}
     assert 'href="../studies/shao2021.html#' not in pages["mechanisms/plasticity.md"]
     assert 'href="../studies/shao2021.html"' in pages["mechanisms/plasticity.md"]
+
+
+# Study fields that a study's page does not show, each with the reason (the open data has its own list).
+NOT_ON_THE_STUDY_PAGE = {
+    "checked.mirrors": "kept for audits and never shown to readers",
+    "checked.also": "the editors' other addresses, kept with the record",
+    "characteristics.effect.favours": "the direction in which the forest plots draw the estimate",
+}
+
+
+def _shown_by(text: str, key: str) -> bool:
+    """Whether code or a template reads a field by name: `item.key`, `c.key`, `'key'` or `"key"`."""
+    return re.search(rf"\.{key}\b|['\"]{key}['\"]", text) is not None
+
+
+@pytest.mark.parametrize("path", sorted(leaf_fields(COLLECTIONS["studies"])))
+def test_every_study_field_shows_on_the_study_page(path):
+    """A field added to the content model but to no template fails here (the open data takes it by itself):
+    the study template, the reference (works.study_item) or the characteristics box (characteristics.ROWS)
+    must read it, or it is listed above with the reason."""
+    if path in NOT_ON_THE_STUDY_PAGE:
+        return
+    readers = (TEMPLATES / "study.html.j2").read_text() + inspect.getsource(study_item) + inspect.getsource(characteristics)
+    assert _shown_by(readers, path.rsplit(".", 1)[-1]), f"{path} is shown nowhere on a study's page"

@@ -233,7 +233,7 @@ TABLES = {
                 "edition": "in the reference files (references.bib, .ris, .json), with the rest of the reference",
                 "result": "the review's own summary, on the study's page",
                 "note": "the review's caveats about the record, on the study's page",
-                "checked.also": "the editors' other addresses, on the study's page",
+                "checked.also": "the editors' other addresses, kept with the record",
                 "checked.mirrors": "kept for audits and never shown to readers",
                 "characteristics.arms": "a list of arms, in `participants` on the study's page",
             },
