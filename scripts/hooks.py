@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import nh3
+import pathspec
 import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
@@ -22,7 +23,7 @@ from review.commands import preview
 from review.commands.build import CONTENT_DIR, TEMPLATES_DIR, renderer
 from review.commands.progress import Progress
 from review.model.errors import ContentError
-from review.outputs import fastpages, search
+from review.outputs import fastpages, pages, search
 
 log = logging.getLogger("mkdocs.hooks.review")
 
@@ -159,6 +160,8 @@ def on_pre_build(config):
     except ContentError as error:
         raise PluginError("\n" + error.report()) from None
     _records[:] = search.records(review.index)
+    config.nav = pages.navigation(review.pages)  # the navigation comes from the page declaration (pages.NAV)
+    config.not_in_nav = pathspec.gitignore.GitIgnoreSpec.from_lines(pages.not_in_nav())
     _writing[:] = [Progress("writing pages", len(review.pages))]
 
 

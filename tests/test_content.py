@@ -1,17 +1,20 @@
 """The real content: valid, complete where the site promises it, and shown the way the about page says."""
 
+import re
+
+import pathspec
 import pytest
-import yaml
 from conftest import ROOT
+from review.commands.build import problems
 from review.model.load import load
-from review.model.validate import validate
-from review.outputs.index import findings_of
+from review.model.walk import findings_of
+from review.outputs import pages
 
 REVIEW = load(ROOT / "content")
 
 
 def test_content_is_valid():
-    assert [str(p) for p in validate(REVIEW)] == []
+    assert [str(p) for p in problems(REVIEW)] == []
 
 
 @pytest.mark.parametrize(
@@ -52,12 +55,15 @@ def test_the_home_and_about_pages_say_no_medical_advice(real_outputs):
         assert "gives no medical advice" in real_outputs[path]
 
 
-def test_nav_lists_every_mechanism_and_topic():
-    nav = yaml.safe_load((ROOT / "mkdocs.yml").read_text())["nav"]
-    flat = str(nav)
-    for name in ("mechanisms", "topics"):
-        for eid in REVIEW.entities[name]:
-            assert f"{name}/{eid}.md" in flat
+def test_the_navigation_has_every_page_or_leaves_it_to_its_list(real_renderer):
+    """The navigation is made from the page declaration: each page is in it once, or is of a kind whose folder
+    `not_in_nav` names (reached from its list: studies, trials ...)."""
+    listed = re.findall(r"'([^']+\.md)'", str(pages.navigation(real_renderer.pages)))
+    assert len(listed) == len(set(listed))
+    spec = pathspec.GitIgnoreSpec.from_lines(pages.not_in_nav())
+    unlisted = {p.path for p in real_renderer.pages} - set(listed)
+    assert unlisted and all(spec.match_file(path) for path in unlisted)
+    assert set(listed) <= {p.path for p in real_renderer.pages}
 
 
 def test_every_finding_cites_a_study_and_has_an_evidence_level():

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 import yaml
-from conftest import FIXTURE, ROOT, copy_project, tree
+from conftest import FIXTURE, copy_project, tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,9 +19,6 @@ pytestmark = pytest.mark.slow
 def project(tmp_path_factory):
     """A project made of the fixture review, with a built site/."""
     folder = copy_project(tmp_path_factory.mktemp("project"), content=FIXTURE)
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
-    del config["nav"]
-    (folder / "mkdocs.yml").write_text(yaml.safe_dump(config))
     assert build(folder).returncode == 0
     return folder
 

@@ -9,8 +9,7 @@ import sys
 import time
 
 import pytest
-import yaml
-from conftest import FIXTURE, ROOT, copy_project, make, tree
+from conftest import FIXTURE, copy_project, make, tree
 
 pytestmark = pytest.mark.slow
 
@@ -19,9 +18,6 @@ pytestmark = pytest.mark.slow
 def project(tmp_path_factory):
     """A project made of the fixture review with a built site/."""
     folder = copy_project(tmp_path_factory.mktemp("project"), content=FIXTURE)
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
-    del config["nav"]
-    (folder / "mkdocs.yml").write_text(yaml.safe_dump(config))
     result = make(folder, "site")
     assert result.returncode == 0, result.stderr
     return folder

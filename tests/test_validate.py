@@ -1,13 +1,13 @@
 """The check phase: each kind of bad content gives exact, fixable messages; good content gives none."""
 
 import pytest
+from review.commands.build import problems as check
 from review.model.load import load
-from review.model.validate import validate
 
 
 def problems(content_dir):
     """The problems of a content folder, as printed lines."""
-    return [str(p) for p in validate(load(content_dir))]
+    return [str(p) for p in check(load(content_dir))]
 
 
 def edit(review_dir, relative, old, new):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..model.errors import ContentError
-from ..model.load import load
-from ..model.validate import validate
-from ..outputs import editions
+from ..model.errors import ContentError, Problem
+from ..model.load import Review, load
+from ..model.validate import SitePages, validate
+from ..outputs import editions, pages
 from ..outputs.index import Index
 from ..outputs.render import Renderer
 
@@ -15,12 +15,20 @@ CONTENT_DIR = Path("content")  # relative to the project folder, where every com
 TEMPLATES_DIR = Path("templates") / "pages"
 
 
+SITE = SitePages(pages.keys, pages.reserved())  # the site's page names, which the check needs
+
+
+def problems(review: Review) -> list[Problem]:
+    """Every problem of some content, all at once (empty when it is good)."""
+    return validate(review, SITE)
+
+
 def check(content_dir=CONTENT_DIR):
     """Read and check all content; raise ContentError with every problem at once. Return the Review."""
     review = load(content_dir)
-    problems = validate(review)
-    if problems:
-        raise ContentError(problems)
+    found = problems(review)
+    if found:
+        raise ContentError(found)
     return review
 
 

@@ -11,9 +11,10 @@ import yaml
 
 from ..model.errors import ContentError
 from ..model.schema import COLLECTIONS, SINGLE_FILES, collection_schema
+from ..outputs import pages
 from ..outputs.write import write
 from . import publish
-from .build import CONTENT_DIR, TEMPLATES_DIR, build, check
+from .build import CONTENT_DIR, TEMPLATES_DIR, check, renderer
 
 
 def schema_files(content_dir) -> dict:
@@ -25,11 +26,14 @@ def schema_files(content_dir) -> dict:
     }
 
 
-def engine_config(mkdocs_yml: Path) -> dict:
-    """The project's mkdocs.yml for an engine that runs no MkDocs hooks: pages pre-rendered into docs/."""
+def engine_config(mkdocs_yml: Path, nav: list, not_in_nav: list[str]) -> dict:
+    """The project's mkdocs.yml for an engine that runs no MkDocs hooks: pages pre-rendered into docs/, and the
+    navigation written out (the hook makes it during a MkDocs build)."""
     config = yaml.safe_load(mkdocs_yml.read_text(encoding="utf-8"))
     for key in ("hooks", "watch"):
         config.pop(key, None)
+    config["nav"] = nav
+    config["not_in_nav"] = "\n".join(not_in_nav) + "\n"
     config["docs_dir"] = "docs"
     config["site_dir"] = "site"
     config["theme"]["custom_dir"] = str((mkdocs_yml.parent / config["theme"]["custom_dir"]).resolve())
@@ -94,7 +98,8 @@ def main(argv=None) -> int:
             return 0
         if args.command == "site":  # the hook checks the content (once) before MkDocs empties anything
             return publish.build(Path.cwd(), args.site_dir, args.config)
-        outputs = build(args.content, args.templates)
+        made = renderer(args.content, args.templates)
+        outputs = {out.path: out.text for out in made.render()}
     except ContentError as error:
         print(error.report(), file=sys.stderr)
         return 1
@@ -102,7 +107,12 @@ def main(argv=None) -> int:
     written = write(outputs, target)
     if args.command == "export":
         (args.out_dir / "mkdocs.yml").write_text(
-            yaml.safe_dump(engine_config(Path("mkdocs.yml")), allow_unicode=True, sort_keys=False), encoding="utf-8"
+            yaml.safe_dump(
+                engine_config(Path("mkdocs.yml"), pages.navigation(made.pages), pages.not_in_nav()),
+                allow_unicode=True,
+                sort_keys=False,
+            ),
+            encoding="utf-8",
         )
     print(f"wrote {len(written)} files to {target}")
     return 0

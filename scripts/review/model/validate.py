@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import fastjsonschema
 from jsonschema import Draft202012Validator
 
-from ..outputs import pages
 from . import evidence, markup
 from .errors import Problem, suggest
 from .load import Review
@@ -251,17 +252,16 @@ def check_markdown(entity, schema, known, trusted) -> list:
     return problems
 
 
-def check_pages(review: Review, known, trusted) -> list:
+def check_pages(review: Review, known, trusted, site: SitePages) -> list:
     """Hand-written pages: their Markdown, their links, and names that a generated page already has."""
     problems = []
     if "index" not in review.pages:
         problems.append(Problem("content/pages/index.md", 1, "file", "missing; it is the home page"))
     if "method" not in review.pages:
         problems.append(Problem("content/pages/method.md", 1, "file", "missing; it is the method page (every page links to it)"))
-    keys = pages.keys(review)
-    generated = {k.path.removesuffix(".md") for k in pages.KINDS if not k.collection}
+    keys = site.names(review)
     for name, page in review.pages.items():
-        if name in generated or name in COLLECTIONS or name in ("references", "data", "editions"):
+        if name in site.reserved:
             problems.append(Problem(page.path, 1, "file", f"`{name}` is the name of a generated page; rename the file"))
         for snippet, message in text_problems(page.text, "page", known, trusted, frozenset(keys)):
             offset = page.text.find(snippet.split("\n", 1)[0])
@@ -335,11 +335,11 @@ def check_outcomes(entity) -> list:
     return problems
 
 
-def check_changelog(review: Review, known, trusted) -> list:
+def check_changelog(review: Review, known, trusted, site: SitePages) -> list:
     """Releases list real pages, newest first, and the newest matches site.yaml's version and date."""
     log, problems = review.changelog, []
     releases = log.data.get("releases") if isinstance(log.data.get("releases"), list) else []
-    keys = pages.keys(review)
+    keys = site.names(review)
     for index, release in enumerate(releases):
         if not isinstance(release, dict):
             continue
@@ -385,7 +385,16 @@ def check_site(review: Review) -> list:
     return []
 
 
-def validate(review: Review) -> list:
+@dataclass(frozen=True)
+class SitePages:
+    """What the check needs to know of the site's pages (outputs/pages.py gives it: the content model does not
+    depend on the site): the name of every page the content makes, and the names a hand-written page may not take."""
+
+    names: Callable[[Review], frozenset[str]]
+    reserved: frozenset[str]
+
+
+def validate(review: Review, site: SitePages) -> list:
     """Every Problem in the review, sorted by file and line (empty when the content is good). A file that cannot
     be read or has the wrong shape makes its collection untrusted: references into it are not judged, since they
     would mostly report that file's fault again."""
@@ -415,11 +424,11 @@ def validate(review: Review) -> list:
                 problems += check_evidence(entity)
     if review.search is not None:
         problems += check_markdown(review.search, collection_schema("search"), known, trusted)
-    problems += check_pages(review, known, trusted)
+    problems += check_pages(review, known, trusted, site)
     if not broken & {"mechanisms", "topics", "studies"}:
         problems += check_cited(review)
     if review.changelog is not None:
-        problems += check_changelog(review, known, trusted)
+        problems += check_changelog(review, known, trusted, site)
     if review.site is not None and not problems:
         problems += check_site(review)
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.field, p.message))

@@ -46,6 +46,11 @@ def _relative(target: str, page: str, directory_urls: bool) -> str:
     return link
 
 
+def in_edition(version: str, path: str) -> str:
+    """The source path of a page in a built edition, which the site carries at `editions/<version>/`."""
+    return f"editions/{version}/{path}"
+
+
 def absolute(site_url: str, path: str, anchor: str = "") -> str:
     """The published address of a page or file (always with directory URLs)."""
     return site_url.rstrip("/") + "/" + served(path) + (f"#{anchor}" if anchor else "")

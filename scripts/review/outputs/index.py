@@ -12,7 +12,7 @@ from ..model.schema import COLLECTIONS
 from ..model.walk import findings_of, references_of
 from ..synthesis.summary import Summary
 from .editions import history
-from .pages import entity_path
+from .pages import address, page_path
 from .works import Bibliography
 
 
@@ -41,7 +41,7 @@ class Index:
                 for number, (_, finding) in enumerate(findings_of(name, item), start=1):
                     self.findings[finding["id"]] = {
                         **finding,
-                        "page": entity_path(name, item["id"]),
+                        "page": address(name, item["id"])[0],
                         "page_title": item["title"],
                         "holder": (name, item["id"]),
                         "number": number,
@@ -62,7 +62,9 @@ class Index:
             for ref in dict.fromkeys(refs):
                 self._add_referrer(ref, Referrer(f"{page_name}.md", page.title))
         for ref in dict.fromkeys(markup.references(self.search["summary"])):  # the method page shows the search
-            self._add_referrer(ref, Referrer("method.md", review.pages["method"].title if "method" in review.pages else "Method"))
+            self._add_referrer(
+                ref, Referrer(page_path("method"), review.pages["method"].title if "method" in review.pages else "Method")
+            )
         self.referrers = {ref: list(places) for ref, places in self.referrers.items()}
         self.questions_of = {}  # ("mechanisms" | "findings" | "studies" | "trials", id) -> question ids
         for question in self.ordered("questions"):
@@ -82,7 +84,7 @@ class Index:
 
     def _index_references(self, name: str, item: dict):
         """Record what one entity references, and where (in which finding)."""
-        holder_path, title = entity_path(name, item["id"]), self.title_of(name, item["id"])
+        holder_path, title = address(name, item["id"])[0], self.title_of(name, item["id"])
         in_finding = {path: finding["id"] for path, finding in findings_of(name, item)}
         cited = []
         for path, ref in references_of(name, item):
@@ -129,9 +131,7 @@ class Index:
         """(page path, anchor) where an entity or finding is shown."""
         if collection == "findings":
             return self.findings[target]["page"], target
-        if collection == "glossary":
-            return entity_path("glossary", target), target
-        return entity_path(collection, target), ""
+        return address(collection, target)
 
     def _releases_touching(self, path: str) -> list:
         """The releases that changed a page, newest first (a release without `pages` changed every page)."""

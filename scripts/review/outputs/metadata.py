@@ -8,7 +8,7 @@ import json
 
 from ..model import markup
 from ..model.evidence import EVIDENCE_LEVELS
-from . import addresses, editions, works
+from . import addresses, editions, pages, works
 
 
 def abstract_of(text: str, limit: int = 300) -> str:
@@ -103,7 +103,7 @@ def _cited(page, context, index) -> list:
     if page.kind.collection and page.item is not None and page.kind.collection != "pages":
         ids = index.cites.get((page.kind.collection, page.item["id"]), [])
     elif page.kind.collection == "pages":
-        ids = index.cites.get(("pages", page.path.removesuffix(".md")), [])
+        ids = index.cites.get(("pages", page.key), [])
     else:
         ids = []
     return sorted(set(ids))
@@ -144,7 +144,11 @@ def jsonld(index, page, item: dict, cited: list, description: str) -> dict:
         "temporalCoverage": f"../{index.search['current_to']}",  # the evidence it covers, up to the search date
     }
     if kind.name != "home":
-        data["isPartOf"] = {"@type": "WebSite", "name": info["title"], "url": addresses.absolute(info["url"], "index.md")}
+        data["isPartOf"] = {
+            "@type": "WebSite",
+            "name": info["title"],
+            "url": addresses.absolute(info["url"], pages.page_path("home")),
+        }
     if kind.schema_type == "ScholarlyArticle":
         data["headline"] = item["title"]
         data["citation"] = [works.schema_work(work) for work in cited]
@@ -167,7 +171,7 @@ def jsonld(index, page, item: dict, cited: list, description: str) -> dict:
                 "@type": "DefinedTerm",
                 "name": entry["term"],
                 "description": " ".join(entry["definition"].split()),
-                "url": addresses.absolute(info["url"], "glossary/index.md", entry["id"]),
+                "url": addresses.absolute(info["url"], *pages.address("glossary", entry["id"])),
                 **({"termCode": entry["abbreviation"]} if entry.get("abbreviation") else {}),
             }
             for entry in index.ordered("glossary")

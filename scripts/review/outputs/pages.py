@@ -6,7 +6,7 @@ context is "what the page shows", and adding a kind of page is a template and on
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ..model import markup
@@ -18,22 +18,6 @@ from .data import LIST_SEPARATOR, TABLES
 from .editions import edition_url
 from .guide import guide
 from .works import sentence_case
-
-ENTITY_PAGES = {  # collection -> the path of each entity's page; a glossary term is an anchor on the glossary
-    "mechanisms": "mechanisms/{}.md",
-    "topics": "topics/{}.md",
-    "studies": "studies/{}.md",
-    "trials": "trials/{}.md",
-    "substances": "substances/{}.md",
-    "therapies": "therapies/{}.md",
-    "questions": "questions/{}.md",
-    "glossary": "glossary/index.md",
-}
-
-
-def entity_path(collection: str, target: str) -> str:
-    """The source path of the page that shows an entity."""
-    return ENTITY_PAGES[collection].format(target)
 
 
 @dataclass(frozen=True)
@@ -52,6 +36,8 @@ class Kind:
     title: str = ""  # the page's title, for a page of the whole review (an entity page takes its entity's)
     description: str = ""  # its description in the metadata, for a page of the whole review
     abstract_field: str = ""  # the entity's field whose opening is its page's description
+    anchors: str | None = None  # a collection whose entities are anchors on this page (glossary terms)
+    nav_title: str = ""  # its title in the navigation, where it differs from the page's own
 
 
 @dataclass(frozen=True)
@@ -66,7 +52,12 @@ class Page:
     @property
     def key(self) -> str:
         """Its name in the changelog: `studies/shao2021`, `evidence-map`."""
-        return self.path.removesuffix(".md")
+        return key_of(self.path)
+
+
+def key_of(path: str) -> str:
+    """A page's name as the changelog writes it, from its source path: `studies/shao2021`, `index`."""
+    return path.removesuffix(".md")
 
 
 # ---------------------------------------------------------------------------------------------- contexts
@@ -241,7 +232,7 @@ def _changelog(index, item):
             r
             | {
                 "built": r["version"] in index.editions,
-                "address": addresses.absolute(edition_url(index.info["url"], r["version"]), "index.md"),
+                "address": addresses.absolute(edition_url(index.info["url"], r["version"]), page_path("home")),
             }
             for r in index.releases
         ]
@@ -298,7 +289,7 @@ def _method(index, item):
 
 def _data(index, item):
     release = index.releases[0]
-    url = addresses.absolute(index.info["url"], f"editions/{release['version']}/data/index.md")
+    url = addresses.absolute(edition_url(index.info["url"], release["version"]), page_path("data"))
     dataset = works.dataset_item("data", index.info, release, url)
     return {
         "dataset_citation": works.apa(dataset, html_out=False),
@@ -321,7 +312,7 @@ KINDS = [
     Kind(
         "mechanism",
         "mechanism.html.j2",
-        ENTITY_PAGES["mechanisms"],
+        "mechanisms/{}.md",
         "ScholarlyArticle",
         _mechanism,
         "mechanisms",
@@ -338,8 +329,8 @@ KINDS = [
         description="The candidate mechanisms of psychedelic-assisted therapy for substance use disorders, with the "
         "number of findings behind each.",
     ),
-    Kind("topic", "topic.html.j2", ENTITY_PAGES["topics"], "ScholarlyArticle", _topic, "topics", True, abstract_field="summary"),
-    Kind("study", "study.html.j2", ENTITY_PAGES["studies"], "CreativeWork", _study, "studies", abstract_field="result"),
+    Kind("topic", "topic.html.j2", "topics/{}.md", "ScholarlyArticle", _topic, "topics", True, abstract_field="summary"),
+    Kind("study", "study.html.j2", "studies/{}.md", "CreativeWork", _study, "studies", abstract_field="result"),
     Kind(
         "characteristics",
         "characteristics.html.j2",
@@ -378,7 +369,7 @@ KINDS = [
         title="Studies",
         description="Every work cited in the review, with its evidence level, sortable and filterable.",
     ),
-    Kind("trial", "trial.html.j2", ENTITY_PAGES["trials"], "CreativeWork", _trial, "trials", abstract_field="design"),
+    Kind("trial", "trial.html.j2", "trials/{}.md", "CreativeWork", _trial, "trials", abstract_field="design"),
     Kind(
         "trials",
         "trials.html.j2",
@@ -391,7 +382,7 @@ KINDS = [
     Kind(
         "substance",
         "substance.html.j2",
-        ENTITY_PAGES["substances"],
+        "substances/{}.md",
         "CreativeWork",
         _substance,
         "substances",
@@ -406,9 +397,7 @@ KINDS = [
         title="Substances",
         description="The substances the evidence concerns, with their findings and studies.",
     ),
-    Kind(
-        "therapy", "therapy.html.j2", ENTITY_PAGES["therapies"], "CreativeWork", _therapy, "therapies", abstract_field="summary"
-    ),
+    Kind("therapy", "therapy.html.j2", "therapies/{}.md", "CreativeWork", _therapy, "therapies", abstract_field="summary"),
     Kind(
         "therapies",
         "therapies.html.j2",
@@ -421,7 +410,7 @@ KINDS = [
     Kind(
         "question",
         "question.html.j2",
-        ENTITY_PAGES["questions"],
+        "questions/{}.md",
         "ScholarlyArticle",
         _question,
         "questions",
@@ -445,6 +434,7 @@ KINDS = [
         _glossary,
         title="Glossary",
         description="Definitions of the abbreviations and technical terms used in the review.",
+        anchors="glossary",
     ),
     Kind(
         "changelog",
@@ -472,6 +462,7 @@ KINDS = [
         _course_pack,
         title="Course pack",
         description="How to print the mechanism pages as handouts for teaching.",
+        nav_title="Course pack (print)",
     ),
     Kind(
         "facets",
@@ -493,21 +484,72 @@ KINDS = [
     ),
 ]
 KIND = {kind.name: kind for kind in KINDS}
+_ENTITY_KIND = {k.collection: k for k in KINDS if k.collection and k.collection != "pages"}
+_ANCHOR_KIND = {k.anchors: k for k in KINDS if k.anchors}
+
+# The navigation, in order: (section, entries), "" for an entry of its own. An entry is a kind (all its pages, in
+# display order) or the name of a hand-written page; the kind "page" stands for the hand-written pages not named.
+# Kinds not named here (one page per study, trial ...) are reached from their lists and left out of the navigation.
+NAV: list[tuple[str, tuple[str, ...]]] = [
+    ("Home", ("home", "about", "method", "changelog", "course-pack", "page")),
+    ("Background", ("topic",)),
+    ("Mechanisms", ("mechanisms", "mechanism")),
+    ("", ("questions",)),
+    ("", ("find",)),
+    ("", ("evidence-map",)),
+    ("Evidence", ("studies", "characteristics", "trials", "substances", "therapies", "glossary", "facets", "data")),
+    ("Contribute", ("contribute", "editing")),
+]
 
 
-def plan(index, labels: dict) -> list:
-    """Every page of the site, in a fixed order. `labels` gives each study's in-text citation (a study page's
-    title starts with it)."""
-    out = []
-    for name, page in sorted(index.review.pages.items()):
-        kind = KIND[{"index": "home", "method": "method"}.get(name, "page")]
-        out.append(Page(kind, f"{name}.md", page.title, page))
+def address(collection: str, target: str) -> tuple[str, str]:
+    """(page path, anchor) of the page that shows an entity: its own page, or an anchor on the page that lists
+    its collection (a glossary term). A finding's page is its holder's (Index.path_of)."""
+    if collection in _ENTITY_KIND:
+        return _ENTITY_KIND[collection].path.format(target), ""
+    return _ANCHOR_KIND[collection].path, target
+
+
+def page_path(kind: str) -> str:
+    """The source path of the one page of a kind (a page of the whole review, the home or the method page)."""
+    path = KIND[kind].path
+    assert "{}" not in path, f"{kind} has a page per entity: link to it by collection and id"
+    return path
+
+
+def _hand_written_kind(name: str) -> Kind:
+    """The kind of a hand-written page: the one whose fixed path is its own (home, method), else "page"."""
+    return next((k for k in KINDS if k.collection == "pages" and k.path == f"{name}.md"), KIND["page"])
+
+
+def enumerate_pages(names: Iterable[str], ids: Callable[[str], Iterable[str]]) -> Iterator[tuple[Kind, str, str | None]]:
+    """Every page of the site, once, in the site's order, as (kind, source path, hand-written page name or entity
+    id): the hand-written pages `names`, then each kind's pages (`ids` gives a collection's ids, in order). The
+    one place that says which pages exist: the render's plan and the check's page names both come from it."""
+    for name in sorted(names):
+        yield _hand_written_kind(name), f"{name}.md", name
     for kind in KINDS:
         if kind.collection and kind.collection != "pages":
-            for item in index.ordered(kind.collection):
-                out.append(Page(kind, kind.path.format(item["id"]), _title(kind, item, labels), item))
+            for target in ids(kind.collection):
+                yield kind, kind.path.format(target), target
         elif not kind.collection:
-            out.append(Page(kind, kind.path, kind.title))
+            yield kind, kind.path, None
+
+
+def plan(index, labels: dict) -> list[Page]:
+    """Every page of the site, in a fixed order. `labels` gives each study's in-text citation (a study page's
+    title starts with it)."""
+    items = {c: {i["id"]: i for i in index.ordered(c)} for c in _ENTITY_KIND}
+    out = []
+    for kind, path, name in enumerate_pages(index.review.pages, lambda c: list(items[c])):
+        if kind.collection == "pages":
+            page = index.review.pages[name]
+            out.append(Page(kind, path, page.title, page))
+        elif kind.collection:
+            item = items[kind.collection][name]
+            out.append(Page(kind, path, _title(kind, item, labels), item))
+        else:
+            out.append(Page(kind, path, kind.title))
     return out
 
 
@@ -522,13 +564,43 @@ def _title(kind: Kind, item: dict, labels: dict) -> str:
     return item.get("title") or item.get("name") or item.get("question")
 
 
-def keys(review) -> set:
-    """The names of every page, as a changelog lists them, from content that may not yet be valid."""
-    out = set(review.pages)
-    for kind in KINDS:
-        if kind.collection and kind.collection != "pages":
-            stems = set(review.entities.get(kind.collection, {})) | {s for c, s in review.unreadable if c == kind.collection}
-            out |= {kind.path.format(stem).removesuffix(".md") for stem in stems}
-        elif not kind.collection:
-            out.add(kind.path.removesuffix(".md"))
+def keys(review) -> frozenset[str]:
+    """The names of every page, as a changelog lists them, from content that may not yet be valid (a file that
+    could not be read still has its page's name)."""
+
+    def ids(collection):
+        return set(review.entities.get(collection, {})) | {s for c, s in review.unreadable if c == collection}
+
+    return frozenset(key_of(path) for _, path, _ in enumerate_pages(review.pages, ids))
+
+
+def reserved() -> frozenset[str]:
+    """Names a hand-written page may not take: a generated page's, a collection's folder, a download folder."""
+    folders = {k.path.split("/", 1)[0] for k in KINDS if k.anchors or (k.collection and k.collection != "pages")}
+    return frozenset({key_of(k.path) for k in KINDS if not k.collection} | folders | {"references", "data", "editions"})
+
+
+def navigation(pages: list[Page]) -> list:
+    """MkDocs' `nav`, from NAV and the plan: a page's own title unless its kind gives one for the navigation."""
+    named = {name for _, entries in NAV for name in entries if name not in KIND}
+
+    def entries(entry: str) -> list:
+        if entry in KIND:
+            chosen = [p for p in pages if p.kind.name == entry and not (entry == "page" and p.key in named)]
+        else:
+            chosen = [p for p in pages if p.kind.collection == "pages" and p.key == entry]
+        return [{p.kind.nav_title: p.path} if p.kind.nav_title else p.path for p in chosen]
+
+    out: list = []
+    for section, names in NAV:
+        items = [item for name in names for item in entries(name)]
+        out += [{section: items}] if section else items
     return out
+
+
+def not_in_nav() -> list[str]:
+    """MkDocs' `not_in_nav` patterns: the folders of the kinds NAV leaves out (reached from their lists)."""
+    listed = {name for _, entries in NAV for name in entries}
+    return [
+        f"/{k.path.split('/', 1)[0]}/*.md" for k in KINDS if k.collection and k.collection != "pages" and k.name not in listed
+    ]

@@ -21,7 +21,7 @@ from ..model import markup
 from ..model.evidence import EVIDENCE_LEVELS
 from ..model.schema import ATTRIBUTIONS, FINDING_ATTRIBUTIONS, TRIAL_STATUSES
 from ..synthesis import certainty, characteristics, summary
-from . import addresses, data, metadata, prose, works
+from . import addresses, data, metadata, pages, prose, works
 from .glossary import Glossary
 from .index import Index
 from .pages import Page, plan
@@ -129,6 +129,30 @@ class Renderer:
 
         @jinja2.pass_context
         def href(context, target, anchor=""):
+            """A file of the site that is not a page (a download, a data file, a figure)."""
+            if target.endswith(".md"):
+                raise ValueError(f"{target}: link to a page by kind and id (page_url, entity), not by its path")
+            return self.href(target, page_of(context), anchor)
+
+        @jinja2.pass_context
+        def page_url(context, kind, anchor=""):
+            """The one page of a kind: `page_url('method', 'certainty')`."""
+            return self.href(pages.page_path(kind), page_of(context), anchor)
+
+        @jinja2.pass_context
+        def place_url(context, place):
+            """A place that references something (index.Referrer): its page, at the finding if it is in one."""
+            return self.href(place.path, page_of(context), place.finding or "")
+
+        @jinja2.pass_context
+        def page_named(context, key, anchor=""):
+            """A page by the name the changelog gives it (`studies/shao2021`)."""
+            return self.href(f"{key}.md", page_of(context), anchor)
+
+        @jinja2.pass_context
+        def edition_href(context, version, path=None, anchor=""):
+            """A page (the home page unless `path` is given) in the built edition `version`."""
+            target = addresses.in_edition(version, path or pages.page_path("home"))
             return self.href(target, page_of(context), anchor)
 
         @jinja2.pass_context
@@ -151,6 +175,7 @@ class Renderer:
             entity=entity,
             cite=cite,
             page_parts=page_parts,
+            page_named=page_named,
             cited=markup.cited_ids,
             reference=lambda sid: Markup(self.bibliography.html[sid]),
             label=lambda sid: self.bibliography.labels[sid],
@@ -164,6 +189,9 @@ class Renderer:
         )
         env.filters["inline"] = jinja2.pass_context(lambda c, t: prose_filter(c, t, "inline"))
         env.globals.update(
+            page_url=page_url,
+            place_url=place_url,
+            edition_href=edition_href,
             evidence_levels=EVIDENCE_LEVELS,
             attributions=ATTRIBUTIONS,
             finding_attributions=FINDING_ATTRIBUTIONS,
