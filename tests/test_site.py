@@ -67,7 +67,13 @@ def edit(path, old, new):
             None,
             "content/pages/index.md:1: file: missing; it is the home page",
         ),
-        ("nav names a page that is gone", "mkdocs.yml", "site_name:", "nav:\n- mechanisms/removed.md\nsite_name:", "removed.md"),
+        (
+            "a navigation written by hand",
+            "mkdocs.yml",
+            "site_name:",
+            "nav:\n- mechanisms/removed.md\nsite_name:",
+            "the navigation is made from scripts/review/outputs/pages.py",
+        ),
     ],
 )
 def test_a_failed_build_leaves_site_untouched(project, name, relative, old, new, message):

@@ -120,7 +120,7 @@ def test_the_search_lists_only_trials_the_review_does_not_have(review_dir, regis
 
 
 def test_no_build_loads_the_network_client():
-    code = "import sys, review.commands.build, review.commands.publish, hooks; print('httpx' in sys.modules)"
+    code = "import sys, review.commands.build, review.commands.publish, review.commands.plugin; print('httpx' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,

@@ -27,11 +27,12 @@ def schema_files(content_dir) -> dict:
 
 
 def engine_config(mkdocs_yml: Path, nav: list, not_in_nav: list[str]) -> dict:
-    """The project's mkdocs.yml for an engine that runs no MkDocs hooks: pages pre-rendered into docs/, and the
-    navigation written out (the hook makes it during a MkDocs build)."""
+    """The project's mkdocs.yml for an engine that runs no MkDocs plugin of ours: pages pre-rendered into docs/,
+    the navigation written out (the plugin makes it during a MkDocs build), and no `review` plugin."""
     config = yaml.safe_load(mkdocs_yml.read_text(encoding="utf-8"))
     for key in ("hooks", "watch"):
         config.pop(key, None)
+    config["plugins"] = [p for p in config.get("plugins", []) if p != "review" and not (isinstance(p, dict) and "review" in p)]
     config["nav"] = nav
     config["not_in_nav"] = "\n".join(not_in_nav) + "\n"
     config["docs_dir"] = "docs"
@@ -54,7 +55,7 @@ def main(argv=None) -> int:
     out.add_argument("out_dir", type=Path)
     commands.add_parser("schema", help="write the JSON Schemas into content/schema/")
     export = commands.add_parser(
-        "export", help="write a project with no hooks (docs/ + mkdocs.yml) for other engines such as Zensical"
+        "export", help="write a project with no plugin of ours (docs/ + mkdocs.yml) for other engines such as Zensical"
     )
     export.add_argument("out_dir", type=Path)
     trials = commands.add_parser(

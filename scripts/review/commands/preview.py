@@ -2,7 +2,7 @@
 
 `mkdocs serve` rebuilds every page on every save: at 1,000 studies a quarter of a minute before the edited
 page shows. The preview keeps the last build (its files, navigation and theme environment, handed over by
-hooks.py) and, on a save:
+the plugin, plugin.py) and, on a save:
 
 1. checks and indexes the content again (a content error is reported and the last good pages stay up);
 2. renders the pages of the files that changed through the generator and MkDocs' own page functions, and
@@ -37,22 +37,11 @@ from mkdocs.structure.files import InclusionLevel
 from ..model.errors import ContentError
 from ..outputs import search
 from .build import CONTENT_DIR, TEMPLATES_DIR, renderer
+from .plugin import Built
 
 log = logging.getLogger("mkdocs.review.preview")
 
 WATCHED = (CONTENT_DIR, TEMPLATES_DIR.parent, Path("mkdocs.yml"))
-
-
-@dataclass
-class Built:
-    """What the last full build made, recorded by the hooks (on_nav, on_env): MkDocs keeps it nowhere else."""
-
-    files: object = None
-    nav: object = None
-    env: object = None
-
-
-BUILT = Built()
 
 
 @dataclass
@@ -101,13 +90,19 @@ class Preview:
     # -------------------------------------------------------------------------------------- whole builds
 
     def full_build(self) -> None:
-        """The whole site, as `mkdocs serve` builds it (the hooks record its files, navigation and theme)."""
+        """The whole site, as `mkdocs serve` builds it (the plugin keeps its files, navigation and theme)."""
         config = self._config()
         config.site_url = self.serve_url
         self.seen = snapshot(self.root)
         mkdocs_build.build(config, serve_url=self.serve_url)
         self.config = config
         self.review = None
+
+    @property
+    def built(self) -> Built:
+        """What the last full build made. MkDocs keeps one instance of a plugin that has on_startup for every
+        configuration loaded in a process, so this is the plugin that made the last build."""
+        return self.config.plugins["review"].built
 
     # -------------------------------------------------------------------------------------- an edit
 
@@ -122,7 +117,7 @@ class Preview:
             if not changed:
                 return
             structural = before.keys() != self.seen.keys() or any(not path.startswith(f"{CONTENT_DIR}/") for path in changed)
-            if structural or BUILT.files is None:
+            if structural or self.built.files is None:
                 log.info("review: %d file(s) changed outside content/ or added/removed: rebuilding everything", len(changed))
                 self._finish()
                 self.full_build()
@@ -161,22 +156,22 @@ class Preview:
 
     def _update_page(self, path: str, text: str, build: bool = True) -> bool:
         """Give MkDocs a page's new text and render it; True if it is in the navigation and its title changed."""
-        file = BUILT.files.get_file_from_path(path)
+        file = self.built.files.get_file_from_path(path)
         page = file.page
         title = page.title
         file.content_string = text
-        mkdocs_build._populate_page(page, self.config, BUILT.files)
+        mkdocs_build._populate_page(page, self.config, self.built.files)
         if build:
             self._build(page)
-        return page.title != title and page in BUILT.nav.pages
+        return page.title != title and page in self.built.nav.pages
 
     def _build(self, page) -> None:
-        if page.content is None:  # let go of after its last build (hooks.on_post_page): convert it again
-            mkdocs_build._populate_page(page, self.config, BUILT.files)
-        mkdocs_build._build_page(page, self.config, self._doc_files(), BUILT.nav, BUILT.env)
+        if page.content is None:  # let go of after its last build (plugin.on_post_page): convert it again
+            mkdocs_build._populate_page(page, self.config, self.built.files)
+        mkdocs_build._build_page(page, self.config, self._doc_files(), self.built.nav, self.built.env)
 
     def _doc_files(self):
-        return BUILT.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        return self.built.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
 
     def _catch_up(self, review, nav_changed: bool) -> None:
         """Render everything again and bring every changed output up to date, then the search index."""
@@ -196,7 +191,7 @@ class Preview:
                     return
                 changed_pages = []
                 for path, text in outputs.items():
-                    file = BUILT.files.get_file_from_path(path)
+                    file = self.built.files.get_file_from_path(path)
                     if file.is_documentation_page():
                         if path in self.pending.fresh or file.content_string == text:
                             continue
@@ -239,9 +234,9 @@ class Preview:
 
     def _is_fresh(self, url_path: str) -> bool:
         rel = url_path[len(self.mount_path) :] if url_path.startswith(self.mount_path) else url_path.lstrip("/")
-        file = BUILT.files.get_file_from_path(rel) if BUILT.files else None
+        file = self.built.files.get_file_from_path(rel) if self.built.files else None
         if file is None:
-            for candidate in BUILT.files.documentation_pages():
+            for candidate in self.built.files.documentation_pages():
                 if candidate.url == rel or candidate.dest_uri == rel or candidate.url == rel.removesuffix("index.html"):
                     file = candidate
                     break

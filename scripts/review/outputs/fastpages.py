@@ -4,7 +4,7 @@ is to give the headings their ids and permalinks and to list them in the page's 
 HTML block to find that out is about half of a large build. Here the headings are converted directly, with
 Python-Markdown's own slugify, and the contents list is made in its own format.
 
-Switched by `extra: review_html_pages` in mkdocs.yml (on unless set to false). The export for other engines
+Switched by the `review` plugin's `html_pages` option in mkdocs.yml (on unless set to false). The export for other engines
 always writes Markdown. The oracle test (tests/test_fastpages.py) checks, for every page of the real and the
 fixture content, that this gives the HTML and the contents list that Python-Markdown gives.
 """
