@@ -97,7 +97,7 @@ def main(argv=None) -> int:
             review = check(args.content)
             print(f"content OK: {sum(len(e) for e in review.entities.values())} entities, {len(review.pages)} hand-written pages")
             return 0
-        if args.command == "site":  # the hook checks the content (once) before MkDocs empties anything
+        if args.command == "site":  # the plugin checks the content (once) before MkDocs empties anything
             return publish.build(Path.cwd(), args.site_dir, args.config)
         made = renderer(args.content, args.templates)
         outputs = {out.path: out.text for out in made.render()}

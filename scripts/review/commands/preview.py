@@ -37,6 +37,7 @@ from mkdocs.structure.files import InclusionLevel
 from ..model.errors import ContentError
 from ..outputs import search
 from .build import CONTENT_DIR, TEMPLATES_DIR, renderer
+from .changes import ChangeKind, changed_outputs, detect_change
 from .plugin import Built
 
 log = logging.getLogger("mkdocs.review.preview")
@@ -113,12 +114,11 @@ class Preview:
             self.pending.cancel = False
             self._finish()  # a pass cut short by this save: this save's own pass takes over
             before, self.seen = self.seen, snapshot(self.root)
-            changed = {path for path in before.keys() | self.seen.keys() if before.get(path) != self.seen.get(path)}
-            if not changed:
+            change = detect_change(before, self.seen, CONTENT_DIR.as_posix())
+            if change.kind is ChangeKind.NONE:
                 return
-            structural = before.keys() != self.seen.keys() or any(not path.startswith(f"{CONTENT_DIR}/") for path in changed)
-            if structural or self.built.files is None:
-                log.info("review: %d file(s) changed outside content/ or added/removed: rebuilding everything", len(changed))
+            if change.kind is ChangeKind.REBUILD or self.built.files is None:
+                log.info("review: %s: rebuilding everything", change.reason or "nothing built yet")
                 self._finish()
                 self.full_build()
                 return
@@ -127,10 +127,10 @@ class Preview:
                 review = renderer(self.root / CONTENT_DIR, self.root / TEMPLATES_DIR, self.config.use_directory_urls)
             except ContentError as error:
                 log.error("review: the content has problems; the last good pages stay up.\n%s", error.report())
-                self.seen = before | {path: (0, 0) for path in changed}  # retried on the next save
+                self.seen = dict(before) | {path: (0, 0) for path in change.files}  # retried on the next save
                 return
             self.review = review
-            shown = self._pages_of(review, changed)
+            shown = [page for page in review.pages if page.path in change.own_pages]
             self.pending.fresh = set()
             nav_changed = False
             for page in shown:
@@ -145,14 +145,6 @@ class Preview:
             self.pending.running = True
         self.catching_up = threading.Thread(target=self._catch_up, args=(review, nav_changed), daemon=True)
         self.catching_up.start()
-
-    def _pages_of(self, review, changed: set) -> list:
-        """The pages that show a changed content file as their own: `content/studies/x.yaml` -> studies/x."""
-        keys = {Path(path).relative_to(CONTENT_DIR).with_suffix("").as_posix() for path in changed}
-        keys |= {key.removeprefix("pages/") for key in keys}
-        return [
-            page for page in review.pages if page.key in keys or f"{page.kind.collection}/{page.key.rsplit('/', 1)[-1]}" in keys
-        ]
 
     def _update_page(self, path: str, text: str, build: bool = True) -> bool:
         """Give MkDocs a page's new text and render it; True if it is in the navigation and its title changed."""
@@ -184,24 +176,23 @@ class Preview:
                     if self.pending.cancel:
                         return
                     outputs[out.path] = out.text
-                pages_now = {path for path in outputs if path.endswith(".md")}
-                if pages_now != {f.src_uri for f in self._doc_files()}:  # a page added or gone: a new navigation
+                files = self.built.files
+                held = {path: file.content_string for path in outputs if (file := files.get_file_from_path(path))}
+                todo = changed_outputs({f.src_uri for f in self._doc_files()}, held, outputs, self.pending.fresh)
+                if todo.rebuild:  # a page added or gone: a new navigation
                     log.info("review: the edit adds or removes pages: rebuilding everything")
                     self.full_build()
                     return
                 changed_pages = []
-                for path, text in outputs.items():
-                    file = self.built.files.get_file_from_path(path)
-                    if file.is_documentation_page():
-                        if path in self.pending.fresh or file.content_string == text:
-                            continue
-                        nav_changed |= self._update_page(path, text, build=False)
-                        changed_pages.append(file.page)
-                    elif file.content_string != text:
-                        file.content_string = text
-                        Path(file.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
-                        Path(file.abs_dest_path).write_text(text, encoding="utf-8")
-                        updated += 1
+                for path in todo.pages:
+                    nav_changed |= self._update_page(path, outputs[path], build=False)
+                    changed_pages.append(files.get_file_from_path(path).page)
+                for path in todo.files:
+                    file = files.get_file_from_path(path)
+                    file.content_string = outputs[path]
+                    Path(file.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
+                    Path(file.abs_dest_path).write_text(outputs[path], encoding="utf-8")
+                    updated += 1
                 pages = [f.page for f in self._doc_files()] if nav_changed else changed_pages
                 for page in pages:
                     if self.pending.cancel:
