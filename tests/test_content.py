@@ -10,11 +10,20 @@ from review.model.load import load
 from review.model.walk import findings_of
 from review.outputs import pages
 
-REVIEW = load(ROOT / "content")
+
+def ids(collection: str) -> list[str]:
+    """The ids of a collection, from its file names (parametrising reads no content)."""
+    return sorted(path.stem for path in (ROOT / "content" / collection).glob("*.yaml"))
 
 
-def test_content_is_valid():
-    assert [str(p) for p in problems(REVIEW)] == []
+@pytest.fixture(scope="module")
+def review():
+    """The real content, read once for this module."""
+    return load(ROOT / "content")
+
+
+def test_content_is_valid(review):
+    assert [str(p) for p in problems(review)] == []
 
 
 @pytest.mark.parametrize(
@@ -30,21 +39,21 @@ def test_content_is_valid():
         ("therapies", 4),
     ],
 )
-def test_collection_sizes(collection, minimum):
-    assert len(REVIEW.entities[collection]) >= minimum
+def test_collection_sizes(review, collection, minimum):
+    assert len(review.entities[collection]) >= minimum
 
 
-@pytest.mark.parametrize("mechanism", sorted(REVIEW.entities["mechanisms"]))
-def test_each_mechanism_has_open_questions_and_more_than_one_kind_of_evidence(mechanism):
-    findings = REVIEW.entities["mechanisms"][mechanism].data["findings"]
+@pytest.mark.parametrize("mechanism", ids("mechanisms"))
+def test_each_mechanism_has_open_questions_and_more_than_one_kind_of_evidence(review, mechanism):
+    findings = review.entities["mechanisms"][mechanism].data["findings"]
     assert len({f["evidence"] for f in findings}) >= 2
-    assert any(mechanism in q.data.get("mechanisms", []) for q in REVIEW.entities["questions"].values())
+    assert any(mechanism in q.data.get("mechanisms", []) for q in review.entities["questions"].values())
 
 
-@pytest.mark.parametrize("study", sorted(REVIEW.entities["studies"]))
-def test_every_study_says_how_it_comes_into_the_review(real_outputs, study):
+@pytest.mark.parametrize("study", ids("studies"))
+def test_every_study_says_how_it_comes_into_the_review(review, real_outputs, study):
     # The about page promises that a study page says when it is not certain that the chapter cites the work.
-    data = REVIEW.entities["studies"][study].data
+    data = review.entities["studies"][study].data
     assert data["attribution"] in ("chapter", "inferred", "since-chapter")
     assert "In the review</th><td>" in real_outputs[f"studies/{study}.md"]
 
@@ -66,8 +75,8 @@ def test_the_navigation_has_every_page_or_leaves_it_to_its_list(real_renderer):
     assert set(listed) <= {p.path for p in real_renderer.pages}
 
 
-def test_every_finding_cites_a_study_and_has_an_evidence_level():
-    for entities in REVIEW.entities.values():
+def test_every_finding_cites_a_study_and_has_an_evidence_level(review):
+    for entities in review.entities.values():
         for entity in entities.values():
             for _, finding in findings_of(entity.collection, entity.data):
                 assert finding["studies"] and finding["evidence"]

@@ -6,10 +6,9 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
-from conftest import FIXTURE, copy_project, make, tree
+from conftest import FIXTURE, copy_project, make, tree, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -111,8 +110,16 @@ def test_two_builds_at_once_both_leave_a_whole_site(project):
     assert not list(project.glob(".site-build-*"))
 
 
-@pytest.mark.parametrize("delay", [0.2, 0.6, 1.0, 1.5, 2.5])
-def test_a_build_killed_at_any_moment_leaves_a_whole_site(project, delay):
+MOMENTS = {  # the build's phases, each seen in the files it leaves: the build is killed when one appears
+    "lock taken": lambda project: list(project.glob(".site-build-*")),
+    "review rendered": lambda project: list(project.glob("build/generated-*/*")),
+    "pages written": lambda project: list(project.glob(".site-build-*/mechanisms/*/index.html")),
+    "search indexed": lambda project: list(project.glob(".site-build-*/pagefind/*")),
+}
+
+
+@pytest.mark.parametrize("moment", list(MOMENTS))
+def test_a_build_killed_at_any_moment_leaves_a_whole_site(project, moment):
     expected = sorted(tree(project / "site"))
     process = subprocess.Popen(
         [sys.executable, "-m", "review", "site"],
@@ -122,7 +129,7 @@ def test_a_build_killed_at_any_moment_leaves_a_whole_site(project, delay):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    time.sleep(delay)
+    wait_until(lambda: MOMENTS[moment](project) or process.poll() is not None, 120)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     assert sorted(tree(project / "site")) == expected  # the old site or the new one, both whole
