@@ -46,19 +46,18 @@ deploy: editions site
 	$(BIN)/ghp-import --no-jekyll --push --force site
 
 ## test: lint, then the whole test suite (browser tests need Chromium at /usr/bin/chromium)
-test: $(STAMP)
-	$(BIN)/ruff check scripts tests
-	$(BIN)/ruff format --check scripts tests
+test: lint
 	$(BIN)/python -m pytest
 
 ## test-fast: the tests that build no whole site and start no browser, server or pandoc (under 15 s on 2 cores)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow"
 
-## lint: ruff's checks and formatting
+## lint: ruff's checks and formatting, and mypy's type check of the generator (configured in pyproject.toml)
 lint: $(STAMP)
 	$(BIN)/ruff check scripts tests
 	$(BIN)/ruff format --check scripts tests
+	$(BIN)/mypy
 
 ## golden: regenerate the golden output of the fixture review (tests/golden/) with the generator itself
 golden: $(STAMP)

@@ -137,14 +137,15 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         """Check and render the review. A content error stops the build here, listing every problem, before MkDocs
         empties the site folder: under `mkdocs serve` the last good pages stay up until the error is fixed."""
         root = self._root(config)
-        self.state = state = BuildState(scratch=self._new_scratch(root))
+        scratch = self._new_scratch(root)
+        self.state = state = BuildState(scratch=scratch)
         try:
             review = renderer(root / self.config.content_dir, root / self.config.templates_dir, config.use_directory_urls)
             shown = Progress("rendering pages", len(review.pages))
             for n, out in enumerate(review.render()):
                 # Each output goes to disk as it is made, and MkDocs reads it from there when it needs it: at 10,000
                 # studies the generated texts would otherwise all sit in memory at once.
-                where = state.scratch / f"{n}{Path(out.path).suffix}"
+                where = scratch / f"{n}{Path(out.path).suffix}"
                 where.write_text(out.text, encoding="utf-8")
                 state.outputs.append((out.path, str(where)))
                 shown.step()

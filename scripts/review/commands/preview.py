@@ -25,6 +25,7 @@ import signal
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -32,10 +33,12 @@ from urllib.parse import urlsplit
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.structure.files import InclusionLevel
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
 from ..model.errors import ContentError
 from ..outputs import search
+from ..outputs.render import Renderer
 from .build import CONTENT_DIR, TEMPLATES_DIR, renderer
 from .changes import ChangeKind, changed_outputs, detect_change
 from .plugin import Built
@@ -83,7 +86,7 @@ class Preview:
         self.pending = Pending()
         self.lock = threading.Lock()  # held by whoever is changing the built site
         self.seen: dict = {}
-        self.review = None
+        self.review: Renderer | None = None
 
     def _config(self):
         return load_config(config_file=str(self.root / "mkdocs.yml"), site_dir=self.site_dir, dev_addr=self.dev_addr)
@@ -146,24 +149,41 @@ class Preview:
         self.catching_up = threading.Thread(target=self._catch_up, args=(review, nav_changed), daemon=True)
         self.catching_up.start()
 
+    def _files(self) -> Files:
+        files = self.built.files
+        assert files is not None, "the preview has not built the site yet"
+        return files
+
+    def _file(self, path: str) -> File:
+        file = self._files().get_file_from_path(path)
+        assert file is not None, f"{path} is not in the last build"
+        return file
+
+    def _page(self, path: str) -> Page:
+        page = self._file(path).page
+        assert page is not None, f"{path} is not a page"
+        return page
+
     def _update_page(self, path: str, text: str, build: bool = True) -> bool:
         """Give MkDocs a page's new text and render it; True if it is in the navigation and its title changed."""
-        file = self.built.files.get_file_from_path(path)
-        page = file.page
+        page = self._page(path)
         title = page.title
-        file.content_string = text
-        mkdocs_build._populate_page(page, self.config, self.built.files)
+        page.file.content_string = text
+        mkdocs_build._populate_page(page, self.config, self._files())
         if build:
             self._build(page)
-        return page.title != title and page in self.built.nav.pages
+        nav = self.built.nav
+        return page.title != title and nav is not None and page in nav.pages
 
-    def _build(self, page) -> None:
+    def _build(self, page: Page) -> None:
         if page.content is None:  # let go of after its last build (plugin.on_post_page): convert it again
-            mkdocs_build._populate_page(page, self.config, self.built.files)
-        mkdocs_build._build_page(page, self.config, self._doc_files(), self.built.nav, self.built.env)
+            mkdocs_build._populate_page(page, self.config, self._files())
+        nav = self.built.nav
+        assert nav is not None
+        mkdocs_build._build_page(page, self.config, self._doc_files(), nav, self.built.env)
 
-    def _doc_files(self):
-        return self.built.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+    def _doc_files(self) -> Sequence[File]:
+        return self._files().documentation_pages(inclusion=InclusionLevel.is_in_serve)
 
     def _catch_up(self, review, nav_changed: bool) -> None:
         """Render everything again and bring every changed output up to date, then the search index."""
@@ -176,7 +196,7 @@ class Preview:
                     if self.pending.cancel:
                         return
                     outputs[out.path] = out.text
-                files = self.built.files
+                files = self._files()
                 held = {path: file.content_string for path in outputs if (file := files.get_file_from_path(path))}
                 todo = changed_outputs({f.src_uri for f in self._doc_files()}, held, outputs, self.pending.fresh)
                 if todo.rebuild:  # a page added or gone: a new navigation
@@ -186,14 +206,14 @@ class Preview:
                 changed_pages = []
                 for path in todo.pages:
                     nav_changed |= self._update_page(path, outputs[path], build=False)
-                    changed_pages.append(files.get_file_from_path(path).page)
+                    changed_pages.append(self._page(path))
                 for path in todo.files:
-                    file = files.get_file_from_path(path)
+                    file = self._file(path)
                     file.content_string = outputs[path]
                     Path(file.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
                     Path(file.abs_dest_path).write_text(outputs[path], encoding="utf-8")
                     updated += 1
-                pages = [f.page for f in self._doc_files()] if nav_changed else changed_pages
+                pages = [f.page for f in self._doc_files() if f.page is not None] if nav_changed else changed_pages
                 for page in pages:
                     if self.pending.cancel:
                         return
@@ -225,9 +245,12 @@ class Preview:
 
     def _is_fresh(self, url_path: str) -> bool:
         rel = url_path[len(self.mount_path) :] if url_path.startswith(self.mount_path) else url_path.lstrip("/")
-        file = self.built.files.get_file_from_path(rel) if self.built.files else None
+        files = self.built.files
+        if files is None:
+            return True
+        file = files.get_file_from_path(rel)
         if file is None:
-            for candidate in self.built.files.documentation_pages():
+            for candidate in files.documentation_pages():
                 if candidate.url == rel or candidate.dest_uri == rel or candidate.url == rel.removesuffix("index.html"):
                     file = candidate
                     break

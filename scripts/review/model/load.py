@@ -97,7 +97,10 @@ class _Loader(yaml.SafeLoader):
     yaml_implicit_resolvers = _NO_TIMESTAMPS
 
 
-class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+_LIBYAML: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _FastLoader(_LIBYAML):
     """The same on libyaml, tried first; a file it refuses is parsed again by _Loader for the message."""
 
     yaml_implicit_resolvers = _NO_TIMESTAMPS
@@ -256,7 +259,7 @@ def _is_ignored(name: str) -> bool:
 def scan(folder: Path, shown, suffix: str, problems: list, depth_allowed=False):
     """The regular files with `suffix` directly in folder, in name order; anything else there gets a problem:
     links (which could point outside the repository), folders, special files, and files of other kinds."""
-    found = []
+    found: list[Path] = []
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except FileNotFoundError:

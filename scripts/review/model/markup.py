@@ -91,22 +91,28 @@ def _allowed_link(url: str) -> bool:
     return url.startswith(SAFE_SCHEMES) or bool(TARGET.match(url)) or bool(PAGE_LINK.match(url)) or url.startswith("#")
 
 
+def _as_written(url: str) -> str:
+    return url
+
+
 def parser(profile: Profile) -> MarkdownIt:
     """A markdown-it parser that knows only what the profile allows, plus the two marks; raw HTML off."""
     md = MarkdownIt("zero", {"html": False, "linkify": False, "typographer": False})
     md.enable([*profile.block, *profile.inline])
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.inline.ruler.before("link", "crosslink", _bare_link_rule)
-    md.validateLink = _allowed_link
-    md.normalizeLink = lambda url: url  # targets are checked, not rewritten: `@studies/x` must stay as written
+    # Targets are checked, not rewritten: `@studies/x` must stay as written. markdown-it-py's documented way to
+    # change these two is to assign them (its own typing calls them methods).
+    md.validateLink = _allowed_link  # type: ignore[method-assign]
+    md.normalizeLink = _as_written  # type: ignore[method-assign]
     return md
 
 
 PARSERS = {name: parser(profile) for name, profile in PROFILES.items()}
 # Parses everything CommonMark knows, to find what a field may not hold and say so.
 _FULL = MarkdownIt("commonmark", {"html": True}).enable("table")
-_FULL.validateLink = lambda url: True
-_FULL.normalizeLink = lambda url: url
+_FULL.validateLink = lambda url: True  # type: ignore[method-assign]
+_FULL.normalizeLink = _as_written  # type: ignore[method-assign]
 
 
 @functools.lru_cache(maxsize=65536)
@@ -203,8 +209,8 @@ def problems(text: str, profile: str, known: dict, pages: frozenset = frozenset(
             target = TARGET.match(href)
             if target:
                 yield from _unknown_target(href, target.group(1), target.group(2), known)
-            elif PAGE_LINK.match(href) and allowed.page_links:
-                name = PAGE_LINK.match(href).group(1)
+            elif (page_link := PAGE_LINK.match(href)) and allowed.page_links:
+                name = page_link.group(1)
                 if name not in pages and name.removesuffix("/index") not in pages:
                     yield href, f"link to `{href}`: no such page"
             elif href.startswith("#") and allowed.page_links:

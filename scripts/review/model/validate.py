@@ -70,7 +70,7 @@ def _shown(value) -> str:
     return f"`{text[:60]}…`" if len(text) > 60 else f"`{text}`"
 
 
-def _expected(kind) -> str:
+def _expected(kind: str | list[str]) -> str:
     kinds = kind if isinstance(kind, list) else [kind]
     return " or ".join(_EXPECTED.get(k, k) for k in kinds)
 
@@ -80,7 +80,8 @@ def _schema_problem(entity, error) -> list:
     path = list(error.absolute_path)
     kind, schema, value = error.validator, error.schema, error.instance
     if kind == "required":
-        name = re.match(r"'(.+?)' is a required property", error.message).group(1)
+        found = re.match(r"'(.+?)' is a required property", error.message)
+        name = found.group(1) if found else "?"
         return [Problem(entity.path, entity.line(*path), field_name([*path, name]), "missing required field")]
     if kind == "additionalProperties":
         allowed = sorted(schema.get("properties", {}))
@@ -171,7 +172,8 @@ def check_file_name(entity, stem: str) -> list:
 def known_ids(review: Review):
     """({collection: ids}, with `findings`), and a Problem for each finding id used twice."""
     known = {name: set(entities) for name, entities in review.entities.items()}
-    known["findings"], where, problems = set(), {}, []
+    where: dict[str, tuple] = {}  # finding id -> (entity, field path) where it is first used
+    known["findings"], problems = set(), []
     for entities in review.entities.values():
         for entity in entities.values():
             for path, finding in findings_of(entity.collection, entity.data):
@@ -252,16 +254,16 @@ def check_markdown(entity, schema, known, trusted) -> list:
     return problems
 
 
-def check_pages(review: Review, known, trusted, site: SitePages) -> list:
+def check_pages(review: Review, known, trusted, pages: SitePages) -> list:
     """Hand-written pages: their Markdown, their links, and names that a generated page already has."""
     problems = []
     if "index" not in review.pages:
         problems.append(Problem("content/pages/index.md", 1, "file", "missing; it is the home page"))
     if "method" not in review.pages:
         problems.append(Problem("content/pages/method.md", 1, "file", "missing; it is the method page (every page links to it)"))
-    keys = site.names(review)
+    keys = pages.names(review)
     for name, page in review.pages.items():
-        if name in site.reserved:
+        if name in pages.reserved:
             problems.append(Problem(page.path, 1, "file", f"`{name}` is the name of a generated page; rename the file"))
         for snippet, message in text_problems(page.text, "page", known, trusted, frozenset(keys)):
             offset = page.text.find(snippet.split("\n", 1)[0])
@@ -335,11 +337,13 @@ def check_outcomes(entity) -> list:
     return problems
 
 
-def check_changelog(review: Review, known, trusted, site: SitePages) -> list:
+def check_changelog(review: Review, known, trusted, pages: SitePages) -> list:
     """Releases list real pages, newest first, and the newest matches site.yaml's version and date."""
     log, problems = review.changelog, []
-    releases = log.data.get("releases") if isinstance(log.data.get("releases"), list) else []
-    keys = site.names(review)
+    assert log is not None
+    found = log.data.get("releases")
+    releases: list = found if isinstance(found, list) else []
+    keys = pages.names(review)
     for index, release in enumerate(releases):
         if not isinstance(release, dict):
             continue
@@ -359,11 +363,11 @@ def check_changelog(review: Review, known, trusted, site: SitePages) -> list:
                         f"no page `{page}`{suggest(page, sorted(keys))}",
                     )
                 )
-    dates = [r.get("date") for r in releases if isinstance(r, dict) and isinstance(r.get("date"), str)]
+    dates: list[str] = [r["date"] for r in releases if isinstance(r, dict) and isinstance(r.get("date"), str)]
     if dates != sorted(dates, reverse=True):
         problems.append(Problem(log.path, log.line("releases"), "releases", "releases must be listed newest first"))
     site = review.site.data if review.site is not None else {}
-    if releases and isinstance(releases[0], dict):
+    if review.site is not None and releases and isinstance(releases[0], dict):
         for key in ("version", "date"):
             if key in releases[0] and key in site and releases[0][key] != site[key]:
                 problems.append(
@@ -379,6 +383,8 @@ def check_changelog(review: Review, known, trusted, site: SitePages) -> list:
 
 def check_site(review: Review) -> list:
     """site.yaml's address ends with a slash (every permalink is built on it)."""
+    if review.site is None:
+        return []
     url = review.site.data.get("url")
     if isinstance(url, str) and not url.endswith("/"):
         return [Problem(review.site.path, review.site.line("url"), "url", f"`{url}` must end with `/`")]

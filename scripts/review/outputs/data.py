@@ -84,7 +84,7 @@ def derived(name: str, type_: str, description: str, value: Value, list_: bool =
 def leaf_fields(schema: dict, prefix: str = "") -> dict[str, dict]:
     """{dotted path: schema} of every field of an object schema, nested objects flattened (a list of objects is
     one field)."""
-    out = {}
+    out: dict[str, dict] = {}
     for key, sub in schema.get("properties", {}).items():
         path = f"{prefix}{key}"
         if "object" in _types(sub) and "properties" in sub:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 from markdown.extensions.toc import nest_toc_tokens, slugify, unique
 
@@ -32,7 +33,7 @@ def to_html(markdown: str) -> tuple[str, list]:
                 text = _ESCAPE.sub(r"\1", " ".join(match.group(2).split()))
                 headings.append((i, len(match.group(1)), text, match.group(3), (match.group(4) or "").split()))
     used = {h[3] for h in headings if h[3]}
-    tokens = []
+    tokens: list[Any] = []  # Python-Markdown's flat toc tokens (its stubs keep their TypedDict private)
     for i, level, text, explicit, attributes in headings:
         hid = explicit or unique(slugify(html.unescape(text), "-"), used)
         bare = "".join(f" {a}" for a in attributes)

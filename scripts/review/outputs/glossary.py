@@ -26,12 +26,12 @@ class Glossary:
     def __init__(self, entries: dict):
         """entries: {id: entry}."""
         self.entries = entries
-        owners = {}
+        owners: dict[str, set[str]] = {}
         for gid, entry in sorted(entries.items()):
             for form in forms_of(entry):
                 owners.setdefault(form, set()).add(gid)
         self.forms = {form: ids.pop() for form, ids in owners.items() if len(ids) == 1}  # ambiguous forms: none
-        self.starting = {}  # first word -> forms that begin with it, longest first
+        self.starting: dict[str, list[str]] = {}  # first word -> forms that begin with it, longest first
         for form in sorted(self.forms, key=lambda f: (-len(f), f)):
             words = WORD.findall(form)
             if words and WORD.fullmatch(form[0]) and WORD.fullmatch(form[-1]):

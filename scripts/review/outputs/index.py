@@ -29,13 +29,14 @@ class Index:
     """Lookups derived from a valid Review."""
 
     def __init__(self, review: Review, editions: dict | None = None):
+        assert review.site is not None and review.changelog is not None and review.search is not None, "not checked"
         self.review = review
         self.editions = editions or {}  # the built editions: {version: manifest} (editions.py)
         self.info = review.site.data
-        self.releases = review.changelog.data["releases"]
+        self.releases: list[dict] = review.changelog.data["releases"]
         self.search = review.search.data
         self.data = {name: {e.id: e.data for e in entities.values()} for name, entities in review.entities.items()}
-        self.findings = {}  # id -> finding data, with its holder ("page", "page_title", "holder", "number")
+        self.findings: dict[str, dict] = {}  # id -> finding data, with its holder ("page", "page_title", "holder", "number")
         for name in ("mechanisms", "topics"):
             for item in self.ordered(name):
                 for number, (_, finding) in enumerate(findings_of(name, item), start=1):
@@ -46,12 +47,14 @@ class Index:
                         "holder": (name, item["id"]),
                         "number": number,
                     }
-        self.citing = {}  # study id -> ids of the findings that cite it, in page order
+        self.citing: dict[str, list[str]] = {}  # study id -> ids of the findings that cite it, in page order
         for fid, finding in self.findings.items():
             for sid in dict.fromkeys(finding["studies"]):
                 self.citing.setdefault(sid, []).append(fid)
-        self.referrers = {}  # (collection, id) -> [Referrer], in page order, each place once
-        self.cites = {}  # (collection, id) of a page's entity -> study ids it cites, in order
+        # A dict keeps the places in order and each once; a list's `in` made this quadratic for a work that
+        # thousands of findings cite (the chapter).
+        self._places: dict[tuple[str, str], dict[Referrer, None]] = {}
+        self.cites: dict[tuple[str, str], list[str]] = {}  # (collection, id) of a page's entity -> study ids it cites, in order
         for name in COLLECTIONS:
             for item in self.ordered(name):
                 self._index_references(name, item)
@@ -65,8 +68,12 @@ class Index:
             self._add_referrer(
                 ref, Referrer(page_path("method"), review.pages["method"].title if "method" in review.pages else "Method")
             )
-        self.referrers = {ref: list(places) for ref, places in self.referrers.items()}
-        self.questions_of = {}  # ("mechanisms" | "findings" | "studies" | "trials", id) -> question ids
+        # (collection, id) -> [Referrer], in page order, each place once
+        self.referrers: dict[tuple[str, str], list[Referrer]] = {ref: list(places) for ref, places in self._places.items()}
+        del self._places
+        self.questions_of: dict[
+            tuple[str, str], list[str]
+        ] = {}  # ("mechanisms" | "findings" | "studies" | "trials", id) -> question ids
         for question in self.ordered("questions"):
             for key in ("mechanisms", "findings", "studies", "trials"):
                 for target in question.get(key, []):
@@ -98,10 +105,8 @@ class Index:
             self._add_referrer(ref, Referrer(holder_path, title, fid))
         self.cites[(name, item["id"])] = list(dict.fromkeys(cited))
 
-    def _add_referrer(self, ref, referrer: Referrer):
-        # A dict keeps the places in order and each once; a list's `in` made this quadratic for a work that
-        # thousands of findings cite (the chapter).
-        self.referrers.setdefault(ref, {})[referrer] = None
+    def _add_referrer(self, ref: tuple[str, str], referrer: Referrer) -> None:
+        self._places.setdefault(ref, {})[referrer] = None
 
     def ordered(self, collection: str) -> list:
         """Entities of a collection in display order, each as its data with its id."""

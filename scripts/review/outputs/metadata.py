@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+from typing import Any
 
 from ..model import markup
 from ..model.evidence import EVIDENCE_LEVELS
@@ -77,7 +78,7 @@ def page_metadata(index, page, context) -> dict:
     whole = page.kind.name == "home"
     cite = page_cite(index, page.path, page.title, description=description, whole=whole)
     item = cite["item"]
-    front = {
+    front: dict[str, Any] = {
         "title": html.escape(info["title"] if whole else page.title, quote=False),  # themes print titles as HTML
         "description": html.escape(description),  # Material prints it unescaped inside content="…"
     }
@@ -85,7 +86,7 @@ def page_metadata(index, page, context) -> dict:
     if tags:
         front["tags"] = tags
     cited = [index.bibliography.items[sid] for sid in _cited(page, context, index)]
-    review = {
+    review: dict[str, Any] = {
         "date": cite["release"]["date"],
         "canonical": cite["url"],  # the edition's address: what Zotero saves, and what the page's metadata names
         "jsonld": json.dumps(jsonld(index, page, item, cited, description), ensure_ascii=False, sort_keys=True).replace(

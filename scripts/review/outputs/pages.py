@@ -561,7 +561,7 @@ def _title(kind: Kind, item: dict, labels: dict) -> str:
         return f"{label}: {item.get('sentence_case_title') or sentence_case(item['title'])}"
     if kind.name == "trial":
         return f"{item['nct']}: {item['title']}"
-    return item.get("title") or item.get("name") or item.get("question")
+    return str(item.get("title") or item.get("name") or item.get("question"))
 
 
 def keys(review) -> frozenset[str]:

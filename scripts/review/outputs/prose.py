@@ -147,7 +147,8 @@ def render_page(text: str, links: Links, slug: Callable[[str], str]):
     """A hand-written page as parts: ("heading", level, text, id) for each heading (so that the engine lists it
     in the page's contents) and ("html", fragment) for what lies between."""
     out = render(text, "page", links)
-    parts, position, seen = [], 0, set()
+    parts: list[tuple] = []  # ("html", html) or ("heading", level, words, anchor)
+    position, seen = 0, set()
     for match in HEADING.finditer(out):
         if out[position : match.start()].strip():
             parts.append(("html", out[position : match.start()].strip()))

@@ -111,6 +111,12 @@ _WORD = re.compile(r"\S+")
 _LEAD = re.compile(r"^[^\w]*")
 
 
+def _lead(piece: str) -> int:
+    """How many characters open a word before its first letter or digit (quotes, brackets)."""
+    found = _LEAD.match(piece)  # the pattern matches every string, if only the empty start
+    return found.end() if found else 0
+
+
 def sentence_case(title: str) -> str:
     """APA's sentence case of a title written in title case: a word written Capitalised loses its capital,
     except the first word and the first word after a colon; words in capitals (LSD) or with inner capitals
@@ -120,7 +126,7 @@ def sentence_case(title: str) -> str:
         word = match.group(0)
         fixed = []
         for index, piece in enumerate(word.split("-")):
-            lead = _LEAD.match(piece).end()  # an opening quote or bracket
+            lead = _lead(piece)  # an opening quote or bracket
             head, rest = piece[lead : lead + 1], piece[lead + 1 :]
             letters = [c for c in rest if c.isalpha()]
             if capitalise and index == 0:
@@ -295,13 +301,13 @@ def labels(items: dict) -> dict:
 
     people = {iid: names(item) for iid, item in items.items()}
     years = {iid: item["issued"]["date-parts"][0][0] for iid, item in items.items()}
-    first_given = {}
+    first_given: dict[str, set[tuple[str, str]]] = {}
     for ns in people.values():
         first_given.setdefault(family(ns[0]), set()).add((ns[0].given, ns[0].literal))
     shown = {iid: 1 for iid in items}
     # Add names to `et al.` forms until no two different author lists of one year read alike.
     for _ in range(25):
-        forms = {}
+        forms: dict[tuple[str, int], list[str]] = {}
         for iid in items:
             forms.setdefault((short(people[iid], shown[iid]), years[iid]), []).append(iid)
         changed = False
@@ -314,7 +320,8 @@ def labels(items: dict) -> dict:
                         changed = True
         if not changed:
             break
-    out, groups = {}, {}
+    out: dict[str, str] = {}
+    groups: dict[tuple[str, int], list[str]] = {}
     for iid in items:
         ns = people[iid]
         text = short(ns, shown[iid])

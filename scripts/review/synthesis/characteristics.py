@@ -38,7 +38,7 @@ ROWS = [
 ]
 
 # Fields that mean nothing for a design: the box says "not applicable" instead of "not reported".
-_NOT_FOR = {
+_NOT_FOR: dict[str | None, set[str]] = {
     "narrative-review": {
         "registration",
         "participants",

@@ -24,8 +24,8 @@ class Estimate:
     study: str
     measure: str
     value: str
-    ci_low: str | None
-    ci_high: str | None
+    ci_low: str  # only estimates with a confidence interval are drawn
+    ci_high: str
     ci_level: int | None
     comparison: str
     outcome: str
