@@ -75,3 +75,10 @@ def test_readme_describes_every_module_in_its_folder():
 @pytest.mark.parametrize("folder", sorted(_modules()))
 def test_every_folder_has_a_docstring_saying_what_it_holds(folder):
     assert (ROOT / "scripts" / "review" / folder / "__init__.py").read_text().startswith('"""')
+
+
+def test_the_workflow_tests_before_it_publishes_and_has_the_history():
+    workflow = (ROOT / ".github" / "workflows" / "pages.yml").read_text()
+    steps = workflow.split("deploy:", 1)[0]
+    assert "fetch-depth: 0" in steps
+    assert steps.index("run: make test") < steps.index("upload-pages-artifact")
