@@ -1,5 +1,6 @@
 """Docs kept honest: the README's commands, CI, the published schemas, the editing guide and the layout."""
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -82,3 +83,16 @@ def test_the_workflow_tests_before_it_publishes_and_has_the_history():
     steps = workflow.split("deploy:", 1)[0]
     assert "fetch-depth: 0" in steps
     assert steps.index("run: make test") < steps.index("upload-pages-artifact")
+
+
+STAGES = ["model", "synthesis", "outputs", "commands"]  # the pipeline's folders, in order
+
+
+@pytest.mark.parametrize("folder", STAGES)
+def test_a_folder_imports_only_from_the_folders_before_it(folder):
+    """The README's promise: the content model depends on nothing of the site, the synthesis on the model only."""
+    allowed = set(STAGES[: STAGES.index(folder) + 1])
+    for module in (ROOT / "scripts" / "review" / folder).glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 2 and node.module:
+                assert node.module.split(".")[0] in allowed, f"{folder}/{module.name} imports ..{node.module}"

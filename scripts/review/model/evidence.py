@@ -10,9 +10,17 @@ mkdocs' `InclusionLevel`, each value carries its meaning, so no other module kee
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol, TypeVar
 
 DesignKind = Literal["human", "preclinical", "review"]
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_Record = TypeVar("_Record", bound=_HasId)
 
 
 @dataclass(frozen=True)
@@ -32,23 +40,24 @@ class Design:
     uncontrolled: bool = False
 
 
+def _by_id(*records: _Record) -> dict[str, _Record]:
+    return {record.id: record for record in records}
+
+
 _RANDOMISED = "randomised or cross-over trial"
-DESIGNS: dict[str, Design] = {
-    d.id: d
-    for d in [
-        Design("randomised-controlled", "Randomised controlled trial", "human", 3, _RANDOMISED, controlled_trial=True),
-        Design("non-randomised-controlled", "Non-randomised controlled study", "human", 1, controlled_trial=True),
-        Design("single-group-open-label", "Single-group open-label study", "human", 1, uncontrolled=True),
-        Design("cross-over", "Placebo-controlled cross-over trial", "human", 3, _RANDOMISED, controlled_trial=True),
-        Design("cohort-observational", "Cohort or observational study", "human", 1),
-        Design("case-series", "Case series or case report", "human", 1, uncontrolled=True),
-        Design("qualitative", "Qualitative study", "human", 1, uncontrolled=True),
-        Design("animal-experiment", "Animal experiment", "preclinical", 3, "controlled experiment"),
-        Design("in-vitro", "In vitro experiment", "preclinical", 3, "controlled experiment"),
-        Design("systematic-review-meta-analysis", "Systematic review or meta-analysis", "review", None),
-        Design("narrative-review", "Narrative review or book", "review", None),
-    ]
-}
+DESIGNS: dict[str, Design] = _by_id(
+    Design("randomised-controlled", "Randomised controlled trial", "human", 3, _RANDOMISED, controlled_trial=True),
+    Design("non-randomised-controlled", "Non-randomised controlled study", "human", 1, controlled_trial=True),
+    Design("single-group-open-label", "Single-group open-label study", "human", 1, uncontrolled=True),
+    Design("cross-over", "Placebo-controlled cross-over trial", "human", 3, _RANDOMISED, controlled_trial=True),
+    Design("cohort-observational", "Cohort or observational study", "human", 1),
+    Design("case-series", "Case series or case report", "human", 1, uncontrolled=True),
+    Design("qualitative", "Qualitative study", "human", 1, uncontrolled=True),
+    Design("animal-experiment", "Animal experiment", "preclinical", 3, "controlled experiment"),
+    Design("in-vitro", "In vitro experiment", "preclinical", 3, "controlled experiment"),
+    Design("systematic-review-meta-analysis", "Systematic review or meta-analysis", "review", None),
+    Design("narrative-review", "Narrative review or book", "review", None),
+)
 NOT_REPORTED_START = (1, "design not reported in the sources checked")  # a design that is null in the content
 
 
@@ -62,39 +71,26 @@ def start_of(design: str | None) -> tuple[int, str]:
 
 
 @dataclass(frozen=True)
-class Group:
-    """A heading a mechanism page lists its findings under (one or more evidence levels each)."""
+class Heading:
+    """A heading that gathers evidence levels: a group a mechanism page lists its findings under, or a column of
+    the evidence map (reviews and methods have none: the map counts primary studies)."""
 
     id: str
     heading: str
 
 
-@dataclass(frozen=True)
-class MapColumn:
-    """A column of the evidence map (reviews and methods have none: the map counts primary studies)."""
-
-    id: str
-    heading: str
-
-
-GROUPS = {
-    g.id: g
-    for g in [
-        Group("cell-and-animal", "Cell and animal studies"),
-        Group("healthy-volunteers", "Healthy volunteers"),
-        Group("patients", "Patients"),
-        Group("synthesis", "Reviews and synthesis"),
-    ]
-}
-MAP_COLUMNS = {
-    c.id: c
-    for c in [
-        MapColumn("cell-and-animal", "Cell and animal"),
-        MapColumn("healthy-volunteers", "Healthy volunteers"),
-        MapColumn("patients-sud", "Patients with SUD"),
-        MapColumn("patients-other", "Other patients"),
-    ]
-}
+GROUPS = _by_id(
+    Heading("cell-and-animal", "Cell and animal studies"),
+    Heading("healthy-volunteers", "Healthy volunteers"),
+    Heading("patients", "Patients"),
+    Heading("synthesis", "Reviews and synthesis"),
+)
+MAP_COLUMNS = _by_id(
+    Heading("cell-and-animal", "Cell and animal"),
+    Heading("healthy-volunteers", "Healthy volunteers"),
+    Heading("patients-sud", "Patients with SUD"),
+    Heading("patients-other", "Other patients"),
+)
 
 
 @dataclass(frozen=True)
@@ -124,32 +120,29 @@ class EvidenceLevel:
 
 
 _CELLS = "animals or cells, not people"
-EVIDENCE_LEVELS: dict[str, EvidenceLevel] = {
-    level.id: level
-    for level in [
-        EvidenceLevel("in-vitro", "Cells or tissue in vitro", "cell-and-animal", "cell-and-animal", (2, _CELLS), "preclinical"),
-        EvidenceLevel("animal", "Animal studies", "cell-and-animal", "cell-and-animal", (2, _CELLS), "preclinical"),
-        EvidenceLevel(
-            "healthy-volunteers",
-            "Healthy volunteers",
-            "healthy-volunteers",
-            "healthy-volunteers",
-            (1, "healthy volunteers, not people with a substance use disorder"),
-            "human",
-        ),
-        EvidenceLevel("patients-sud", "Patients with a substance use disorder", "patients", "patients-sud", (0, ""), "human"),
-        EvidenceLevel(
-            "patients-other",
-            "Patients with another disorder",
-            "patients",
-            "patients-other",
-            (1, "patients with another disorder, not with a substance use disorder"),
-            "human",
-        ),
-        EvidenceLevel("review", "Review, meta-analysis or the chapter's own argument", "synthesis", None, None, "review"),
-        EvidenceLevel("method", "Treatment method or manual", "synthesis", None, None, "review"),
-    ]
-}
+EVIDENCE_LEVELS: dict[str, EvidenceLevel] = _by_id(
+    EvidenceLevel("in-vitro", "Cells or tissue in vitro", "cell-and-animal", "cell-and-animal", (2, _CELLS), "preclinical"),
+    EvidenceLevel("animal", "Animal studies", "cell-and-animal", "cell-and-animal", (2, _CELLS), "preclinical"),
+    EvidenceLevel(
+        "healthy-volunteers",
+        "Healthy volunteers",
+        "healthy-volunteers",
+        "healthy-volunteers",
+        (1, "healthy volunteers, not people with a substance use disorder"),
+        "human",
+    ),
+    EvidenceLevel("patients-sud", "Patients with a substance use disorder", "patients", "patients-sud", (0, ""), "human"),
+    EvidenceLevel(
+        "patients-other",
+        "Patients with another disorder",
+        "patients",
+        "patients-other",
+        (1, "patients with another disorder, not with a substance use disorder"),
+        "human",
+    ),
+    EvidenceLevel("review", "Review, meta-analysis or the chapter's own argument", "synthesis", None, None, "review"),
+    EvidenceLevel("method", "Treatment method or manual", "synthesis", None, None, "review"),
+)
 
 
 def levels_in_group(group: str) -> tuple[str, ...]:
@@ -160,7 +153,7 @@ def levels_in_column(column: str) -> tuple[str, ...]:
     return tuple(level.id for level in EVIDENCE_LEVELS.values() if level.map_column == column)
 
 
-def rated_groups() -> list[Group]:
+def rated_groups() -> list[Heading]:
     """The groups of rated levels (the list of mechanisms counts findings in these)."""
     return [g for g in GROUPS.values() if any(EVIDENCE_LEVELS[level].rated for level in levels_in_group(g.id))]
 
