@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import subprocess
 import sys
 import threading
+import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -57,6 +59,31 @@ def make(folder: Path, target: str, *args, timeout=600, env=None):
     )
 
 
+def lines_in(path: Path, message: str, offset: int, edited: str | None = None) -> str:
+    """An expected problem with its line numbers derived from the fixture, not written in the test: `{line}` is the
+    line of an edit made at `offset` of the file's original text, `{at:text}` the first line of the edited file
+    (`edited`, else the file as it is) that holds `text`."""
+    text = path.read_text() if edited is None else edited
+    message = message.replace("{line}", str(text[:offset].count("\n") + 1))
+    return re.sub(
+        r"\{at:([^}]*)\}",
+        lambda m: str(next(n for n, line in enumerate(text.splitlines(), start=1) if m.group(1) in line)),
+        message,
+    )
+
+
+def wait_until(condition, timeout: float = 120):
+    """Wait for a condition, never for a fixed time: check it again every few hundredths of a second until it
+    returns something true (which is returned) or `timeout` seconds pass (None). For what only polling can see:
+    a server answering, a log line, a file appearing."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value or time.monotonic() > deadline:
+            return value or None
+        time.sleep(0.02)
+
+
 def tree(folder: Path) -> dict:
     """{relative path: bytes} of every file under folder."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -73,7 +100,7 @@ def review_dir(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def real_outputs() -> dict:
     """{site path: text} of everything the generator makes from the real content."""
-    from review.build import build
+    from review.commands.build import build
 
     return build(ROOT / "content", TEMPLATES)
 
@@ -81,7 +108,7 @@ def real_outputs() -> dict:
 @pytest.fixture(scope="session")
 def real_renderer():
     """The Renderer of the real content (its index, bibliography and pages)."""
-    from review.build import renderer
+    from review.commands.build import renderer
 
     return renderer(ROOT / "content", TEMPLATES)
 
@@ -191,7 +218,8 @@ class RegistryHandler(SimpleHTTPRequestHandler):
 def registry_api():
     """A local stand-in for the ClinicalTrials.gov API v2, as its base address."""
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), RegistryHandler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    # A short poll: shutdown() waits for the loop to look again (half a second by default, per test).
+    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/api/v2"
     httpd.shutdown()
     httpd.server_close()

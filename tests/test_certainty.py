@@ -2,7 +2,9 @@
 with its reason, the floor, the override, gaps, and GRADE's wording."""
 
 import pytest
-from review import certainty
+from review.model import evidence
+from review.model.evidence import DESIGNS, EVIDENCE_LEVELS
+from review.synthesis import certainty
 
 
 def study(design="randomised-controlled", evidence="patients-sud", blinding="double-blind", n=200, **extra):
@@ -143,3 +145,18 @@ def test_the_method_page_states_every_domain_the_rules_use():
 def test_a_plural_subject_needs_no_base_form():
     outcome = {"subject": "Classic psychedelics", "claim": "increase growth", "question": "?"}
     assert certainty.statement(outcome, "low") == "Classic psychedelics may increase growth."
+
+
+PAIRS = [(level, design) for level in EVIDENCE_LEVELS for design in [*DESIGNS, None]]
+
+
+@pytest.mark.parametrize("level, design", PAIRS, ids=[f"{lv}-{d}" for lv, d in PAIRS])
+def test_every_study_the_check_admits_can_be_rated(level, design):
+    """Content that passes the check builds: the rules rate a study of any level and design the check lets
+    through (model/evidence.py), and the check refuses every other pair with a message."""
+    refused = evidence.problem(level, design)
+    if refused is None:
+        rating = rate({"a": study(design=design, evidence=level)}, finding("a"))
+        assert (rating.level is None) == (design in DESIGNS and DESIGNS[design].kind == "review")
+    else:
+        assert refused.startswith(f"`{level}` is not a level of evidence for ")

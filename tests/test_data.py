@@ -2,12 +2,14 @@
 documented, the CSV opens in a spreadsheet with its accents, JSON and CSV agree, and the data equal the pages."""
 
 import csv
+import dataclasses
 import io
 import json
 import re
 
 import pytest
 from frictionless import Package
+from review.outputs.data import TABLES, leaf_fields
 
 MECHANISMS = [
     "emotion-processing",
@@ -96,3 +98,34 @@ def test_a_mechanism_slice_holds_its_findings_and_their_studies(data_dir, mechan
 def test_the_data_page_gives_the_licence_and_a_citation(real_outputs):
     page = real_outputs["data/index.md"]
     assert "CC BY 4.0" in page and "[Data set]" in page and "editions/0.2.0/data/" in page
+
+
+TABLES_OF_CONTENT = [t for t in TABLES.values() if t.schema is not None]
+
+
+@pytest.mark.parametrize("table", TABLES_OF_CONTENT, ids=[t.name for t in TABLES_OF_CONTENT])
+def test_every_content_field_is_a_column_or_deliberately_left_out(table):
+    """The data cannot silently lose a field: each field of the content model is published or is in the table's
+    `left_out`, with the reason, and every field left out is still a field (sqlite-utils' test_docs, for data)."""
+    fields = set(leaf_fields(table.schema))
+    published = {c.field for c in table.columns if c.field}
+    assert fields - published == set(table.left_out), "publish the field, or add it to the table's left_out"
+    assert published <= fields and not published & set(table.left_out)
+    assert all(reason.strip() for reason in table.left_out.values())
+
+
+@pytest.mark.parametrize("table", list(TABLES.values()), ids=list(TABLES))
+def test_the_data_page_documents_every_column(real_outputs, table):
+    page = real_outputs["data/index.md"]
+    block = page.split(f"{{ #{table.name} }}", 1)[1].split("</table>", 1)[0]
+    assert re.findall(r"<tr><td><code>([^<]+)</code>", block) == [c.name for c in table.columns]
+
+
+def test_a_new_study_field_reaches_the_data_with_no_other_edit(monkeypatch):
+    """The other half of the experiment in issue 25: a field added to the content model is a column at once."""
+    schema = json.loads(json.dumps(TABLES["studies"].schema))
+    schema["properties"]["funding"] = {"type": "string", "description": "Who paid for it. Plain text."}
+    table = dataclasses.replace(TABLES["studies"], schema=schema)
+    column = next(c for c in table.columns if c.field == "funding")
+    assert (column.name, column.type, column.description) == ("funding", "string", "Who paid for it. Plain text.")
+    assert table.columns[-1].name == "url"

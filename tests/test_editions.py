@@ -6,20 +6,12 @@ import subprocess
 import sys
 
 import pytest
-import yaml
 from conftest import FIXTURE, copy_project, tree
 
 pytestmark = pytest.mark.slow
 
 OLD = "One dose increased spine density in mice."
 NEW = "A single dose increased the density of dendritic spines in mice."
-
-
-def without_nav(folder):
-    """The fixture review has none of the real site's pages, so its build has no explicit nav."""
-    config = yaml.safe_load((folder / "mkdocs.yml").read_text())
-    del config["nav"]
-    (folder / "mkdocs.yml").write_text(yaml.safe_dump(config))
 
 
 def git(folder, *args):
@@ -50,7 +42,6 @@ def released(tmp_path_factory):
     """A project of the fixture review in git, released as 1.2.3 (tagged v1.2.3), then edited and released
     again as 1.3.0: a finding reworded, nothing else touched by hand."""
     folder = copy_project(tmp_path_factory.mktemp("editions"), content=FIXTURE)
-    without_nav(folder)
     (folder / ".gitignore").write_text("/.venv\n/build/\n/site/\n/.site-build-*/\n/.site.lock\n")
     git(folder, "init", "-q", "-b", "main")
     git(folder, "add", "-A")
@@ -117,7 +108,6 @@ def test_a_citation_names_the_edition_of_the_pages_last_change(released):
 
 def test_without_the_history_the_site_still_builds_and_says_why(tmp_path):
     folder = copy_project(tmp_path, content=FIXTURE)
-    without_nav(folder)
     result = review(folder, "editions")
     assert result.returncode == 0
     assert "has no commit yet" in result.stdout

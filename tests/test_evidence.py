@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 import yaml
 from conftest import ROOT, TEMPLATES
-from review.build import build
+from review.commands.build import build
 
 STUDIES = sorted(p.stem for p in (ROOT / "content" / "studies").glob("*.yaml"))
 MECHANISMS = sorted(p.stem for p in (ROOT / "content" / "mechanisms").glob("*.yaml"))

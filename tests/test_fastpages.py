@@ -8,8 +8,8 @@ import markdown
 import pytest
 import yaml
 from conftest import FIXTURE, ROOT, TEMPLATES
-from review.build import build
-from review.fastpages import to_html
+from review.commands.build import build
+from review.outputs.fastpages import to_html
 
 CONFIG = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
 

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 import yaml
-from conftest import FIXTURE, ROOT, copy_project, tree
+from conftest import FIXTURE, copy_project, lines_in, tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,9 +19,6 @@ pytestmark = pytest.mark.slow
 def project(tmp_path_factory):
     """A project made of the fixture review, with a built site/."""
     folder = copy_project(tmp_path_factory.mktemp("project"), content=FIXTURE)
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
-    del config["nav"]
-    (folder / "mkdocs.yml").write_text(yaml.safe_dump(config))
     assert build(folder).returncode == 0
     return folder
 
@@ -92,7 +89,9 @@ REFUSED = [
         "studies/shao2021.yaml",
         "  - Kwan, A. C.",
         f"  - {X}",
-        [f"content/studies/shao2021.yaml:5: authors[1]: `{X}` is not written `Family, Initials` (or `Family, Initials, Jr.`)"],
+        [
+            f"content/studies/shao2021.yaml:{{line}}: authors[1]: `{X}` is not written `Family, Initials` (or `Family, Initials, Jr.`)"
+        ],
     ),
     (
         "DOI with markup",
@@ -100,7 +99,7 @@ REFUSED = [
         "doi: 10.1016/j.neuron.2021.06.008",
         "doi: 10.1016/x)><svg/onload=alert(1)>",
         [
-            "content/studies/shao2021.yaml:12: doi: `10.1016/x)><svg/onload=alert(1)>` is not a DOI: write it without https://doi.org/, like 10.1016/j.neuron.2021.06.008"
+            "content/studies/shao2021.yaml:{line}: doi: `10.1016/x)><svg/onload=alert(1)>` is not a DOI: write it without https://doi.org/, like 10.1016/j.neuron.2021.06.008"
         ],
     ),
     (
@@ -109,7 +108,7 @@ REFUSED = [
         "A window for *learning*",
         "A window for *learning*{ onmouseover=alert(1) }",
         [
-            "content/mechanisms/plasticity.yaml:34: psychotherapy: attribute lists (`{: …}`, `{ #id }`, `{ onclick=… }`) are not allowed"
+            "content/mechanisms/plasticity.yaml:{line}: psychotherapy: attribute lists (`{: …}`, `{ #id }`, `{ onclick=… }`) are not allowed"
         ],
     ),
     (
@@ -118,7 +117,7 @@ REFUSED = [
         "see [BDNF](@glossary/bdnf)",
         "see [x](javascript:alert(1))",
         [
-            "content/mechanisms/plasticity.yaml:34: psychotherapy: link target `javascript:` is not allowed; use http, https or mailto, or (@collection/id)"
+            "content/mechanisms/plasticity.yaml:{line}: psychotherapy: link target `javascript:` is not allowed; use http, https or mailto, or (@collection/id)"
         ],
     ),
     (
@@ -126,7 +125,7 @@ REFUSED = [
         "site.yaml",
         "url: https://example.org/fixture/",
         "url: 'https://example.org/\" onclick=\"alert(1)/'",
-        ['content/site.yaml:14: url: `https://example.org/" onclick="alert(1)/` is not a web address: write https://…/'],
+        ['content/site.yaml:{line}: url: `https://example.org/" onclick="alert(1)/` is not a web address: write https://…/'],
     ),
     (
         "remote image",
@@ -134,7 +133,7 @@ REFUSED = [
         "A window for *learning*",
         "A window for ![x](https://example.com/t.png)",
         [
-            "content/mechanisms/plasticity.yaml:34: psychotherapy: images are not allowed (they would load from another site in every reader's browser)"
+            "content/mechanisms/plasticity.yaml:{line}: psychotherapy: images are not allowed (they would load from another site in every reader's browser)"
         ],
     ),
     (
@@ -142,35 +141,39 @@ REFUSED = [
         "pages/index.md",
         "See [@shao2021]",
         "<script>alert(1)</script>",
-        ["content/pages/index.md:3: text: raw HTML is not allowed; write Markdown (it is shown as text, never run)"],
+        ["content/pages/index.md:{line}: text: raw HTML is not allowed; write Markdown (it is shown as text, never run)"],
     ),
     (
         "impossible date",
         "changelog.yaml",
         'date: "2025-06-01"',
         'date: "2025-02-30"',
-        ["content/changelog.yaml:8: releases[1].date: `2025-02-30` is not a day of the calendar"],
+        ["content/changelog.yaml:{line}: releases[1].date: `2025-02-30` is not a day of the calendar"],
     ),
     (
         "et al. as an author",
         "studies/shao2021.yaml",
         "  - Kwan, A. C.",
         "  - et al.",
-        ["content/studies/shao2021.yaml:5: authors[1]: `et al.` is not written `Family, Initials` (or `Family, Initials, Jr.`)"],
+        [
+            "content/studies/shao2021.yaml:{line}: authors[1]: `et al.` is not written `Family, Initials` (or `Family, Initials, Jr.`)"
+        ],
     ),
     (
         "a hundred thousand openers",
         "mechanisms/plasticity.yaml",
         "A window for *learning*",
         "A window for " + "(@" * 50_000,
-        ["content/mechanisms/plasticity.yaml:33: psychotherapy: is 100,053 characters long; the limit is 20,000"],
+        [
+            "content/mechanisms/plasticity.yaml:{at:psychotherapy:}: psychotherapy: is 100,053 characters long; the limit is 20,000"
+        ],
     ),
     (
         "month 13",
         "trials/nct04141501.yaml",
         "first_posted: '2019-10-28'",
         "first_posted: '2019-13-45'",
-        ["content/trials/nct04141501.yaml:7: first_posted: `2019-13-45` is not a date: write YYYY-MM-DD, quoted"],
+        ["content/trials/nct04141501.yaml:{line}: first_posted: `2019-13-45` is not a date: write YYYY-MM-DD, quoted"],
     ),
 ]
 
@@ -237,7 +240,9 @@ def test_hostile_edits_are_refused_and_the_site_kept(project, name, relative, ol
     finally:
         path.write_text(original)
     assert result.returncode == 1
-    assert [line for line in result.stderr.splitlines() if line.startswith("content/")] == expected
+    assert [line for line in result.stderr.splitlines() if line.startswith("content/")] == [
+        lines_in(path, message, original.index(old), edited=original.replace(old, new, 1)) for message in expected
+    ]
     assert tree(project / "site") == before
 
 

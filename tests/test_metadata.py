@@ -1,6 +1,7 @@
 """What reference managers and search engines read from a page: exactly one COinS span, describing the page
 itself; JSON-LD typed by the kind of page; Highwire tags only on the review's own articles."""
 
+import functools
 import html
 import json
 import re
@@ -8,13 +9,15 @@ from urllib.parse import parse_qs
 
 import pytest
 import yaml
-from review.pages import KINDS
+from review.outputs.pages import KINDS
 
 SCHOLARLY = {k.name for k in KINDS if k.scholarly}
 
 
+@functools.cache
 def front(text):
-    return yaml.safe_load(text.split("---\n")[1])
+    """A page's front matter (parsed once per page for the whole module, with libyaml where it is there)."""
+    return yaml.load(text.split("---\n")[1], Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def pages(real_outputs):

@@ -7,11 +7,10 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 
 import pytest
-from conftest import copy_project
+from conftest import copy_project, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -24,16 +23,16 @@ def get(url: str) -> str:
 
 
 def poll(url: str, ready, timeout: float = 120) -> str:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
+    def shown():
         try:
             text = get(url)
-            if ready(text):
-                return text
         except OSError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"{url} never showed what was expected")
+            return None
+        return text if ready(text) else None
+
+    text = wait_until(shown, timeout)
+    assert text is not None, f"{url} never showed what was expected"
+    return text
 
 
 @pytest.fixture
@@ -91,9 +90,7 @@ def test_a_content_error_is_reported_and_the_last_good_page_stays_up(preview):
     project, base, log = preview
     edit(project / "content/studies/shao2021.yaml", "year: 2021", "year: twenty-twenty-one")
     poll(base + "/studies/shao2021/", lambda text: "Psilocybin induces" in text)
-    end = time.monotonic() + 60
-    while "the content has problems" not in log.read_text() and time.monotonic() < end:
-        time.sleep(0.1)
+    wait_until(lambda: "the content has problems" in log.read_text(), 60)
     assert "studies/shao2021.yaml" in log.read_text() and "year" in log.read_text()
     assert "Psilocybin induces" in get(base + "/studies/shao2021/")
     edit(project / "content/studies/shao2021.yaml", "year: twenty-twenty-one", "year: 2021")

@@ -5,8 +5,8 @@ from html.parser import HTMLParser
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from review import prose
-from review.glossary import Glossary
+from review.outputs import prose
+from review.outputs.glossary import Glossary
 
 
 class Elements(HTMLParser):

@@ -1,12 +1,19 @@
 """Render phase: the fixture review renders exactly to its golden files (`make golden` regenerates them), and
 what the pages must show holds for the fixture and the real content."""
 
+import inspect
+import posixpath
 import re
 
 import pytest
 from conftest import FIXTURE, ROOT, TEMPLATES
-from review.build import build, renderer
-from review.render import heading
+from review.commands.build import build, renderer
+from review.model.schema import COLLECTIONS
+from review.outputs import addresses, pages
+from review.outputs.data import leaf_fields
+from review.outputs.render import heading
+from review.outputs.works import study_item
+from review.synthesis import characteristics
 
 GOLDEN = ROOT / "tests" / "golden"
 GOLDEN_FILES = sorted(p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*") if p.is_file())
@@ -77,3 +84,73 @@ def test_the_offline_copy_links_to_html_files(OUT):
     pages = {out.path: out.text for out in renderer(FIXTURE, TEMPLATES, directory_urls=False).render()}
     assert 'href="../studies/shao2021.html#' not in pages["mechanisms/plasticity.md"]
     assert 'href="../studies/shao2021.html"' in pages["mechanisms/plasticity.md"]
+
+
+# Study fields that a study's page does not show, each with the reason (the open data has its own list).
+NOT_ON_THE_STUDY_PAGE = {
+    "checked.mirrors": "kept for audits and never shown to readers",
+    "checked.also": "the editors' other addresses, kept with the record",
+    "characteristics.effect.favours": "the direction in which the forest plots draw the estimate",
+}
+
+
+def _shown_by(text: str, key: str) -> bool:
+    """Whether code or a template reads a field by name: `item.key`, `c.key`, `'key'` or `"key"`."""
+    return re.search(rf"\.{key}\b|['\"]{key}['\"]", text) is not None
+
+
+@pytest.mark.parametrize("path", sorted(leaf_fields(COLLECTIONS["studies"])))
+def test_every_study_field_shows_on_the_study_page(path):
+    """A field added to the content model but to no template fails here (the open data takes it by itself):
+    the study template, the reference (works.study_item) or the characteristics box (characteristics.ROWS)
+    must read it, or it is listed above with the reason."""
+    if path in NOT_ON_THE_STUDY_PAGE:
+        return
+    readers = (TEMPLATES / "study.html.j2").read_text() + inspect.getsource(study_item) + inspect.getsource(characteristics)
+    assert _shown_by(readers, path.rsplit(".", 1)[-1]), f"{path} is shown nowhere on a study's page"
+
+
+def test_no_template_links_to_a_page_by_its_path():
+    """Pages are linked by kind and id (page_url, entity, place_url ...): an address lives in pages.py only."""
+    for template in sorted(TEMPLATES.glob("*.j2")):
+        assert not re.findall(r"""['"][\w/-]+\.md['"]\s*\|\s*href|\.md['"]\s*\)\s*\|\s*href""", template.read_text()), (
+            template.name
+        )
+
+
+HREF = re.compile(r'href="([^"#:]*)(?:#[^"]*)?"')
+
+
+def reachable(outputs: dict, nav: list, directory_urls: bool = True) -> set:
+    """The pages reached from the home page by following the links of each page and of the navigation."""
+    by_address = {addresses.served(path, directory_urls): path for path in outputs if path.endswith(".md")}
+    in_nav = set(re.findall(r"'([^']+\.md)'", str(nav)))
+    seen, todo = set(), ["index.md", *in_nav]
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        folder = addresses.served(path, directory_urls)
+        folder = folder.rstrip("/") if folder.endswith("/") else folder.rpartition("/")[0]
+        for link in HREF.findall(outputs[path]):
+            target = posixpath.normpath(posixpath.join(folder, link)) if link else folder
+            target = "" if target == "." else target + ("/" if link.endswith("/") and target else "")
+            if target in by_address:
+                todo.append(by_address[target])
+    return seen
+
+
+@pytest.mark.parametrize("content", ["fixture", "real"])
+def test_every_page_is_reachable_from_the_home_page(OUT, real_outputs, real_renderer, content):
+    """No orphans: every generated page can be reached by links from the home page (the navigation included)."""
+    if content == "fixture":
+        outputs, made = OUT, renderer(FIXTURE, TEMPLATES)
+    else:
+        outputs, made = real_outputs, real_renderer
+    assert reachable(outputs, pages.navigation(made.pages)) == {p for p in outputs if p.endswith(".md")}
+
+
+def test_an_orphan_page_is_found():
+    outputs = {"index.md": '<a href="about/">About</a>', "about.md": "", "orphan.md": '<a href="../">Home</a>'}
+    assert reachable(outputs, []) == {"index.md", "about.md"}

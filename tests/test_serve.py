@@ -3,14 +3,13 @@
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from conftest import ROOT, copy_project
+from conftest import ROOT, copy_project, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -31,14 +30,7 @@ def fetch(url):
 
 
 def wait_for(condition, seconds=60):
-    """Poll condition until it returns a truthy value or seconds pass (a wait, not a timing assertion)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    return None
+    return wait_until(condition, seconds)
 
 
 @pytest.fixture

@@ -7,8 +7,9 @@ import sys
 
 import yaml
 from conftest import ROOT, tree
-from review import trials
-from review.build import check
+from review.commands import trials
+from review.commands.build import check
+from review.model.schema import REGISTRY
 
 TODAY = "2026-12-01"
 WITHDRAWN = """id: nct04999999
@@ -119,7 +120,7 @@ def test_the_search_lists_only_trials_the_review_does_not_have(review_dir, regis
 
 
 def test_no_build_loads_the_network_client():
-    code = "import sys, review.build, review.publish, hooks; print('httpx' in sys.modules)"
+    code = "import sys, review.commands.build, review.commands.publish, review.commands.plugin; print('httpx' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
@@ -128,3 +129,7 @@ def test_no_build_loads_the_network_client():
         cwd=ROOT,
     )
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_a_registry_record_has_every_field_of_the_content_model():
+    assert list(trials.registry_of({}, "2026-12-01", "https://example.org/")) == list(REGISTRY["properties"])

@@ -1,13 +1,14 @@
 """The check phase: each kind of bad content gives exact, fixable messages; good content gives none."""
 
 import pytest
-from review.load import load
-from review.validate import validate
+from conftest import lines_in
+from review.commands.build import problems as check
+from review.model.load import load
 
 
 def problems(content_dir):
     """The problems of a content folder, as printed lines."""
-    return [str(p) for p in validate(load(content_dir))]
+    return [str(p) for p in check(load(content_dir))]
 
 
 def edit(review_dir, relative, old, new):
@@ -30,7 +31,7 @@ CASES = [
         "studies/shao2021.yaml",
         "journal: Neuron",
         "jornal: Neuron",
-        [f"{S}:1: journal: missing required field", f"{S}:8: jornal: unknown key `jornal`; did you mean `journal`?"],
+        [f"{S}:1: journal: missing required field", f"{S}:{{line}}: jornal: unknown key `jornal`; did you mean `journal`?"],
     ),
     (
         "missing required field",
@@ -44,14 +45,14 @@ CASES = [
         "studies/shao2021.yaml",
         "year: 2021",
         "year: twenty",
-        [f"{S}:6: year: expected a whole number, got text `twenty`"],
+        [f"{S}:{{line}}: year: expected a whole number, got text `twenty`"],
     ),
     (
         "list where text belongs",
         "studies/shao2021.yaml",
         "population: Mice",
         "population: [Mice]",
-        [f"{S}:23: characteristics.population: expected text, got a list `['Mice']`"],
+        [f"{S}:{{line}}: characteristics.population: expected text, got a list `['Mice']`"],
     ),
     (
         "dangling study with suggestion",
@@ -59,7 +60,7 @@ CASES = [
         "studies: [shao2021]",
         "studies: [shao2012]",
         [
-            f"{M}:24: findings[0].studies[0]: no study `shao2012`; did you mean `shao2021`?",
+            f"{M}:{{line}}: findings[0].studies[0]: no study `shao2012`; did you mean `shao2021`?",
             f"{S}:1: id: no finding cites this study; add it to a finding's `studies` or remove the file",
         ],
     ),
@@ -68,28 +69,28 @@ CASES = [
         "trials/nct04141501.yaml",
         "substances: [psilocybin]",
         "substances: [psilocibin]",
-        ["content/trials/nct04141501.yaml:5: substances[0]: no substance `psilocibin`; did you mean `psilocybin`?"],
+        ["content/trials/nct04141501.yaml:{line}: substances[0]: no substance `psilocibin`; did you mean `psilocybin`?"],
     ),
     (
         "dangling finding",
         "questions/translation.yaml",
         "findings: [pl-spines-mice]",
         "findings: [pl-spine-mice]",
-        ["content/questions/translation.yaml:10: findings[0]: no finding `pl-spine-mice`; did you mean `pl-spines-mice`?"],
+        ["content/questions/translation.yaml:{line}: findings[0]: no finding `pl-spine-mice`; did you mean `pl-spines-mice`?"],
     ),
     (
         "dangling therapy mechanism key",
         "therapies/cm.yaml",
         "  plasticity: >-",
         "  plastic: >-",
-        ["content/therapies/cm.yaml:8: mechanisms.plastic: no mechanism `plastic`; did you mean `plasticity`?"],
+        ["content/therapies/cm.yaml:{line}: mechanisms.plastic: no mechanism `plastic`; did you mean `plasticity`?"],
     ),
     (
         "dangling citation in text",
         "mechanisms/plasticity.yaml",
         "as in [@shao2021]",
         "as in [@shao2020]",
-        [f"{M}:5: summary: citation `@shao2020`: no study `shao2020`; did you mean `shao2021`?"],
+        [f"{M}:{{line}}: summary: citation `@shao2020`: no study `shao2020`; did you mean `shao2021`?"],
     ),
     (
         "dangling cross-link in text",
@@ -97,7 +98,7 @@ CASES = [
         "(@findings/pl-spines-mice)",
         "(@findings/pl-spine)",
         [
-            "content/topics/background.yaml:10: sections[0].text: link `@findings/pl-spine`: no finding `pl-spine`; did you mean `pl-spines-mice`?"
+            "content/topics/background.yaml:{line}: sections[0].text: link `@findings/pl-spine`: no finding `pl-spine`; did you mean `pl-spines-mice`?"
         ],
     ),
     (
@@ -106,7 +107,7 @@ CASES = [
         "(@findings/pl-spines-mice)",
         "(@finding/pl-spines-mice)",
         [
-            "content/topics/background.yaml:10: sections[0].text: link `@finding/pl-spines-mice`: no collection `finding`; did you mean `findings`?"
+            "content/topics/background.yaml:{line}: sections[0].text: link `@finding/pl-spines-mice`: no collection `finding`; did you mean `findings`?"
         ],
     ),
     (
@@ -114,14 +115,16 @@ CASES = [
         "mechanisms/plasticity.yaml",
         "as in [@shao2021]",
         "as in [@shao 2021]",
-        [f"{M}:5: summary: citation `[@shao 2021]` is malformed: write [@id] or [@id; @id]"],
+        [f"{M}:{{line}}: summary: citation `[@shao 2021]` is malformed: write [@id] or [@id; @id]"],
     ),
     (
         "javascript link",
         "mechanisms/plasticity.yaml",
         "see [the question](@questions/translation)",
         "see [x](javascript:alert(1))",
-        [f"{M}:7: altered_in_sud: link target `javascript:` is not allowed; use http, https or mailto, or (@collection/id)"],
+        [
+            f"{M}:{{line}}: altered_in_sud: link target `javascript:` is not allowed; use http, https or mailto, or (@collection/id)"
+        ],
     ),
     (
         "javascript reference link",
@@ -129,8 +132,8 @@ CASES = [
         "altered_in_sud: >-\n  Learning is hard to change; see [the question](@questions/translation).",
         'altered_in_sud: "Learning is hard to change; see [x][r].\\n\\n[r]: javascript:alert(1)"',
         [
-            f"{M}:6: altered_in_sud: link target `javascript:` is not allowed; use http, https or mailto, or (@collection/id)",
-            f"{M}:6: altered_in_sud: reference-style link definitions are not allowed; write the link in place: [text](https://…)",
+            f"{M}:{{line}}: altered_in_sud: link target `javascript:` is not allowed; use http, https or mailto, or (@collection/id)",
+            f"{M}:{{line}}: altered_in_sud: reference-style link definitions are not allowed; write the link in place: [text](https://…)",
         ],
     ),
     (
@@ -138,35 +141,35 @@ CASES = [
         "mechanisms/plasticity.yaml",
         "A window for *learning*",
         "A window for <img src=x onerror=alert(1)>",
-        [f"{M}:34: psychotherapy: raw HTML is not allowed; write Markdown (it is shown as text, never run)"],
+        [f"{M}:{{line}}: psychotherapy: raw HTML is not allowed; write Markdown (it is shown as text, never run)"],
     ),
     (
         "remote image",
         "mechanisms/plasticity.yaml",
         "A window for *learning*",
         "A window for ![x](https://example.com/x.png)",
-        [f"{M}:34: psychotherapy: images are not allowed (they would load from another site in every reader's browser)"],
+        [f"{M}:{{line}}: psychotherapy: images are not allowed (they would load from another site in every reader's browser)"],
     ),
     (
         "attribute list",
         "mechanisms/plasticity.yaml",
         "A window for *learning*",
         "A window for *learning*{ onmouseover=alert(1) }",
-        [f"{M}:34: psychotherapy: attribute lists (`{{: …}}`, `{{ #id }}`, `{{ onclick=… }}`) are not allowed"],
+        [f"{M}:{{line}}: psychotherapy: attribute lists (`{{: …}}`, `{{ #id }}`, `{{ onclick=… }}`) are not allowed"],
     ),
     (
         "heading in a finding",
         "mechanisms/plasticity.yaml",
         "      One dose increased",
         "      # One dose increased",
-        [f"{M}:21: findings[0].statement: headings are not allowed in this field"],
+        [f"{M}:{{line}}: findings[0].statement: headings are not allowed in this field"],
     ),
     (
         "list in a finding",
         "mechanisms/plasticity.yaml",
         "      One dose increased",
         "      - One dose increased",
-        [f"{M}:21: findings[0].statement: lists are not allowed in this field"],
+        [f"{M}:{{line}}: findings[0].statement: lists are not allowed in this field"],
     ),
     (
         "id not a safe slug",
@@ -184,7 +187,7 @@ CASES = [
         "id: pl-spines-mice",
         "id: pl spines",
         [
-            f"{M}:18: findings[0].id: `pl spines` is not a safe id: use lower-case letters, digits and single hyphens, like `shao2021`"
+            f"{M}:{{line}}: findings[0].id: `pl spines` is not a safe id: use lower-case letters, digits and single hyphens, like `shao2021`"
         ],
     ),
     (
@@ -193,7 +196,7 @@ CASES = [
         "id: bg-trials",
         "id: pl-spines-mice",
         [
-            "content/topics/background.yaml:12: sections[0].findings[0].id: finding id `pl-spines-mice` is already used at content/mechanisms/plasticity.yaml:18"
+            "content/topics/background.yaml:{line}: sections[0].findings[0].id: finding id `pl-spines-mice` is already used at content/mechanisms/plasticity.yaml:18"
         ],
     ),
     (
@@ -201,14 +204,14 @@ CASES = [
         "changelog.yaml",
         "pages: [mechanisms/plasticity, studies/shao2021]",
         "pages: true",
-        ["content/changelog.yaml:6: releases[0].pages: expected a list, got true/false `True`"],
+        ["content/changelog.yaml:{line}: releases[0].pages: expected a list, got true/false `True`"],
     ),
     (
         "release lists a page that does not exist",
         "changelog.yaml",
         "pages: [mechanisms/plasticity, studies/shao2021]",
         "pages: [glossary/bdnf, evidence-map]",
-        ["content/changelog.yaml:6: releases[0].pages[0]: no page `glossary/bdnf`; did you mean `glossary/index`?"],
+        ["content/changelog.yaml:{line}: releases[0].pages[0]: no page `glossary/bdnf`; did you mean `glossary/index`?"],
     ),
     (
         "malformed DOI",
@@ -216,7 +219,7 @@ CASES = [
         "doi: 10.1016/j.neuron.2021.06.008",
         "doi: https://doi.org/10.1016/x",
         [
-            f"{S}:12: doi: `https://doi.org/10.1016/x` is not a DOI: write it without https://doi.org/, like 10.1016/j.neuron.2021.06.008"
+            f"{S}:{{line}}: doi: `https://doi.org/10.1016/x` is not a DOI: write it without https://doi.org/, like 10.1016/j.neuron.2021.06.008"
         ],
     ),
     (
@@ -225,7 +228,7 @@ CASES = [
         "doi: 10.1016/j.neuron.2021.06.008",
         "doi: 10.1016/x)><svg/onload=alert(1)>",
         [
-            f"{S}:12: doi: `10.1016/x)><svg/onload=alert(1)>` is not a DOI: write it without https://doi.org/, like 10.1016/j.neuron.2021.06.008"
+            f"{S}:{{line}}: doi: `10.1016/x)><svg/onload=alert(1)>` is not a DOI: write it without https://doi.org/, like 10.1016/j.neuron.2021.06.008"
         ],
     ),
     (
@@ -233,70 +236,74 @@ CASES = [
         "studies/shao2021.yaml",
         "pmid: '34228959'",
         "pmid: 'PMID34228959'",
-        [f"{S}:13: pmid: `PMID34228959` is not a PubMed id: digits only, quoted, like '34228959'"],
+        [f"{S}:{{line}}: pmid: `PMID34228959` is not a PubMed id: digits only, quoted, like '34228959'"],
     ),
     (
         "malformed NCT",
         "trials/nct04141501.yaml",
         "nct: NCT04141501",
         "nct: NCT4141501",
-        ["content/trials/nct04141501.yaml:2: nct: `NCT4141501` is not an NCT number: `NCT` and eight digits, like `NCT04141501`"],
+        [
+            "content/trials/nct04141501.yaml:{line}: nct: `NCT4141501` is not an NCT number: `NCT` and eight digits, like `NCT04141501`"
+        ],
     ),
     (
         "impossible date",
         "trials/nct04141501.yaml",
         "first_posted: '2019-10-28'",
         "first_posted: 2019-02-30",
-        ["content/trials/nct04141501.yaml:7: first_posted: `2019-02-30` is not a day of the calendar"],
+        ["content/trials/nct04141501.yaml:{line}: first_posted: `2019-02-30` is not a day of the calendar"],
     ),
     (
         "month 13",
         "trials/nct04141501.yaml",
         "first_posted: '2019-10-28'",
         "first_posted: '2019-13-45'",
-        ["content/trials/nct04141501.yaml:7: first_posted: `2019-13-45` is not a date: write YYYY-MM-DD, quoted"],
+        ["content/trials/nct04141501.yaml:{line}: first_posted: `2019-13-45` is not a date: write YYYY-MM-DD, quoted"],
     ),
     (
         "site url with a quote",
         "site.yaml",
         "url: https://example.org/fixture/",
         "url: 'https://example.org/\" onmouseover=\"alert(1)'",
-        ['content/site.yaml:14: url: `https://example.org/" onmouseover="alert(1)` is not a web address: write https://…/'],
+        ['content/site.yaml:{line}: url: `https://example.org/" onmouseover="alert(1)` is not a web address: write https://…/'],
     ),
     (
         "site url without a slash",
         "site.yaml",
         "url: https://example.org/fixture/",
         "url: https://example.org/fixture",
-        ["content/site.yaml:14: url: `https://example.org/fixture` must end with `/`"],
+        ["content/site.yaml:{line}: url: `https://example.org/fixture` must end with `/`"],
     ),
     (
         "author with markup",
         "studies/shao2021.yaml",
         "  - Kwan, A. C.",
         "  - <img src=x onerror=alert(1)>",
-        [f"{S}:5: authors[1]: `<img src=x onerror=alert(1)>` is not written `Family, Initials` (or `Family, Initials, Jr.`)"],
+        [
+            f"{S}:{{line}}: authors[1]: `<img src=x onerror=alert(1)>` is not written `Family, Initials` (or `Family, Initials, Jr.`)"
+        ],
     ),
     (
         "et al. as an author",
         "studies/shao2021.yaml",
         "  - Kwan, A. C.",
         "  - et al.",
-        [f"{S}:5: authors[1]: `et al.` is not written `Family, Initials` (or `Family, Initials, Jr.`)"],
+        [f"{S}:{{line}}: authors[1]: `et al.` is not written `Family, Initials` (or `Family, Initials, Jr.`)"],
     ),
     (
         "unbalanced brace in an author",
         "studies/shao2021.yaml",
         "  - Kwan, A. C.",
         "  - Kwan, A. {C.",
-        [f"{S}:5: authors[1]: `Kwan, A. {{C.` is not written `Family, Initials` (or `Family, Initials, Jr.`)"],
+        [f"{S}:{{line}}: authors[1]: `Kwan, A. {{C.` is not written `Family, Initials` (or `Family, Initials, Jr.`)"],
     ),
     (
         "year out of range",
         "studies/shao2021.yaml",
         "year: 2021",
         "year: 20210",
-        [f"{S}:6: year: `20210` is out of range (maximum 2100)"],
+        [f"{S}:{{line}}: year: `20210` is out of range (maximum 2100)"],
     ),
     (
         "evidence level misspelt",
@@ -304,7 +311,7 @@ CASES = [
         "evidence: animal",
         "evidence: animals",
         [
-            f"{M}:22: findings[0].evidence: `animals` is not one of: in-vitro, animal, healthy-volunteers, patients-sud, patients-other, review, method; did you mean `animal`?"
+            f"{M}:{{line}}: findings[0].evidence: `animals` is not one of: in-vitro, animal, healthy-volunteers, patients-sud, patients-other, review, method; did you mean `animal`?"
         ],
     ),
     (
@@ -312,7 +319,7 @@ CASES = [
         "mechanisms/plasticity.yaml",
         "studies: [shao2021]",
         "studies: []",
-        [f"{M}:24: findings[0].studies: needs at least 1 item"],
+        [f"{M}:{{line}}: findings[0].studies: needs at least 1 item"],
     ),
     (
         "study that nothing cites",
@@ -326,49 +333,49 @@ CASES = [
         "glossary/sud.yaml",
         "definition: A disorder of substance use.",
         "definition: ''",
-        ["content/glossary/sud.yaml:4: definition: must not be empty"],
+        ["content/glossary/sud.yaml:{line}: definition: must not be empty"],
     ),
     (
         "text too long",
         "glossary/sud.yaml",
         "definition: A disorder of substance use.",
         "definition: " + "x" * 1_001,
-        ["content/glossary/sud.yaml:4: definition: is 1,001 characters long; the limit is 1,000"],
+        ["content/glossary/sud.yaml:{line}: definition: is 1,001 characters long; the limit is 1,000"],
     ),
     (
         "same id twice in a list",
         "studies/rieser2021.yaml",
         "substances: [psilocybin, lsd]",
         "substances: [lsd, lsd]",
-        ["content/studies/rieser2021.yaml:12: substances: lists the same value twice"],
+        ["content/studies/rieser2021.yaml:{line}: substances: lists the same value twice"],
     ),
     (
         "citation in a page",
         "pages/index.md",
         "See [@shao2021]",
         "See [@sha2021]",
-        ["content/pages/index.md:3: text: citation `@sha2021`: no study `sha2021`; did you mean `shao2021`?"],
+        ["content/pages/index.md:{line}: text: citation `@sha2021`: no study `sha2021`; did you mean `shao2021`?"],
     ),
     (
         "script in a page",
         "pages/index.md",
         "See [@shao2021]",
         "<script>alert(1)</script>",
-        ["content/pages/index.md:3: text: raw HTML is not allowed; write Markdown (it is shown as text, never run)"],
+        ["content/pages/index.md:{line}: text: raw HTML is not allowed; write Markdown (it is shown as text, never run)"],
     ),
     (
         "link to a missing page",
         "pages/index.md",
         "See [@shao2021]",
         "See [x](nowhere.md)",
-        ["content/pages/index.md:3: text: link to `nowhere.md`: no such page"],
+        ["content/pages/index.md:{line}: text: link to `nowhere.md`: no such page"],
     ),
     (
         "finding answers an outcome the page does not have",
         "mechanisms/plasticity.yaml",
         "    outcome: spines\n",
         "    outcome: spine\n",
-        [f"{M}:19: findings[0].outcome: no outcome `spine` on this page; did you mean `spines`?"],
+        [f"{M}:{{line}}: findings[0].outcome: no outcome `spine` on this page; did you mean `spines`?"],
     ),
     (
         "outcome id used twice",
@@ -376,8 +383,8 @@ CASES = [
         "  - id: in-humans\n",
         "  - id: spines\n",
         [
-            f"{M}:13: outcomes[1].id: outcome id `spines` is used twice on this page",
-            f"{M}:26: findings[1].outcome: no outcome `in-humans` on this page",
+            f"{M}:{{line}}: outcomes[1].id: outcome id `spines` is used twice on this page",
+            f"{M}:{{at:outcome: in-humans}}: findings[1].outcome: no outcome `in-humans` on this page",
         ],
     ),
     (
@@ -386,7 +393,7 @@ CASES = [
         "        evidence: patients-sud\n",
         "        evidence: patients-sud\n        outcome: spines\n",
         [
-            "content/topics/background.yaml:16: sections[0].findings[0].outcome: only a mechanism's findings have an outcome; remove it"
+            "content/topics/background.yaml:{at:outcome: spines}: sections[0].findings[0].outcome: only a mechanism's findings have an outcome; remove it"
         ],
     ),
     (
@@ -394,7 +401,7 @@ CASES = [
         "studies/shao2021.yaml",
         "  follow_up: 1 month\n",
         "",
-        [f"{S}:20: characteristics.follow_up: missing required field"],
+        [f"{S}:{{at:characteristics:}}: characteristics.follow_up: missing required field"],
     ),
     (
         "design misspelt",
@@ -402,7 +409,7 @@ CASES = [
         "  design: animal-experiment\n",
         "  design: animal-study\n",
         [
-            f"{S}:21: characteristics.design: `animal-study` is not one of: randomised-controlled, non-randomised-controlled, "
+            f"{S}:{{line}}: characteristics.design: `animal-study` is not one of: randomised-controlled, non-randomised-controlled, "
             "single-group-open-label, cross-over, cohort-observational, case-series, qualitative, animal-experiment, in-vitro, "
             "systematic-review-meta-analysis, narrative-review"
         ],
@@ -413,22 +420,25 @@ CASES = [
         "  effect: null\n",
         "  effect:\n    measure: odds-ratio\n    comparison: A vs B\n    outcome: X\n    timepoint: null\n    value: 2.0\n"
         "    ci_low: '1.0'\n    ci_high: '4.0'\n    ci_level: 95\n    p: null\n    favours: higher\n",
-        [f"{S}:43: characteristics.effect.value: expected text, got a number `2.0`"],
+        [f"{S}:{{at:value: 2.0}}: characteristics.effect.value: expected text, got a number `2.0`"],
     ),
     (
         "organisation and person mixed up",
         "site.yaml",
         "  - family: Author\n    given: Tess\n",
         "  - name: Tess Author\n",
-        ["content/site.yaml:4: authors[0]: expected `{family: …, given: …}` for a person or `{organisation: …}` for a group"],
+        [
+            "content/site.yaml:{line}: authors[0]: expected `{family: …, given: …}` for a person or `{organisation: …}` for a group"
+        ],
     ),
 ]
 
 
 @pytest.mark.parametrize("name, relative, old, new, expected", CASES, ids=[c[0] for c in CASES])
 def test_bad_content(review_dir, name, relative, old, new, expected):
+    original = (review_dir / relative).read_text()
     edit(review_dir, relative, old, new)
-    assert problems(review_dir) == expected
+    assert problems(review_dir) == [lines_in(review_dir / relative, message, original.index(old)) for message in expected]
 
 
 def test_the_line_is_the_one_with_the_fault_in_a_long_field(review_dir):
@@ -438,7 +448,8 @@ def test_the_line_is_the_one_with_the_fault_in_a_long_field(review_dir):
         "  Growth of synapses, as in [@shao2021].",
         "  Growth of synapses,\n  line two,\n  and [@nowhere2000] on the third.",
     )
-    assert problems(review_dir) == [f"{M}:7: summary: citation `@nowhere2000`: no study `nowhere2000`"]
+    line = line_of(review_dir, "mechanisms/plasticity.yaml", "[@nowhere2000]")
+    assert problems(review_dir) == [f"{M}:{line}: summary: citation `@nowhere2000`: no study `nowhere2000`"]
 
 
 def test_a_broken_file_does_not_bring_follow_on_errors(review_dir):
@@ -482,10 +493,26 @@ def test_every_error_is_reported_at_once(review_dir):
 def test_site_version_must_match_the_newest_release(review_dir):
     edit(review_dir, "site.yaml", "version: 1.2.3", "version: 1.2.4")
     assert problems(review_dir) == [
-        "content/site.yaml:8: version: `1.2.4` differs from the newest release in content/changelog.yaml (`1.2.3`)"
+        f"content/site.yaml:{line_of(review_dir, 'site.yaml', 'version: 1.2.4')}: version: `1.2.4` differs from the newest release in content/changelog.yaml (`1.2.3`)"
     ]
 
 
 def test_releases_are_newest_first(review_dir):
     edit(review_dir, "changelog.yaml", 'date: "2025-06-01"', 'date: "2026-06-01"')
     assert problems(review_dir) == ["content/changelog.yaml:1: releases: releases must be listed newest first"]
+
+
+def line_of(review_dir, relative, text):
+    """The line of the fixture file that holds `text` (derived, so that editing the fixture moves no test)."""
+    lines = (review_dir / relative).read_text().splitlines()
+    return next(n for n, line in enumerate(lines, start=1) if text in line)
+
+
+def test_an_evidence_level_the_design_does_not_admit_is_refused(review_dir):
+    # Passed the check and then crashed the build with KeyError: 'method' in certainty.py.
+    edit(review_dir, "studies/shao2021.yaml", "evidence: animal", "evidence: method")
+    line = line_of(review_dir, "studies/shao2021.yaml", "evidence: method")
+    assert problems(review_dir) == [
+        f"{S}:{line}: evidence: `method` is not a level of evidence for the design `animal-experiment` "
+        "(Animal experiment); use one of: in-vitro, animal"
+    ]

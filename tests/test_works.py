@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 from conftest import CSL
-from review import works
+from review.outputs import works
 
 # ------------------------------------------------------------------------------------------------ units
 
@@ -266,6 +266,7 @@ def pandoc_references(pandoc, source, tmp_path, fmt) -> dict:
 RIS_READER_DEVIATES = ("Sr.", "Jr.", "de ", "van ", "von ")
 
 
+@pytest.mark.slow  # runs pandoc once per case
 @pytest.mark.parametrize("fmt", ["bib", "ris", "json"])
 def test_pandoc_renders_every_cited_work_as_the_site_shows_it(real_outputs, real_renderer, pandoc, tmp_path, fmt):
     rendered = pandoc_references(pandoc, real_outputs[f"references.{fmt}"], tmp_path, fmt)
@@ -279,6 +280,7 @@ def test_pandoc_renders_every_cited_work_as_the_site_shows_it(real_outputs, real
         assert text == comparable(bibliography.html[sid]), sid
 
 
+@pytest.mark.slow  # runs pandoc once per case
 @pytest.mark.parametrize("fmt, css", [("bib", "cite-bibtex"), ("ris", "cite-ris"), ("json", "cite-csl")])
 def test_pandoc_renders_every_cite_box_as_its_apa_text(real_outputs, pandoc, tmp_path, fmt, css):
     boxes, expected = [], {}
@@ -300,6 +302,7 @@ def test_pandoc_renders_every_cite_box_as_its_apa_text(real_outputs, pandoc, tmp
     assert pandoc_references(pandoc, joined, tmp_path, fmt) == expected
 
 
+@pytest.mark.slow  # runs pandoc once per case
 def test_pandoc_cites_every_work_in_the_text_as_the_site_labels_it(real_renderer, pandoc, tmp_path):
     bibliography = real_renderer.bibliography
     ids = sorted(set(bibliography.items) - bibliography.incomplete)

@@ -1,5 +1,5 @@
 """Generator of the evidence-review site: content/ YAML -> Markdown pages for MkDocs."""
 
-from .build import build
+from .commands.build import build
 
 __all__ = ["build"]

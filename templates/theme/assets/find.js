@@ -1,5 +1,5 @@
 /* The search page: loads Pagefind's interface from the site's own pagefind/ folder (written after the build by
-   review/search.py) and points it at the site's address, wherever the site is served from. */
+   review/outputs/search.py) and points it at the site's address, wherever the site is served from. */
 (function () {
   function setup() {
     var box = document.getElementById("review-search");

@@ -1,0 +1,1 @@
+"""Entry points: the pipeline, the command line, the strict build, the live preview, the registry refresh."""

@@ -1,0 +1,43 @@
+"""The pipeline, whichever entry point calls it: load -> validate -> index -> render, each phase once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..model.errors import ContentError, Problem
+from ..model.load import Review, load
+from ..model.validate import SitePages, validate
+from ..outputs import editions, pages
+from ..outputs.index import Index
+from ..outputs.render import Renderer
+
+CONTENT_DIR = Path("content")  # relative to the project folder, where every command runs
+TEMPLATES_DIR = Path("templates") / "pages"
+
+
+SITE = SitePages(pages.keys, pages.reserved())  # the site's page names, which the check needs
+
+
+def problems(review: Review) -> list[Problem]:
+    """Every problem of some content, all at once (empty when it is good)."""
+    return validate(review, SITE)
+
+
+def check(content_dir=CONTENT_DIR):
+    """Read and check all content; raise ContentError with every problem at once. Return the Review."""
+    review = load(content_dir)
+    found = problems(review)
+    if found:
+        raise ContentError(found)
+    return review
+
+
+def renderer(content_dir=CONTENT_DIR, templates_dir=TEMPLATES_DIR, directory_urls: bool = True) -> Renderer:
+    """A Renderer for checked content (ContentError if it has problems), with the editions built beside it."""
+    built = editions.available(Path(content_dir).resolve().parent, "web" if directory_urls else "offline")
+    return Renderer(Index(check(content_dir), built), templates_dir, directory_urls)
+
+
+def build(content_dir=CONTENT_DIR, templates_dir=TEMPLATES_DIR, directory_urls: bool = True) -> dict:
+    """{site path: text} of every generated file (Markdown pages and downloads)."""
+    return {out.path: out.text for out in renderer(content_dir, templates_dir, directory_urls).render()}

@@ -1,0 +1,258 @@
+"""The MkDocs plugin `review`: the review's pages as generated files, and the checks MkDocs cannot make on them.
+
+One job per event: date the build from the changelog, check and render the review before MkDocs empties the
+site folder, add the generated files and the navigation, give each page its last-changed date and edition
+address, sanitise every page's HTML against the templates' own allow-list, and index the built site with
+Pagefind. The build's state lives on the plugin object (MkDocs keeps one instance per process for a plugin
+with on_startup, across every configuration it loads), and `built` is what the live preview (preview.py)
+renders single pages with. Registered as the entry point `review` in pyproject.toml;
+the Zensical export (`review export`) uses no plugin.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import nh3
+import pathspec
+import yaml
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from ..model.errors import ContentError
+from ..outputs import fastpages, pages, search
+from .build import CONTENT_DIR, TEMPLATES_DIR, renderer
+from .progress import Progress
+
+log = logging.getLogger("mkdocs.plugins.review")
+
+# What a built page's content may hold: the templates' own structure, nothing else. Content reaches the page
+# escaped or sanitised already; this second pass catches a template that printed something it should not have.
+PAGE_TAGS = {
+    *("a", "abbr", "blockquote", "br", "button", "caption", "code", "div", "em", "figcaption", "figure"),
+    *("h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input", "label", "li", "nav", "ol", "p", "pre"),
+    *("section", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr"),
+    *("ul", "details", "summary", "dl", "dt", "dd", "mark"),
+}
+PAGE_ATTRIBUTES = {
+    "*": {
+        *("id", "class", "title", "hidden", "role", "lang", "aria-label", "aria-hidden", "aria-describedby"),
+        *("aria-live", "tabindex"),
+    },
+    "a": {"href", "download"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "input": {"type", "name", "checked"},
+    "label": {"for"},
+    "button": {"type"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+    "ol": {"start"},
+}
+
+
+class ReviewConfig(base.Config):
+    """The plugin's options in mkdocs.yml (`plugins: - review: {...}`), relative to the project folder."""
+
+    content_dir = c.Type(str, default=str(CONTENT_DIR))
+    templates_dir = c.Type(str, default=str(TEMPLATES_DIR))
+    html_pages = c.Type(bool, default=True)  # hand the generated pages to MkDocs as HTML (fastpages.py)
+
+
+@dataclass
+class Built:
+    """What the last build made, which MkDocs keeps nowhere else: its files, navigation and theme environment.
+    The live preview renders single pages with them."""
+
+    files: Files | None = None
+    nav: Navigation | None = None
+    env: Any = None
+
+
+@dataclass
+class BuildState:
+    """The state of one build, from on_pre_build to on_post_build."""
+
+    outputs: list[tuple[str, str]] = field(default_factory=list)  # (site path, file holding its text)
+    records: list[dict] = field(default_factory=list)  # the findings, for the search
+    converted: dict[str, tuple[str, list]] = field(default_factory=dict)  # src_uri -> (html, toc tokens)
+    writing: Progress | None = None  # the pages being written, while MkDocs writes them
+    scratch: Path | None = None  # this build's folder of generated files
+
+
+class ReviewPlugin(BasePlugin[ReviewConfig]):
+    """The review's generator inside a MkDocs build."""
+
+    def __init__(self) -> None:
+        self.state = BuildState()
+        self.built = Built()
+        self.serving = False  # under `mkdocs serve` / `review serve` the generated files outlive a build
+
+    # ---------------------------------------------------------------------------------------- lifecycle
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Note a live preview: it keeps the generated files between builds (preview.py reads them)."""
+        self.serving = command == "serve"
+
+    def on_shutdown(self) -> None:
+        """Remove the last build's generated files when the preview stops."""
+        self._remove_scratch()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Date the build by the newest release in content/changelog.yaml (unless SOURCE_DATE_EPOCH is set), so
+        that the sitemap and its gzip header come from the content, not the clock, and rebuilds are identical.
+        A `nav` in mkdocs.yml is refused: the navigation is made from the page declaration."""
+        if config.nav:
+            raise PluginError("mkdocs.yml: nav: the navigation is made from scripts/review/outputs/pages.py (NAV); remove `nav:`")
+        if "SOURCE_DATE_EPOCH" not in os.environ:
+            changelog = self._root(config) / self.config.content_dir / "changelog.yaml"
+            try:
+                newest = yaml.safe_load(changelog.read_text(encoding="utf-8"))["releases"][0]["date"]
+                day = datetime.strptime(str(newest), "%Y-%m-%d").replace(tzinfo=UTC)
+            except (OSError, yaml.YAMLError, KeyError, IndexError, TypeError, ValueError):
+                return config  # the content check reports the problem
+            os.environ["SOURCE_DATE_EPOCH"] = str(int(day.timestamp()))
+        return config
+
+    @staticmethod
+    def _root(config: MkDocsConfig) -> Path:
+        return Path(config.config_file_path).parent
+
+    # ---------------------------------------------------------------------------------------- the pages
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """Check and render the review. A content error stops the build here, listing every problem, before MkDocs
+        empties the site folder: under `mkdocs serve` the last good pages stay up until the error is fixed."""
+        root = self._root(config)
+        scratch = self._new_scratch(root)
+        self.state = state = BuildState(scratch=scratch)
+        try:
+            review = renderer(root / self.config.content_dir, root / self.config.templates_dir, config.use_directory_urls)
+            shown = Progress("rendering pages", len(review.pages))
+            for n, out in enumerate(review.render()):
+                # Each output goes to disk as it is made, and MkDocs reads it from there when it needs it: at 10,000
+                # studies the generated texts would otherwise all sit in memory at once.
+                where = scratch / f"{n}{Path(out.path).suffix}"
+                where.write_text(out.text, encoding="utf-8")
+                state.outputs.append((out.path, str(where)))
+                shown.step()
+            shown.close()
+        except ContentError as error:
+            raise PluginError("\n" + error.report()) from None
+        state.records = search.records(review.index)
+        state.writing = Progress("writing pages", len(review.pages))
+        config.nav = pages.navigation(review.pages)  # the navigation comes from the page declaration (pages.NAV)
+        config.not_in_nav = pathspec.gitignore.GitIgnoreSpec.from_lines(pages.not_in_nav())
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Replace the docs folder's files with the generated ones (and drop any other file found there)."""
+        generated = {path for path, _ in self.state.outputs}
+        docs = Path(config.docs_dir)
+        for file in list(files):  # only the generator's pages are published from the docs folder
+            if file.src_uri not in generated and Path(file.abs_src_path or "/").is_relative_to(docs):
+                log.warning("review: %s is not a generated page and is left out", file.src_uri)
+                files.remove(file)
+        for path, source in sorted(self.state.outputs, key=lambda out: docs_order(out[0])):
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, path, abs_src_path=source))
+        return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """Keep the build's files and navigation for the live preview, which renders single pages with them."""
+        self.built.files, self.built.nav = files, nav
+        return nav
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Keep the theme's template environment for the live preview, for the same reason."""
+        self.built.env = env
+        return env
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Give each page the date of the release in which it last changed (the sitemap's lastmod) and, as its
+        canonical address, the permanent address of that release's edition (what its citation names). With
+        `html_pages` on, convert the page here (fastpages.py) and give Python-Markdown nothing to parse."""
+        review = page.meta.get("review")
+        if not isinstance(review, dict):
+            return markdown
+        if review.get("date"):
+            page.update_date = str(review["date"])
+        if review.get("canonical"):
+            page.canonical_url = str(review["canonical"])
+        if self.config.html_pages:
+            self.state.converted[page.file.src_uri] = fastpages.to_html(markdown)
+            return ""
+        return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Sanitise every page's HTML against the templates' allow-list (see PAGE_TAGS), taking a page converted
+        in on_page_markdown, with its contents list, from there."""
+        converted = self.state.converted.pop(page.file.src_uri, None)
+        if converted is not None:
+            html, tokens = converted
+            page.toc = get_toc(tokens)
+        html = f"<div data-pagefind-body>\n{html}\n</div>"  # what the search indexes: the page, not the theme
+        return nh3.clean(
+            html,
+            tags=PAGE_TAGS,
+            attributes=PAGE_ATTRIBUTES,
+            url_schemes={"http", "https", "mailto"},
+            generic_attribute_prefixes={"data-"},
+            link_rel=None,
+            strip_comments=False,
+        )
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """Let go of a page's HTML once the theme has made its file (MkDocs keeps every page otherwise), and count
+        it on the terminal when the build is long."""
+        page.content = None
+        if self.state.writing is not None:
+            self.state.writing.step()
+        return output
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Index the built pages and the findings with Pagefind (outputs/search.py), unless Material's own search
+        is on (the offline copy, which browsers cannot fetch an index into from file://)."""
+        if self.state.writing is not None:
+            self.state.writing.close()
+            self.state.writing = None
+        if not self.serving:  # every generated file has been read or copied by now (a preview reads them again)
+            self._remove_scratch()
+        material = config.plugins.get("material/search")
+        if material is not None and material.config.enabled:
+            return
+        search.build(Path(config.site_dir), self.state.records)
+
+    # ---------------------------------------------------------------------------------------- scratch
+
+    def _new_scratch(self, root: Path) -> Path:
+        """A fresh folder for this build's generated files, under build/ (removed after the build, or when a
+        preview stops)."""
+        self._remove_scratch()
+        (root / "build").mkdir(exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix="generated-", dir=root / "build"))
+
+    def _remove_scratch(self) -> None:
+        if self.state.scratch is not None:
+            shutil.rmtree(self.state.scratch, ignore_errors=True)
+
+
+def docs_order(path: str) -> tuple:
+    """The order MkDocs gives files it finds in docs_dir (a folder's files before its subfolders', index first),
+    so that the search index and the tag listings do not depend on the order pages were rendered in."""
+    folder, _, name = path.rpartition("/")
+    return tuple(folder.split("/")) if folder else (), name.rsplit(".", 1)[0] not in ("index", "README"), name

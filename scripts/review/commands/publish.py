@@ -1,0 +1,139 @@
+"""`review site`: build site/ with MkDocs in strict mode, so that any warning fails, and swap it in whole.
+
+Two builds at once take turns (a lock); a build writes into a fresh folder beside site/ and, only when MkDocs
+reported nothing, exchanges it with site/ in one atomic rename (Linux's renameat2 RENAME_EXCHANGE), so that a
+reader or a killed build never meets a half-written site/ and never finds none. Folders left by a killed build
+are removed by the next one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import fcntl
+import logging
+import os
+import posixpath
+import re
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from ..outputs import editions
+
+LOCK = ".site.lock"
+SCRATCH = ".site-build-"  # the prefix of the folders builds write into
+
+
+@contextlib.contextmanager
+def locked(root: Path):
+    """Hold the project's build lock (waiting for another build to finish)."""
+    with open(root / LOCK, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def exchange(new: Path, old: Path) -> None:
+    """Put `new` where `old` is, in one step when the system allows it; `new` then holds the old contents."""
+    if not old.exists():
+        os.rename(new, old)
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is not None and renameat2(-100, os.fsencode(new), -100, os.fsencode(old), 2) == 0:  # AT_FDCWD, RENAME_EXCHANGE
+        return
+    # No atomic exchange here: two renames, with a moment in which `old` is absent.
+    aside = new.with_name(new.name + "-old")
+    os.rename(old, aside)
+    os.rename(new, old)
+    os.rename(aside, new)
+
+
+HREF = re.compile(r'\shref="([^"#?]*)(?:\?[^"#]*)?(?:#([^"]*))?"')
+ANCHOR = re.compile(r'\s(?:id|name)="([^"]+)"')
+
+
+def broken_links(site: Path) -> list:
+    """Every link between the built pages that points at no file or at no anchor, as `page: link` lines.
+    MkDocs checks only the links it writes itself; the generated pages' links are HTML, so they are checked
+    here, in the built site, for every page (and the hand-written ones) alike."""
+    pages = {
+        p.relative_to(site).as_posix(): p.read_text(encoding="utf-8", errors="replace")
+        for p in site.rglob("*.html")
+        if not p.relative_to(site).as_posix().startswith("editions/")  # frozen: checked by their own builds
+    }
+    anchors = {path: set(ANCHOR.findall(text)) for path, text in pages.items()}
+    problems = []
+    for path, text in pages.items():
+        if path == "404.html":
+            continue
+        folder = posixpath.dirname(path)
+        for target, anchor in HREF.findall(text):
+            if re.match(r"^[a-z][a-z0-9+.-]*:|^//", target, re.I):
+                continue
+            resolved = posixpath.normpath(posixpath.join(folder, target)) if target else path
+            if target.endswith("/") or (target and (site / resolved).is_dir()):
+                resolved = posixpath.join(resolved, "index.html") if resolved != "." else "index.html"
+            if resolved.startswith("..") or not (site / resolved).is_file():
+                problems.append(f"{path}: link to {target or '#' + anchor} points at no file")
+            elif anchor and resolved in anchors and anchor not in anchors[resolved]:
+                problems.append(f"{path}: link to {target}#{anchor}: {resolved} has no anchor `{anchor}`")
+    return sorted(set(problems))
+
+
+class _Counter(logging.Handler):
+    """Counts MkDocs' warnings and errors (strict mode's own counter needs the logger's level at WARNING)."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record):
+        self.count += 1
+
+
+def build(root: Path, site_dir: str = "site", config_file: str = "mkdocs.yml") -> int:
+    """Build the site into root/site_dir; 0 on success, 1 if MkDocs warned or failed (site_dir is then kept)."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's notice on every build; the README says it
+    from mkdocs.commands import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    logger = logging.getLogger("mkdocs")
+    shown = logging.StreamHandler(sys.stderr)
+    shown.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+    shown.setLevel(logging.WARNING)
+    counter = _Counter()
+    logger.addHandler(shown)
+    logger.addHandler(counter)
+    logger.setLevel(logging.WARNING)  # warnings are shown and counted; what is fine stays quiet
+    target = root / site_dir
+    with locked(root):
+        for stale in root.glob(SCRATCH + "*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        scratch = Path(tempfile.mkdtemp(prefix=SCRATCH, dir=root))
+        try:
+            config = load_config(str(root / config_file), strict=True, site_dir=str(scratch))
+            mkdocs_build.build(config)
+            editions.install(root, scratch, "web" if config.use_directory_urls else "offline")
+            failed = counter.count > 0
+            for line in [] if failed else broken_links(scratch):
+                print(f"WARNING - broken link: {line}", file=sys.stderr)
+                failed = True
+        except (Abort, ConfigurationError, PluginError) as error:
+            print(str(error).strip(), file=sys.stderr)
+            failed = True
+        finally:
+            logger.removeHandler(shown)
+            logger.removeHandler(counter)
+        if failed:
+            shutil.rmtree(scratch, ignore_errors=True)
+            print(f"review: the build failed; {site_dir}/ is unchanged", file=sys.stderr)
+            return 1
+        exchange(scratch, target)
+        shutil.rmtree(scratch, ignore_errors=True)
+    return 0

@@ -1,0 +1,1 @@
+"""What the site is made of: the index, the pages and their addresses, rendering, citations, downloads, open data, search."""

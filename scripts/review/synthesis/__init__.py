@@ -1,0 +1,1 @@
+"""What the evidence says: study characteristics, certainty ratings, rated summaries, forest plots."""
