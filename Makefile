@@ -55,7 +55,7 @@ deploy: $(STAMP)
 ## release: record release VERSION (MAJOR.MINOR.PATCH) of today in the changelog and site.yaml, with CHANGES (what
 ## changed, for readers); commit it, then run `make release-commit`
 release: $(STAMP)
-	$(BIN)/python -m review release "$(VERSION)" --changes "$$CHANGES"
+	$(BIN)/python -m review release "$$VERSION" --changes "$$CHANGES"
 
 ## release-commit: record the commit just made (HEAD) as the newest release's `commit:`, so that its edition is built
 release-commit: $(STAMP)
