@@ -46,7 +46,7 @@ PAGE_TAGS = {
     *("a", "abbr", "blockquote", "br", "button", "caption", "code", "div", "em", "figcaption", "figure"),
     *("h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input", "label", "li", "nav", "ol", "p", "pre"),
     *("section", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr"),
-    *("ul", "details", "summary", "dl", "dt", "dd", "mark"),
+    *("ul", "details", "summary", "dl", "dt", "dd", "mark", "ins", "del"),
 }
 PAGE_ATTRIBUTES = {
     "*": {
@@ -91,6 +91,9 @@ class BuildState:
     converted: dict[str, tuple[str, list]] = field(default_factory=dict)  # src_uri -> (html, toc tokens)
     writing: Progress | None = None  # the pages being written, while MkDocs writes them
     scratch: Path | None = None  # this build's folder of generated files
+    editions: dict[str, dict] = field(default_factory=dict)  # the built editions the pages were rendered with
+    releases: list[dict] = field(default_factory=list)  # the changelog's releases, newest first
+    url: str = ""  # the site's address as the content gives it (site.yaml), on which every citation is built
 
 
 class ReviewPlugin(BasePlugin[ReviewConfig]):
@@ -153,6 +156,8 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         except ContentError as error:
             raise PluginError("\n" + error.report()) from None
         state.records = search.records(review.index)
+        state.editions, state.releases = review.index.editions, review.index.releases  # review site installs them
+        state.url = review.index.info["url"]
         state.writing = Progress("writing pages", len(review.pages))
         config.nav = pages.navigation(review.pages)  # the navigation comes from the page declaration (pages.NAV)
         config.not_in_nav = pathspec.gitignore.GitIgnoreSpec.from_lines(pages.not_in_nav())

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..model import markup
 from ..model.evidence import EVIDENCE_LEVELS
-from . import addresses, editions, pages, works
+from . import addresses, pages, works
 
 
 def abstract_of(text: str, limit: int = 300) -> str:
@@ -34,8 +34,9 @@ def page_cite(index, path: str, title: str, anchor: str = "", description: str =
     """A page's citation in every format, for the release in which it last changed."""
     info = index.info
     release = index.release_of(path)
-    # A citation names the edition of the release in which the page last changed: that text never changes.
-    url = addresses.absolute(editions.edition_url(info["url"], release["version"]), path, anchor)
+    # A citation names the edition of the release in which the page last changed (that text never changes) when that
+    # edition is in the site, else the living page (Index.address_of).
+    url = index.address_of(path, anchor)
     key = works.slug_key(_first_family(info), release["date"][:4], "review" if whole else title)
     current_to = index.search["current_to"]
     item = works.page_item(key, info, info["title"] if whole else title, url, release, description, whole, current_to)
@@ -88,7 +89,7 @@ def page_metadata(index, page, context) -> dict:
     cited = [index.bibliography.items[sid] for sid in _cited(page, context, index)]
     review: dict[str, Any] = {
         "date": cite["release"]["date"],
-        "canonical": cite["url"],  # the edition's address: what Zotero saves, and what the page's metadata names
+        "canonical": cite["url"],  # the address the page gives out for itself: what Zotero saves, what its metadata names
         "jsonld": json.dumps(jsonld(index, page, item, cited, description), ensure_ascii=False, sort_keys=True).replace(
             "<", "\\u003c"
         ),

@@ -13,9 +13,9 @@ from ..model import markup
 from ..model.evidence import GROUPS, MAP_COLUMNS, levels_in_group, rated_groups
 from ..synthesis import certainty
 from ..synthesis.characteristics import describe
-from . import addresses, works
+from . import compare, works
 from .data import LIST_SEPARATOR, TABLES
-from .editions import edition_url
+from .editions import manifest_name
 from .guide import guide
 from .works import sentence_case
 
@@ -227,16 +227,29 @@ def _glossary(index, item):
 
 
 def _changelog(index, item):
-    return {
+    changed = {c.version: c for c in compare.releases(index)}
+    context = {
         "releases": [
-            r
-            | {
-                "built": r["version"] in index.editions,
-                "address": addresses.absolute(edition_url(index.info["url"], r["version"]), page_path("home")),
-            }
-            for r in index.releases
-        ]
+            r | {"built": index.in_site(r["version"]), "changed": changed[r["version"]], "newest": n == 0}
+            for n, r in enumerate(index.releases)
+        ],
+        # the current pages: {name in a manifest: (name in the changelog, title)}
+        "current_pages": {
+            manifest_name(path): (key_of(path), _page_title(index, kind, name))
+            for kind, path, name in enumerate_pages(index.review.pages, lambda c: index.data[c])
+        },
+        "findings_now": index.findings,
     }
+    return context | {"page_titles": dict(context["current_pages"].values())}
+
+
+def _page_title(index, kind: Kind, name: str | None) -> str:
+    """A page's title for a list of pages (the changelog's): its kind's, its hand-written page's, or its entity's."""
+    if kind.collection == "pages" and name is not None:
+        return index.review.pages[name].title
+    if kind.collection and name is not None:
+        return index.title_of(kind.collection, name)
+    return kind.title
 
 
 def _evidence_map(index, item):
@@ -289,7 +302,7 @@ def _method(index, item):
 
 def _data(index, item):
     release = index.releases[0]
-    url = addresses.absolute(edition_url(index.info["url"], release["version"]), page_path("data"))
+    url = index.address_in(release["version"], page_path("data"))
     dataset = works.dataset_item("data", index.info, release, url)
     return {
         "dataset_citation": works.apa(dataset, html_out=False),

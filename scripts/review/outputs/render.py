@@ -21,7 +21,7 @@ from ..model import markup
 from ..model.evidence import EVIDENCE_LEVELS
 from ..model.schema import ATTRIBUTIONS, FINDING_ATTRIBUTIONS, TRIAL_STATUSES
 from ..synthesis import certainty, characteristics, summary
-from . import addresses, data, metadata, pages, prose, works
+from . import addresses, compare, data, editions, feed, metadata, pages, prose, works
 from .glossary import Glossary
 from .index import Index
 from .pages import Page, plan
@@ -183,6 +183,8 @@ class Renderer:
             code_spans=code_spans,
             finding_citation=self.finding_citation,
             wording=self.index.wording_of,
+            word_diff=compare.word_diff,
+            certainty_label=compare.certainty_label,
             missing=characteristics.missing,
             participants_text=summary.participants_text,
             participants_of=lambda c: "" if c["design"] in characteristics.PRECLINICAL else characteristics.participants(c) or "",
@@ -192,6 +194,7 @@ class Renderer:
             page_url=page_url,
             place_url=place_url,
             edition_href=edition_href,
+            changes_since=lambda page: compare.since(self.index, editions.manifest_name(page.path)),
             evidence_levels=EVIDENCE_LEVELS,
             attributions=ATTRIBUTIONS,
             finding_attributions=FINDING_ATTRIBUTIONS,
@@ -240,6 +243,7 @@ class Renderer:
             yield from self.downloads()
             yield from self.figures()
             yield from self.data()
+            yield Output(feed.PATH, feed.atom(self.index))
 
     def figures(self):
         """The forest plots, as SVG files."""
