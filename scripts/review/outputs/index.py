@@ -11,6 +11,7 @@ from ..model.load import Review
 from ..model.schema import COLLECTIONS
 from ..model.walk import findings_of, references_of
 from ..synthesis.summary import Summary
+from ..synthesis.trials import Trials
 from .editions import history
 from .pages import address, page_path
 from .works import Bibliography
@@ -88,6 +89,11 @@ class Index:
     def summary(self):
         """The rated summaries: summary-of-findings rows, evidence-map cells, forest plots (summary.py)."""
         return Summary(self, self.bibliography.labels)
+
+    @functools.cached_property
+    def trials(self) -> Trials:
+        """The registered trials with their status dates, staleness, publications and counts (trials.py)."""
+        return Trials(self.ordered("trials"), self.ordered("studies"), self.data["substances"], self.search["current_to"])
 
     def _index_references(self, name: str, item: dict):
         """Record what one entity references, and where (in which finding)."""

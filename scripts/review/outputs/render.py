@@ -17,7 +17,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from ..model import markup
+from ..model import markup, provenance
 from ..model.evidence import EVIDENCE_LEVELS
 from ..model.schema import ATTRIBUTIONS, FINDING_ATTRIBUTIONS, TRIAL_STATUSES
 from ..synthesis import certainty, characteristics, summary
@@ -91,7 +91,7 @@ class Renderer:
         if collection == "studies":
             return self.bibliography.labels[target]
         item = self.index.data[collection][target]
-        for field in ("nct", "abbreviation", "title", "name", "term", "question"):
+        for field in ("registry_id", "abbreviation", "title", "name", "term", "question"):
             if item.get(field):
                 return item[field]
         return target
@@ -200,6 +200,7 @@ class Renderer:
             index_data=self.index.data,
             labels_of=certainty.LABELS,
             statuses=TRIAL_STATUSES,
+            primary_of=provenance.primary,
             not_reported=characteristics.NOT_REPORTED,
             current_to=self.index.search["current_to"],
             offline=not self.directory_urls,
