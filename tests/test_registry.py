@@ -26,7 +26,7 @@ def mirrors_in(content: Path) -> set[str]:
     for path in (content / "studies").glob("*.yaml"):
         found |= set((yaml.safe_load(path.read_text()).get("checked") or {}).get("mirrors", []))
     for path in (content / "trials").glob("*.yaml"):
-        found |= set(yaml.safe_load(path.read_text())["record"].get("mirrors", []))
+        found |= set(yaml.safe_load(path.read_text())["checked"].get("mirrors", []))
     return found
 
 
@@ -98,14 +98,13 @@ def test_a_study_page_says_what_its_record_was_checked_against(review_dir, sourc
 
 
 def trial(tid="nct04141501", **changes) -> dict:
-    registry_id = tid.upper()
     item = {
         "id": tid,
-        "registry": "ClinicalTrials.gov",
-        "registry_id": registry_id,
+        "nct": tid.upper(),
         "substances": ["psilocybin"],
         "condition_group": "alcohol",
-        "record": {"status": "RECRUITING", "last_update_posted": "2026-01-01", "mirrors": []},
+        "record": {"status": "RECRUITING", "last_update_posted": "2026-01-01"},
+        "checked": {"source": f"https://clinicaltrials.gov/study/{tid.upper()}", "date": "2026-12-07"},
     }
     for key, value in changes.items():
         if key in item["record"]:
@@ -166,7 +165,7 @@ def test_a_trial_page_dates_its_status_by_its_record_and_flags_an_old_one(review
     page = pages["trials/nct04141501.md"]
     # The fixture's record is of 2022-05-20 and its evidence date 2026-12-01: more than a year.
     assert "<strong>Status: Recruiting</strong>, as of 2022-05-20, the date of the registry record that was read." in page
-    assert "<strong class=\"trial-stale\">Possibly stale</strong>" in page
+    assert '<strong class="trial-stale">Possibly stale</strong>' in page
     assert "2026-11-01, from a copy of the registry record (the registry's own page was not in reach)" in page
     assert 'href="https://clinicaltrials.gov/study/NCT04141501"' in page
     assert "a-copy-of-NCT04141501" not in "".join(pages.values())

@@ -23,8 +23,7 @@ from review.model.schema import TRIAL_STATUSES
 TODAY = "2026-12-07"
 FAST = trials.Limits(connect=2.0, read=2.0, total=0.5, size=100_000)  # small limits, so that no test waits long
 WITHDRAWN = """id: nct04999999
-registry: ClinicalTrials.gov
-registry_id: NCT04999999
+nct: NCT04999999
 title: A Withdrawn Test Trial of Psilocybin
 condition: Alcohol use disorder
 condition_group: alcohol
@@ -41,8 +40,9 @@ record:
   completion: null
   results_posted: null
   last_update_posted: null
-  seen: '2024-01-01'
+checked:
   source: https://clinicaltrials.gov/study/NCT04999999
+  date: '2024-01-01'
 outcome: >-
   Nothing yet.
 """
@@ -148,6 +148,10 @@ def record(content, tid):
     return yaml.safe_load((content / "trials" / f"{tid}.yaml").read_text())["record"]
 
 
+def checked(content, tid):
+    return yaml.safe_load((content / "trials" / f"{tid}.yaml").read_text())["checked"]
+
+
 def with_withdrawn(review_dir):
     (review_dir / "trials" / "nct04999999.yaml").write_text(WITHDRAWN)
     return review_dir
@@ -172,15 +176,14 @@ def test_a_completed_trial_with_results_is_written_with_the_date_it_was_read(rev
         "results_posted": True,
         "results_first_posted": "2025-05-02",
         "last_update_posted": "2025-05-02",
-        "seen": TODAY,
-        "source": "https://clinicaltrials.gov/study/NCT04141501",
     }
+    assert checked(review_dir, "nct04141501") == {"source": "https://clinicaltrials.gov/study/NCT04141501", "date": TODAY}
     assert lines[0].startswith("NCT04141501: status RECRUITING → COMPLETED; enrollment 60 → 37;")
     assert "results_posted no → yes" in lines[0] and "mirrors dropped" in lines[0] and lines[0].endswith(f"(read {TODAY})")
     after = (review_dir / "trials" / "nct04141501.yaml").read_text()
-    assert after.split("\nrecord:")[0] == before.split("\nrecord:")[0]  # only the record block changed
+    assert after.split("\nrecord:")[0] == before.split("\nrecord:")[0]  # only the record and checked blocks changed
     assert after.split("outcome:")[1] == before.split("outcome:")[1]
-    assert "  last_update_posted: '2025-05-02'\n" in after  # dates stay quoted text
+    assert "  last_update_posted: '2025-05-02'\n" in after and f"  date: '{TODAY}'\n" in after  # dates stay quoted text
     check(review_dir)
 
 
@@ -224,7 +227,7 @@ def test_a_study_the_registry_does_not_know_is_left_alone(review_dir, api):
 
 def test_a_trial_of_another_registry_is_not_asked_for(review_dir, api):
     text = WITHDRAWN.replace("id: nct04999999", "id: actrn12622000463774").replace(
-        "registry: ClinicalTrials.gov\nregistry_id: NCT04999999", "registry: ANZCTR\nregistry_id: ACTRN12622000463774"
+        "nct: NCT04999999", "actrn: ACTRN12622000463774"
     )
     text = text.replace("https://clinicaltrials.gov/study/NCT04999999", "https://www.anzctr.org.au/ACTRN12622000463774.aspx")
     (review_dir / "trials" / "actrn12622000463774.yaml").write_text(text)
@@ -404,8 +407,8 @@ def test_no_build_loads_the_network_client():
     assert result.stdout.strip() == "False", result.stderr
 
 
-def test_a_record_block_has_every_field_of_the_content_model_but_the_copies():
+def test_a_record_block_has_every_field_of_the_content_model():
     from review.model.schema import RECORD
 
-    written = trials.record_of({"protocolSection": {"identificationModule": {"nctId": "NCT04141501"}}}, "NCT04141501", TODAY)
-    assert list(written) == [k for k in RECORD["properties"] if k != "mirrors"]
+    written = trials.record_of({"protocolSection": {"identificationModule": {"nctId": "NCT04141501"}}}, "NCT04141501")
+    assert list(written) == list(RECORD["properties"])

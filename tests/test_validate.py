@@ -241,11 +241,11 @@ CASES = [
     (
         "malformed NCT",
         "trials/nct04141501.yaml",
-        "registry_id: NCT04141501",
-        "registry_id: NCT4141501",
+        "nct: NCT04141501",
+        "nct: NCT4141501",
         [
-            "content/trials/nct04141501.yaml:{line}: registry_id: `NCT4141501` is not a ClinicalTrials.gov id: `NCT` and "
-            "eight digits, like `NCT04141501`"
+            "content/trials/nct04141501.yaml:{line}: nct: `NCT4141501` is not a ClinicalTrials.gov id: `NCT` and eight "
+            "digits, like `NCT04141501`"
         ],
     ),
     (
@@ -462,9 +462,9 @@ CASES = [
         "  source: https://clinicaltrials.gov/study/NCT04141501",
         "  source: https://ichgcp.net/clinical-trials-registry/NCT04141501",
         [
-            "content/trials/nct04141501.yaml:{line}: record.source: `https://ichgcp.net/clinical-trials-registry/NCT04141501` "
-            "is not ClinicalTrials.gov's own page; write https://clinicaltrials.gov/study/NCT04141501 and move the copy to "
-            "`mirrors`"
+            "content/trials/nct04141501.yaml:{line}: checked.source: `https://ichgcp.net/clinical-trials-registry/NCT04141501` "
+            "is not ClinicalTrials.gov's own page for NCT04141501; write https://clinicaltrials.gov/study/NCT04141501 and "
+            "move the copy to `mirrors`"
         ],
     ),
     (
@@ -473,30 +473,40 @@ CASES = [
         "  source: https://clinicaltrials.gov/study/NCT04141501",
         "  source: https://clinicaltrials.gov/study/NCT04999999",
         [
-            "content/trials/nct04141501.yaml:{line}: record.source: `https://clinicaltrials.gov/study/NCT04999999` is not the "
-            "record of NCT04141501; write https://clinicaltrials.gov/study/NCT04141501"
+            "content/trials/nct04141501.yaml:{line}: checked.source: `https://clinicaltrials.gov/study/NCT04999999` is not "
+            "ClinicalTrials.gov's own page for NCT04141501; write https://clinicaltrials.gov/study/NCT04141501"
         ],
     ),
     (
-        "a registry the review does not know",
+        "two main registrations",
         "trials/nct04141501.yaml",
-        "registry: ClinicalTrials.gov",
-        "registry: ClinicalTrial.gov",
+        "nct: NCT04141501\n",
+        "nct: NCT04141501\nactrn: ACTRN12622000463774\n",
         [
-            "content/trials/nct04141501.yaml:{line}: registry: `ClinicalTrial.gov` is not one of: ClinicalTrials.gov, ANZCTR, "
-            "ISRCTN, DRKS, EU CTR; did you mean `ClinicalTrials.gov`?"
+            "content/trials/nct04141501.yaml:{at:actrn:}: file: give exactly one registry id (nct, actrn, isrctn, drks, "
+            "eudract), the trial's main registration; put its other registrations in `other_ids`"
+        ],
+    ),
+    (
+        "no registration",
+        "trials/nct04141501.yaml",
+        "nct: NCT04141501\n",
+        "",
+        [
+            "content/trials/nct04141501.yaml:1: file: give exactly one registry id (nct, actrn, isrctn, drks, eudract), the "
+            "trial's main registration; put its other registrations in `other_ids`"
         ],
     ),
     (
         "an id that is not the registry id",
         "trials/nct04141501.yaml",
-        "registry_id: NCT04141501",
-        "registry_id: NCT04141502",
+        "nct: NCT04141501",
+        "nct: NCT04141502",
         [
             "content/trials/nct04141501.yaml:1: id: `nct04141501` is not the registry id in lower case without punctuation: "
             "`nct04141502`",
-            "content/trials/nct04141501.yaml:{at:  source:}: record.source: `https://clinicaltrials.gov/study/NCT04141501` is "
-            "not the record of NCT04141502; write https://clinicaltrials.gov/study/NCT04141502",
+            "content/trials/nct04141501.yaml:{at:  source:}: checked.source: `https://clinicaltrials.gov/study/NCT04141501` is "
+            "not ClinicalTrials.gov's own page for NCT04141502; write https://clinicaltrials.gov/study/NCT04141502",
         ],
     ),
     (

@@ -30,12 +30,13 @@ import httpx
 import yaml
 
 from ..model.errors import ContentError
+from ..model.provenance import registration
 from ..model.registries import REGISTRIES, SEARCH_QUERY
 from ..model.schema import PARTIAL_DATE, PLAIN_MAX, TRIAL_STATUSES
 from .build import check
 
 API = "https://clinicaltrials.gov/api/v2"  # CTGOV_API overrides it (the tests point it at a local server)
-REGISTRY = REGISTRIES["ClinicalTrials.gov"]
+REGISTRY = REGISTRIES["nct"]
 SEARCH_PAGES = 20  # at most this many pages of candidates (100 each)
 
 
@@ -180,7 +181,7 @@ def _at(data: Any, *path: str) -> Any:
     return data
 
 
-def record_of(study: dict, nct: str, today: str) -> dict:
+def record_of(study: dict, nct: str) -> dict:
     """The `record` block of a trial from its API v2 study record, checked value by value: Failure names the first
     value that is not the trial asked for, or not of a form the content model admits."""
     what = nct
@@ -238,15 +239,19 @@ def record_of(study: dict, nct: str, today: str) -> dict:
         "results_posted": results,
         "results_first_posted": date("resultsFirstPostDateStruct"),
         "last_update_posted": date("lastUpdatePostDateStruct"),
-        "seen": today,
-        "source": REGISTRY.address(nct),
     }
+
+
+def checked_of(old: dict, nct: str, today: str) -> dict:
+    """The trial's `checked` block after a refresh: read today from the registry itself, so no copy is its source
+    any more (the `mirrors` go; other primary addresses stay)."""
+    return {"source": REGISTRY.address(nct), "date": today, **({"also": old["also"]} if old.get("also") else {})}
 
 
 # ------------------------------------------------------------------------------------------ writing
 
 
-_DATES = ("first_posted", "start", "primary_completion", "completion", "results_first_posted", "last_update_posted", "seen")
+_DATES = ("first_posted", "start", "primary_completion", "completion", "results_first_posted", "last_update_posted", "date")
 
 
 class _Quoted(str):
@@ -260,21 +265,21 @@ class _Dumper(yaml.SafeDumper):
 _Dumper.add_representer(_Quoted, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:str", value, style="'"))
 
 
-def replace_record(text: str, record: dict) -> str:
-    """The trial file with its top-level `record:` block replaced (the rest of the file untouched); dates quoted."""
-    block = {k: _Quoted(v) if k in _DATES and isinstance(v, str) else v for k, v in record.items()}
-    dumped = yaml.dump({"record": block}, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)
-    pattern = re.compile(r"^record:\n(?:[ \t]+.*\n|\n)*", re.M)
+def replace_block(text: str, name: str, block: dict) -> str:
+    """The trial file with its top-level block `name:` replaced (the rest of the file untouched); dates quoted."""
+    quoted = {k: _Quoted(v) if k in _DATES and isinstance(v, str) else v for k, v in block.items()}
+    dumped = yaml.dump({name: quoted}, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)
+    pattern = re.compile(rf"^{name}:\n(?:[ \t]+.*\n)*", re.M)
     if pattern.search(text):
         return pattern.sub(lambda m: dumped, text, count=1)
     return text.rstrip("\n") + "\n" + dumped
 
 
-def changes(old: dict, new: dict) -> list[str]:
-    """What differs, field by field, in words (the record's own dates included; `seen` is not a change)."""
-    keys = [k for k in new if k not in ("seen", "source")]
-    found = [f"{k} {_shown(old.get(k))} → {_shown(new.get(k))}" for k in keys if old.get(k) != new.get(k)]
-    if old.get("mirrors"):
+def changes(old: dict, new: dict, checked: dict) -> list[str]:
+    """What differs, field by field, in words (the record's own dates included; the day it was read is not a
+    change)."""
+    found = [f"{k} {_shown(old.get(k))} → {_shown(new.get(k))}" for k in new if old.get(k) != new.get(k)]
+    if checked.get("mirrors"):
         found.append("mirrors dropped (read from the registry itself now; review `notes`, which describe the copies)")
     return found
 
@@ -349,7 +354,7 @@ def refresh(
     for path in sorted((content_dir / "trials").glob("*.yaml")):
         text = path.read_text(encoding="utf-8")
         trials.append((path, text, yaml.safe_load(text)))
-    refreshed = [t for t in trials if REGISTRIES[t[2]["registry"]].refreshed]
+    refreshed = [t for t in trials if _registry(t[2]).refreshed]
     http, deadline = client(limits)
     answers: list[tuple[Path, str, dict, dict]] = []
     missing: list[str] = []
@@ -357,12 +362,12 @@ def refresh(
     try:
         with http:
             for path, text, data in refreshed:
-                nct = data["registry_id"]
+                nct = data["nct"]
                 study = get_json(http, deadline, f"{base}/studies/{nct}", {"format": "json"}, limits, nct)
                 if study is None:
                     missing.append(nct)
                 else:
-                    answers.append((path, text, data, record_of(study, nct, today)))
+                    answers.append((path, text, data, record_of(study, nct)))
             if search:
                 candidates = _search(http, deadline, base, limits)
     except Unreachable as error:
@@ -371,7 +376,10 @@ def refresh(
     except Failure as error:
         out(f"trials: {error}; nothing was changed.")
         return 1
-    files = {path: replace_record(text, new) for path, text, _, new in answers}
+    files = {
+        path: replace_block(replace_block(text, "record", new), "checked", checked_of(data["checked"], data["nct"], today))
+        for path, text, data, new in answers
+    }
     files = {path: new for path, new in files.items() if new != path.read_text(encoding="utf-8")}
     try:
         if files:
@@ -386,13 +394,14 @@ def refresh(
         out(f"trials: the trial files could not be written ({clean(str(error))}); nothing was changed.")
         return 1
     for _, _, data, new in answers:
-        found = changes(data["record"], new)
-        out(f"{data['registry_id']}: " + ("; ".join(found) if found else "no change") + f" (read {today})")
+        found = changes(data["record"], new, data["checked"])
+        out(f"{data['nct']}: " + ("; ".join(found) if found else "no change") + f" (read {today})")
     for nct in missing:
         out(f"{nct}: not found on ClinicalTrials.gov; left as it was")
     for _, _, data in trials:
-        if not REGISTRIES[data["registry"]].refreshed:
-            out(f"{data['registry_id']}: {data['registry']} is not refreshed automatically; last read {data['record']['seen']}")
+        registry = _registry(data)
+        if not registry.refreshed:
+            out(f"{data[registry.key]}: {registry.name} is not refreshed automatically; last read {data['checked']['date']}")
     known = _known(data for _, _, data in trials)
     for nct, title, status in candidates:
         if nct not in known:
@@ -400,11 +409,17 @@ def refresh(
     return 0
 
 
+def _registry(data: dict):
+    found = registration(data)
+    assert found is not None, "checked content gives one registry id"
+    return found[0]
+
+
 def _known(trials: Iterable[dict]) -> set[str]:
     """Every NCT number the review already has, as a trial's id or among its other ids."""
     known = set()
     for data in trials:
-        for value in [data["registry_id"], *data.get("other_ids", [])]:
+        for value in [data[_registry(data).key], *data.get("other_ids", [])]:
             known.update(re.findall(r"NCT[0-9]{8}", value))
     return known
 

@@ -92,11 +92,8 @@ def primary_hosts() -> list[str]:
 MOVE_HINT = "not a primary record (PubMed, PMC, a DOI, the publisher or a registry); move it to `mirrors`"
 
 
-def check_study(entity) -> list[Problem]:
-    """A study's `checked` block: `source` and `also` on primary hosts only; a source or at least one mirror."""
-    checked = entity.data.get("checked")
-    if not isinstance(checked, dict):
-        return []
+def _check_addresses(entity, checked: dict) -> list[Problem]:
+    """`source` and `also` of a `checked` block on primary hosts only."""
     problems = []
     source = checked.get("source")
     if isinstance(source, str) and primary(source) is None:
@@ -107,6 +104,15 @@ def check_study(entity) -> list[Problem]:
             problems.append(
                 Problem(entity.path, entity.line("checked", "also", i), f"checked.also[{i}]", f"`{url}` is {MOVE_HINT}")
             )
+    return problems
+
+
+def check_study(entity) -> list[Problem]:
+    """A study's `checked` block: addresses on primary hosts only; a source, or at least one mirror."""
+    checked = entity.data.get("checked")
+    if not isinstance(checked, dict):
+        return []
+    problems = _check_addresses(entity, checked)
     if "source" not in checked and not checked.get("mirrors"):
         problems.append(
             Problem(
@@ -120,27 +126,39 @@ def check_study(entity) -> list[Problem]:
 
 
 def trial_id(registry_id: str) -> str:
-    """A trial's id: its registry id in lower case, letters and digits only (`nct05452772`, `euctr2021006200`...)."""
+    """A trial's id: its registry id in lower case, letters and digits only (`nct05452772`, `202100620033`)."""
     return re.sub(r"[^a-z0-9]", "", registry_id.lower())
 
 
+def registration(data: dict):
+    """(registry, id) of a trial's main registration: the one registry key it gives, or None."""
+    given = [r for r in REGISTRIES.values() if isinstance(data.get(r.key), str)]
+    return (given[0], data[given[0].key]) if len(given) == 1 else None
+
+
 def check_trial(entity) -> list[Problem]:
-    """A trial's registry id has its registry's form, and its `record.source` is that registry's own page."""
-    data, problems = entity.data, []
-    registry = REGISTRIES.get(data.get("registry")) if isinstance(data.get("registry"), str) else None
-    rid = data.get("registry_id")
-    if registry is None or not isinstance(rid, str):
-        return []
-    if not registry.accepts(rid):
-        problems.append(
+    """A trial gives exactly one registry id, its file is named after it, and its `checked.source` is that registry's
+    own page for that record."""
+    data = entity.data
+    keys = [r.key for r in REGISTRIES.values() if r.key in data]
+    if len(keys) != 1:
+        where = entity.line(keys[1]) if len(keys) > 1 else 1
+        return [
             Problem(
                 entity.path,
-                entity.line("registry_id"),
-                "registry_id",
-                f"`{rid}` is not a {registry.name} id: {registry.id_hint}",
+                where,
+                "file",
+                f"give exactly one registry id ({', '.join(REGISTRIES)}), the trial's main registration; "
+                "put its other registrations in `other_ids`",
             )
-        )
-        return problems  # its source cannot be judged against an id of the wrong form
+        ]
+    found = registration(data)
+    if found is None:
+        return []  # the schema reports a value of the wrong type
+    registry, rid = found
+    problems = []
+    if not registry.accepts(rid):
+        return []  # the schema reports an id of the wrong form
     if isinstance(data.get("id"), str) and data["id"] != trial_id(rid):
         problems.append(
             Problem(
@@ -150,25 +168,29 @@ def check_trial(entity) -> list[Problem]:
                 f"`{data['id']}` is not the registry id in lower case without punctuation: `{trial_id(rid)}`",
             )
         )
-    record = data.get("record")
-    source = record.get("source") if isinstance(record, dict) else None
-    if isinstance(source, str):
-        if host_of(source) not in registry.hosts:
-            problems.append(
-                Problem(
-                    entity.path,
-                    entity.line("record", "source"),
-                    "record.source",
-                    f"`{source}` is not {registry.name}'s own page; write {registry.address(rid)} and move the copy to `mirrors`",
-                )
+    checked = data.get("checked")
+    if not isinstance(checked, dict):
+        return problems
+    problems += _check_addresses(entity, checked)
+    source = checked.get("source")
+    if source is None:
+        problems.append(
+            Problem(
+                entity.path,
+                entity.line("checked"),
+                "checked.source",
+                f"missing: write the registry's own address for the record, {registry.address(rid)}",
             )
-        elif rid not in source:
-            problems.append(
-                Problem(
-                    entity.path,
-                    entity.line("record", "source"),
-                    "record.source",
-                    f"`{source}` is not the record of {rid}; write {registry.address(rid)}",
-                )
+        )
+    elif isinstance(source, str) and (host_of(source) not in registry.hosts or rid not in source):
+        problems = [p for p in problems if p.field != "checked.source"]
+        problems.append(
+            Problem(
+                entity.path,
+                entity.line("checked", "source"),
+                "checked.source",
+                f"`{source}` is not {registry.name}'s own page for {rid}; write {registry.address(rid)}"
+                + (" and move the copy to `mirrors`" if host_of(source) not in registry.hosts else ""),
             )
+        )
     return problems

@@ -16,16 +16,22 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Registry:
-    """A trial registry. `name` is how content writes it (`registry: ClinicalTrials.gov`); `record` is its address
-    for one record, with `{}` for the id; `hosts` are the registry's own web hosts (its pages are primary records,
-    anything else is a copy); `refreshed` registries are read by `make trials`."""
+    """A trial registry. `key` is the field a trial gives its id in (`nct: NCT04141501`), `name` how pages name the
+    registry; `record` is its address for one record, with `{}` for the id; `hosts` are the registry's own web hosts
+    (its pages are primary records, anything else is a copy); `refreshed` registries are read by `make trials`."""
 
+    key: str
     name: str
     id_pattern: str
     id_hint: str
     record: str
     hosts: tuple[str, ...]
     refreshed: bool = False
+
+    @property
+    def example(self) -> str:
+        """An id of the registry's form, from its hint (`NCT04141501`)."""
+        return self.id_hint.split("`")[-2]
 
     def address(self, registry_id: str) -> str:
         """The registry's own address for a record."""
@@ -35,10 +41,11 @@ class Registry:
         return re.fullmatch(self.id_pattern, registry_id) is not None
 
 
-REGISTRIES: dict[str, Registry] = {
-    r.name: r
+REGISTRIES: dict[str, Registry] = {  # by key: a trial's main registration is the one key of these it has
+    r.key: r
     for r in (
         Registry(
+            "nct",
             "ClinicalTrials.gov",
             r"NCT[0-9]{8}",
             "`NCT` and eight digits, like `NCT04141501`",
@@ -47,6 +54,7 @@ REGISTRIES: dict[str, Registry] = {
             refreshed=True,
         ),
         Registry(
+            "actrn",
             "ANZCTR",
             r"ACTRN[0-9]{14}",
             "`ACTRN` and fourteen digits, like `ACTRN12622000463774`",
@@ -54,6 +62,7 @@ REGISTRIES: dict[str, Registry] = {
             ("anzctr.org.au",),
         ),
         Registry(
+            "isrctn",
             "ISRCTN",
             r"ISRCTN[0-9]{8}",
             "`ISRCTN` and eight digits, like `ISRCTN13970288`",
@@ -61,6 +70,7 @@ REGISTRIES: dict[str, Registry] = {
             ("isrctn.com",),
         ),
         Registry(
+            "drks",
             "DRKS",
             r"DRKS[0-9]{8}",
             "`DRKS` and eight digits, like `DRKS00013279`",
@@ -68,6 +78,7 @@ REGISTRIES: dict[str, Registry] = {
             ("drks.de",),
         ),
         Registry(
+            "eudract",
             "EU CTR",
             r"[0-9]{4}-[0-9]{6}-[0-9]{2}",
             "a EudraCT number, like `2021-006200-33`",

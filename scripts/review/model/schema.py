@@ -327,23 +327,6 @@ def _partial_date(description, example):
     )
 
 
-def _url(description, example):
-    """A web address."""
-    return _pattern(URL, description, example, "is not a web address: write https://…")
-
-
-def _urls(description, item, example, max_items=20):
-    """A list of web addresses."""
-    return {
-        "type": "array",
-        "maxItems": max_items,
-        "uniqueItems": True,
-        "items": _url(item, example),
-        "description": description,
-        "examples": [[]],
-    }
-
-
 RECORD = _object(
     {
         "status": _reported(
@@ -370,13 +353,6 @@ RECORD = _object(
             "it as possibly stale when it is more than a year before the review's `current_to` or was not seen",
             "2023-09-21",
         ),
-        "seen": _date("When the record was read", "2026-12-07"),
-        "source": _url(
-            "The registry's own address for the record, which readers follow (the values may have been read from a "
-            "copy listed in `mirrors`).",
-            "https://clinicaltrials.gov/study/NCT04141501",
-        ),
-        "mirrors": _urls(MIRRORS_DESCRIPTION, "A copy of the registry record that was read.", "https://example.org/NCT04141501"),
     },
     [
         "status",
@@ -387,11 +363,9 @@ RECORD = _object(
         "completion",
         "results_posted",
         "last_update_posted",
-        "seen",
-        "source",
     ],
-    "The trial's registry record as it was read: written by `make trials` from the ClinicalTrials.gov API, or by "
-    "hand from the copy that was seen (null where a value was not seen).",
+    "The trial's registry record as it was read (where and when: `checked`): written by `make trials` from the "
+    "ClinicalTrials.gov API, or by hand from the copy that was seen (null where a value was not seen).",
 )
 
 
@@ -658,13 +632,16 @@ COLLECTIONS = {
                 "description": "The registry id in lower case, letters and digits only (`nct04141501`, "
                 "`actrn12622000463774`); equals the file name.",
             },
-            "registry": _enum(REGISTRIES, "The registry of the trial's main record.", "ClinicalTrials.gov"),
-            "registry_id": _pattern(
-                r"^[A-Za-z0-9][A-Za-z0-9-]{2,39}$",
-                "The record's id in that registry, as the registry writes it.",
-                "NCT04141501",
-                "is not a registry id: letters, digits and hyphens, like `NCT04141501`",
-            ),
+            **{
+                r.key: _pattern(
+                    f"^{r.id_pattern}$",
+                    f"The trial's {r.name} id, where that registry holds its main record (a trial gives exactly one "
+                    "of the registry ids; its other registrations go in `other_ids`).",
+                    r.example,
+                    f"is not a {r.name} id: {r.id_hint}",
+                )
+                for r in REGISTRIES.values()
+            },
             "other_ids": {
                 "type": "array",
                 "maxItems": 50,
@@ -706,6 +683,12 @@ COLLECTIONS = {
             "comparator": _reported(_text("The comparator, in words.", "Mannitol placebo", markdown=False)),
             "design": _text("Design in our own words: arms, doses, setting.", "Double-blind, placebo-controlled ..."),
             "record": RECORD,
+            "checked": {
+                **CHECKED,
+                "description": "Where and when the registry record was read: `source` is the registry's own address "
+                "for it (which readers follow), `date` the day it was read, `mirrors` the copies read where the "
+                "registry's own page was out of reach (never shown to readers).",
+            },
             "outcome": _text(
                 "What came of the trial as of the date it was checked: its publications in our own words, or that "
                 "none was found; for a trial reported only in the press, what is known and from where.",
@@ -716,7 +699,7 @@ COLLECTIONS = {
                 "The status is from a copy of the 2023 version of the record.",
             ),
         },
-        ["id", "registry", "registry_id", "title", "condition", "condition_group", "substances", "design", "record", "outcome"],
+        ["id", "title", "condition", "condition_group", "substances", "design", "record", "checked", "outcome"],
         "A registered clinical trial. Its publications are the studies that list it in their `trials`.",
     ),
     "substances": _object(

@@ -287,8 +287,15 @@ TABLES = {
             "Registered trials and their registry status",
             lambda index: index.ordered("trials"),
             (
-                *[column(name) for name in ["id", "registry", "registry_id", "title", "condition", "condition_group"]],
-                column("substances"),
+                column("id"),
+                derived(
+                    "registry",
+                    "string",
+                    "The registry of the trial's main record.",
+                    lambda t, i: i.trials.by_id[t["id"]].registry.name,
+                ),
+                derived("registry_id", "string", "The trial's id in that registry.", lambda t, i: i.trials.by_id[t["id"]].label),
+                *[column(name) for name in ["title", "condition", "condition_group", "substances"]],
                 derived(
                     "related_compound",
                     "boolean",
@@ -297,6 +304,8 @@ TABLES = {
                 ),
                 Fields(),
                 Fields("record", prefix="record_"),
+                column("checked.source", name="checked_source"),
+                column("checked.date", name="checked_date", description="When the registry record was read."),
                 derived(
                     "possibly_stale",
                     "boolean",
@@ -324,7 +333,8 @@ TABLES = {
                 "design": "the review's description, on the trial's page",
                 "outcome": "the review's account of what came of the trial, on the trial's page",
                 "notes": "the editors' notes for auditors, on the trial's page",
-                "record.mirrors": "kept for audits and never shown to readers",
+                "checked.also": "the editors' other addresses, kept with the record",
+                "checked.mirrors": "kept for audits and never shown to readers",
             },
         ),
         Table(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from ..model import markup
+from ..model import markup, provenance
 from ..model.evidence import GROUPS, MAP_COLUMNS, levels_in_group, rated_groups
 from ..model.registries import SEARCH_QUERY
 from ..synthesis import certainty
@@ -590,7 +590,9 @@ def _title(kind: Kind, item: dict, labels: dict) -> str:
         label = label[:1].upper() + label[1:]  # a title's first word is capitalised: "Van der Meer et al., 2023"
         return f"{label}: {item.get('sentence_case_title') or sentence_case(item['title'])}"
     if kind.name == "trial":
-        return f"{item['registry_id']}: {item['title'] or item.get('acronym') or 'registered title not seen'}"
+        found = provenance.registration(item)
+        label = found[1] if found else item["id"]
+        return f"{label}: {item['title'] or item.get('acronym') or 'registered title not seen'}"
     return str(item.get("title") or item.get("name") or item.get("question"))
 
 

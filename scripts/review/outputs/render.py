@@ -90,8 +90,10 @@ class Renderer:
             return f"finding {target}"
         if collection == "studies":
             return self.bibliography.labels[target]
+        if collection == "trials":
+            return self.index.trials.by_id[target].label
         item = self.index.data[collection][target]
-        for field in ("registry_id", "abbreviation", "title", "name", "term", "question"):
+        for field in ("abbreviation", "title", "name", "term", "question"):
             if item.get(field):
                 return item[field]
         return target
@@ -185,6 +187,7 @@ class Renderer:
             wording=self.index.wording_of,
             missing=characteristics.missing,
             participants_text=summary.participants_text,
+            trial_label=lambda tid: self.index.trials.by_id[tid].label,
             participants_of=lambda c: "" if c["design"] in characteristics.PRECLINICAL else characteristics.participants(c) or "",
         )
         env.filters["inline"] = jinja2.pass_context(lambda c, t: prose_filter(c, t, "inline"))

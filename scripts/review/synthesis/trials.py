@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from ..model.provenance import registration
 from ..model.registries import ALLOCATIONS, CONDITION_GROUPS, MASKINGS, REGISTRIES, Registry, stale
 from ..model.schema import TRIAL_STATUSES
 
@@ -28,13 +29,13 @@ class Trial:
 
     @property
     def label(self) -> str:
-        """How it is named: `NCT04141501`, `ACTRN12622000463774`."""
-        return self.item["registry_id"]
+        """How it is named: its registry id, `NCT04141501`, `ACTRN12622000463774`."""
+        return self.item[self.registry.key]
 
     @property
     def address(self) -> str:
         """The registry's own page for the record, which readers follow."""
-        return self.registry.address(self.item["registry_id"])
+        return self.registry.address(self.label)
 
     @property
     def status(self) -> str:
@@ -50,7 +51,7 @@ class Trial:
     @property
     def from_copy(self) -> bool:
         """Whether its values were read from copies of the record rather than from the registry itself."""
-        return bool(self.item["record"].get("mirrors"))
+        return bool(self.item["checked"].get("mirrors"))
 
     @property
     def condition_label(self) -> str:
@@ -65,6 +66,12 @@ class Trial:
         return MASKINGS.get(self.item.get("masking") or "")
 
 
+def _registry(item: dict) -> Registry:
+    found = registration(item)
+    assert found is not None, "checked content gives one registry id"
+    return found[0]
+
+
 class Trials:
     """Every registered trial of the review, in order (registry id), with the trials page's counts."""
 
@@ -77,12 +84,12 @@ class Trials:
             Trial(
                 t["id"],
                 t,
-                REGISTRIES[t["registry"]],
+                _registry(t),
                 tuple(reporting.get(t["id"], [])),
                 stale(t["record"]["last_update_posted"], current_to),
                 not any(substances[s]["class"] == CLASSIC for s in t["substances"]),
             )
-            for t in sorted(trials, key=lambda t: t["registry_id"])
+            for t in sorted(trials, key=lambda t: t[_registry(t).key])
         ]
         self.by_id = {t.id: t for t in self.all}
         self.current_to = current_to
@@ -98,7 +105,7 @@ class Trials:
     def registries(self, trials: list[Trial]) -> list[tuple[str, int]]:
         """(registry, number of trials) in the declaration's order."""
         counted = Counter(t.registry.name for t in trials)
-        return [(name, counted[name]) for name in REGISTRIES if counted[name]]
+        return [(r.name, counted[r.name]) for r in REGISTRIES.values() if counted[r.name]]
 
     def by_status(self, trials: list[Trial]) -> list[tuple[str, int]]:
         """(status, number of trials) in the registry's order of statuses, then trials whose status was not seen."""
