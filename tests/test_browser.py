@@ -80,6 +80,36 @@ def test_without_javascript_the_map_shows_every_table_and_no_dead_control(server
     context.close()
 
 
+def test_the_trials_table_filters_by_condition_substance_and_status(server, page):
+    page.goto(server + "/trials/")
+    rows = page.locator("#trials-classic tbody tr")
+    total = rows.count()
+    assert total >= 31
+    count = page.locator(".trial-filter-count")
+    assert count.inner_text() == f"Showing {total} of {total} trials."
+    page.get_by_label("Condition", exact=True).select_option(label="Tobacco")
+    tobacco = [r for r in rows.all() if r.is_visible()]
+    assert 0 < len(tobacco) < total and all(r.get_attribute("data-condition") == "tobacco" for r in tobacco)
+    assert count.inner_text() == f"Showing {len(tobacco)} of {total} trials."
+    assert count.get_attribute("aria-live") == "polite"
+    page.get_by_label("Condition", exact=True).select_option(label="All")
+    page.get_by_label("Substance", exact=True).select_option(label="LSD")
+    page.get_by_label("Status", exact=True).select_option(label="Not yet recruiting")
+    shown = [r for r in rows.all() if r.is_visible()]
+    assert [r.locator("td a").first.inner_text() for r in shown] == ["NCT05474989"]
+
+
+def test_without_javascript_the_trials_page_is_the_whole_plain_table(server, browser):
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(server + "/trials/")
+    assert tab.locator(".trial-filter select").count() == 0
+    rows = tab.locator("#trials-classic tbody tr")
+    assert rows.count() >= 31 and all(r.is_visible() for r in rows.all())
+    assert tab.locator("#trials-related tbody tr").count() >= 1
+    context.close()
+
+
 def test_the_characteristics_table_sorts_by_design(server, page):
     page.goto(server + "/characteristics/")
     page.locator(".sortable table th", has_text="Design").click()
@@ -189,6 +219,7 @@ PAGE_TYPES = [
     "/questions/optimal-dose/",
     "/trials/",
     "/trials/nct04141501/",
+    "/trials/nct02037126/",
     "/substances/",
     "/substances/lsd/",
     "/therapies/",

@@ -32,6 +32,8 @@
         var label = document.createElement("label");
         var select = document.createElement("select");
         select.name = pair[0];
+        select.id = box.dataset.table + "-" + pair[0];
+        label.htmlFor = select.id;
         var all = document.createElement("option");
         all.value = "";
         all.textContent = "All";
@@ -42,9 +44,12 @@
           element.textContent = option[1];
           select.appendChild(element);
         });
-        label.appendChild(document.createTextNode(pair[1] + " "));
-        label.appendChild(select);
-        fieldset.appendChild(label);
+        label.textContent = pair[1];
+        var group = document.createElement("span");
+        group.className = "trial-filter-field";
+        group.appendChild(label);
+        group.appendChild(select);
+        fieldset.appendChild(group);
         return select;
       });
       function apply() {
