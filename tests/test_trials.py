@@ -58,28 +58,28 @@ def body(data, status=200, kind="application/json"):
     return lambda handler: handler.answer(status, kind, raw)
 
 
-def trickle(handler):
-    """Headers at once, then one byte at a time, slowly, until the client gives up."""
-    handler.send_response(200)
-    handler.send_header("Content-Type", "application/json")
-    handler.end_headers()
+def _drip(handler, byte: bytes):
+    """Write one byte at a time, slowly, until the client gives up."""
     try:
         while not handler.server.stopping.wait(0.05):
-            handler.wfile.write(b" ")
+            handler.wfile.write(byte)
             handler.wfile.flush()
     except OSError:
         pass
+
+
+def trickle(handler):
+    """Headers at once, then the body one byte at a time."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.end_headers()
+    _drip(handler, b" ")
 
 
 def trickled_headers(handler):
     """The status line, then the headers one byte at a time: a read timeout alone would never fire."""
-    try:
-        handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
-        while not handler.server.stopping.wait(0.05):
-            handler.wfile.write(b"X")
-            handler.wfile.flush()
-    except OSError:
-        pass
+    handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+    _drip(handler, b"X")
 
 
 def endless(handler):
