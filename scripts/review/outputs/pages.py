@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..model import markup, provenance
 from ..model.evidence import GROUPS, MAP_COLUMNS, levels_in_group, rated_groups
-from ..model.registries import SEARCH_QUERY
+from ..model.registries import REGISTRIES, SEARCH_QUERY
 from ..synthesis import certainty
 from ..synthesis.characteristics import describe
 from . import addresses, works
@@ -291,7 +291,7 @@ def _course_pack(index, item):
 
 
 def _editing(index, item):
-    return guide()
+    return guide() | {"primary_hosts": provenance.primary_hosts(), "registries": list(REGISTRIES.values())}
 
 
 def _characteristics(index, item):
