@@ -70,13 +70,39 @@ def test_the_evidence_map_filters_by_kind_of_evidence_and_substance(server, page
     assert not page.locator('.map-block[data-substance="psilocybin"]').is_visible()
 
 
-def test_without_javascript_the_map_shows_every_table_and_no_dead_control(server, browser):
+def test_the_trials_table_filters_by_condition_substance_and_status(server, page):
+    page.goto(server + "/trials/")
+    rows = page.locator("#trials-classic tbody tr")
+    total = rows.count()
+    assert total >= 31
+    count = page.locator(".trial-filter-count")
+    assert count.inner_text() == f"Showing {total} of {total} trials."
+    page.get_by_label("Condition", exact=True).select_option(label="Tobacco")
+    tobacco = [r for r in rows.all() if r.is_visible()]
+    assert 0 < len(tobacco) < total and all(r.get_attribute("data-condition") == "tobacco" for r in tobacco)
+    assert count.inner_text() == f"Showing {len(tobacco)} of {total} trials."
+    assert count.get_attribute("aria-live") == "polite"
+    page.get_by_label("Condition", exact=True).select_option(label="All")
+    page.get_by_label("Substance", exact=True).select_option(label="LSD")
+    page.get_by_label("Status", exact=True).select_option(label="Not yet recruiting")
+    shown = [r for r in rows.all() if r.is_visible()]
+    assert [r.locator("td a").first.inner_text() for r in shown] == ["NCT05474989"]
+
+
+@pytest.mark.parametrize(
+    "path, controls, shown",
+    [
+        ("/evidence-map/", ".map-filter select, .map-filter input", ".map-block"),
+        ("/trials/", ".trial-filter select", "#trials-classic tbody tr, #trials-related tbody tr"),
+    ],
+)
+def test_without_javascript_a_filtered_page_shows_everything_and_no_dead_control(server, browser, path, controls, shown):
     context = browser.new_context(java_script_enabled=False)
     tab = context.new_page()
-    tab.goto(server + "/evidence-map/")
-    assert tab.locator(".map-filter select, .map-filter input").count() == 0
-    blocks = tab.locator(".map-block")
-    assert blocks.count() > 1 and all(b.is_visible() for b in blocks.all())
+    tab.goto(server + path)
+    assert tab.locator(controls).count() == 0
+    items = tab.locator(shown)
+    assert items.count() > 1 and all(item.is_visible() for item in items.all())
     context.close()
 
 
@@ -188,6 +214,7 @@ PAGE_TYPES = [
     "/questions/optimal-dose/",
     "/trials/",
     "/trials/nct04141501/",
+    "/trials/nct02037126/",
     "/substances/",
     "/substances/lsd/",
     "/therapies/",

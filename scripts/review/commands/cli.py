@@ -26,9 +26,10 @@ def schema_files(content_dir) -> dict:
     }
 
 
-def engine_config(mkdocs_yml: Path, nav: list, not_in_nav: list[str]) -> dict:
+def engine_config(mkdocs_yml: Path, nav: list, not_in_nav: list[str], repository: str | None = None) -> dict:
     """The project's mkdocs.yml for an engine that runs no MkDocs plugin of ours: pages pre-rendered into docs/,
-    the navigation written out (the plugin makes it during a MkDocs build), and no `review` plugin."""
+    the navigation and the repository's address (content/site.yaml) written out, as the plugin sets them during a
+    MkDocs build, and no `review` plugin. No page gets an edit link: only the plugin knows each page's file."""
     config = yaml.safe_load(mkdocs_yml.read_text(encoding="utf-8"))
     for key in ("hooks", "watch"):
         config.pop(key, None)
@@ -38,6 +39,8 @@ def engine_config(mkdocs_yml: Path, nav: list, not_in_nav: list[str]) -> dict:
     config["docs_dir"] = "docs"
     config["site_dir"] = "site"
     config["theme"]["custom_dir"] = str((mkdocs_yml.parent / config["theme"]["custom_dir"]).resolve())
+    if repository:
+        config["repo_url"], config["edit_uri"] = repository, ""
     return config
 
 
@@ -149,7 +152,9 @@ def main(argv=None) -> int:
     if args.command == "export":
         (args.out_dir / "mkdocs.yml").write_text(
             yaml.safe_dump(
-                engine_config(Path("mkdocs.yml"), pages.navigation(made.pages), pages.not_in_nav()),
+                engine_config(
+                    Path("mkdocs.yml"), pages.navigation(made.pages), pages.not_in_nav(), made.index.info.get("repository")
+                ),
                 allow_unicode=True,
                 sort_keys=False,
             ),

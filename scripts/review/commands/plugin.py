@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import nh3
 import pathspec
@@ -62,6 +63,12 @@ PAGE_ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
     "ol": {"start"},
 }
+
+
+def edit_uri(repository: str) -> str:
+    """The path from a repository's address to the editor of a file on its main branch (GitHub's or GitLab's)."""
+    host = urlsplit(repository).hostname or ""
+    return "-/edit/main/" if "gitlab" in host else "edit/main/"
 
 
 class ReviewConfig(base.Config):
@@ -128,7 +135,20 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
             except (OSError, yaml.YAMLError, KeyError, IndexError, TypeError, ValueError):
                 return config  # the content check reports the problem
             os.environ["SOURCE_DATE_EPOCH"] = str(int(day.timestamp()))
+        self._set_repository(config)
         return config
+
+    def _set_repository(self, config: MkDocsConfig) -> None:
+        """MkDocs' `repo_url` and `edit_uri` from content/site.yaml's `repository`, the one place it is set (null
+        until the maintainer publishes it: then no page links to a repository)."""
+        site = self._root(config) / self.config.content_dir / "site.yaml"
+        try:
+            repository = yaml.safe_load(site.read_text(encoding="utf-8")).get("repository")
+        except (OSError, yaml.YAMLError, AttributeError):
+            return  # the content check reports the problem
+        if isinstance(repository, str) and repository.startswith("https://"):
+            config.repo_url = repository
+            config.edit_uri = edit_uri(repository)
 
     @staticmethod
     def _root(config: MkDocsConfig) -> Path:
@@ -198,6 +218,10 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
             page.update_date = str(review["date"])
         if review.get("canonical"):
             page.canonical_url = str(review["canonical"])
+        # The edit link opens the content file the page is made from; a page made from the whole review has none.
+        page.edit_url = (
+            f"{config.repo_url}/{config.edit_uri}{review['source']}" if config.repo_url and review.get("source") else None
+        )
         if self.config.html_pages:
             self.state.converted[page.file.src_uri] = fastpages.to_html(markdown)
             return ""

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..model import markup
+from ..model import markup, provenance
 from ..model.evidence import MAP_COLUMNS
 from ..model.schema import COLLECTIONS, DATE, NUMBER
 from . import addresses
@@ -167,6 +167,14 @@ def _page(collection: str) -> Value:
     return url
 
 
+def _checked_against(record: dict, index: Any) -> str | None:
+    checked = record.get("checked")
+    if not checked:
+        return None
+    kind = provenance.primary(checked["source"]) if "source" in checked else None
+    return kind.label if kind else "a copy of the record"
+
+
 _FINDING = COLLECTIONS["mechanisms"]["properties"]["findings"]["items"]
 
 TABLES = {
@@ -223,6 +231,13 @@ TABLES = {
                 ],
                 column("trials"),
                 column("checked.source", name="checked_source"),
+                derived(
+                    "checked_against",
+                    "string",
+                    "What the record was checked against: PubMed, PubMed Central, its DOI, the publisher, a registry, "
+                    "or a copy of the record (no primary record was in reach; `checked_source` is then empty).",
+                    _checked_against,
+                ),
                 column("checked.date", name="checked_date", description="When the record was checked."),
                 Fields(),
                 derived("url", "string", "The study's page on the site.", _page("studies")),
@@ -272,22 +287,54 @@ TABLES = {
             "Registered trials and their registry status",
             lambda index: index.ordered("trials"),
             (
-                *[column(name) for name in ["id", "nct", "title", "condition", "substances", "phase", "sponsor", "first_posted"]],
-                Fields("registry"),
+                column("id"),
+                derived(
+                    "registry",
+                    "string",
+                    "The registry of the trial's main record.",
+                    lambda t, i: i.trials.by_id[t["id"]].registry.name,
+                ),
+                derived("registry_id", "string", "The trial's id in that registry.", lambda t, i: i.trials.by_id[t["id"]].label),
+                *[column(name) for name in ["title", "condition", "condition_group", "substances"]],
+                derived(
+                    "related_compound",
+                    "boolean",
+                    "True when none of its substances is a classic psychedelic (listed apart, as a related compound).",
+                    lambda t, index: index.trials.by_id[t["id"]].related,
+                ),
+                Fields(),
+                Fields("record", prefix="record_"),
+                column("checked.source", name="checked_source"),
+                column("checked.date", name="checked_date", description="When the registry record was read."),
+                derived(
+                    "possibly_stale",
+                    "boolean",
+                    "True when the record's own date is more than a year before the review's evidence date, or was "
+                    "not seen: the status may be out of date.",
+                    lambda t, index: index.trials.by_id[t["id"]].stale,
+                ),
                 derived(
                     "publications",
                     "string",
-                    "Studies that report the trial (ids of the studies table).",
-                    lambda t, index: [s["id"] for s in index.ordered("studies") if t["id"] in s.get("trials", [])],
+                    "Studies that report the trial (ids of the studies table; each study lists its trials).",
+                    lambda t, index: list(index.trials.by_id[t["id"]].publications),
                     list_=True,
                 ),
-                Fields(),
+                derived(
+                    "registry_url",
+                    "string",
+                    "The registry's own page for the record.",
+                    lambda t, i: i.trials.by_id[t["id"]].address,
+                ),
                 derived("url", "string", "The trial's page on the site.", _page("trials")),
             ),
             COLLECTIONS["trials"],
             {
                 "design": "the review's description, on the trial's page",
                 "outcome": "the review's account of what came of the trial, on the trial's page",
+                "notes": "the editors' notes for auditors, on the trial's page",
+                "checked.also": "the editors' other addresses, kept with the record",
+                "checked.mirrors": "kept for audits and never shown to readers",
             },
         ),
         Table(

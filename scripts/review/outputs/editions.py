@@ -343,8 +343,9 @@ def snapshot(content: dict[str, dict[str, dict]], ratings: dict[str, dict]) -> d
                         findings[finding["id"]] = {"statement": _words(finding.get("statement")), "page": page, "title": title}
     trials = {}
     for tid, item in sorted(content.get("trials", {}).items()):
-        registry = item.get("registry")
-        status = (registry.get("status") if isinstance(registry, dict) else None) or item.get("status")
+        # The registry block was `registry:` up to 0.2.0 and is `record:` since; an edition keeps its own form.
+        block = item.get("record") if isinstance(item.get("record"), dict) else item.get("registry")
+        status = (block.get("status") if isinstance(block, dict) else None) or item.get("status")
         trials[tid] = {
             "status": str(status) if status else None,
             "nct": str(item.get("nct") or tid),

@@ -11,6 +11,7 @@ from ..model.load import Review
 from ..model.schema import COLLECTIONS
 from ..model.walk import findings_of, references_of
 from ..synthesis.summary import Summary
+from ..synthesis.trials import Trials
 from . import addresses
 from .editions import edition_url, history, manifest_name, snapshot
 from .pages import address, enumerate_pages, page_path
@@ -107,6 +108,11 @@ class Index:
             "pages": sorted({manifest_name(path) for _, path, _ in every}),
             **snapshot(self.data, ratings),
         }
+
+    @functools.cached_property
+    def trials(self) -> Trials:
+        """The registered trials with their status dates, staleness, publications and counts (trials.py)."""
+        return Trials(self.ordered("trials"), self.ordered("studies"), self.data["substances"], self.search["current_to"])
 
     def _index_references(self, name: str, item: dict):
         """Record what one entity references, and where (in which finding)."""

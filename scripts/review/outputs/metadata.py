@@ -96,6 +96,9 @@ def page_metadata(index, page, context) -> dict:
     }
     if page.kind.scholarly:
         review["highwire"] = highwire(item, cited, description)
+    source = pages.source_of(page)
+    if source:
+        review["source"] = source  # the content file the page is made from (its "edit" link, where a repository is set)
     front["review"] = review
     return {"cite": cite, "front": front}
 
@@ -157,11 +160,12 @@ def jsonld(index, page, item: dict, cited: list, description: str) -> dict:
     if kind.name == "study":
         data["about"] = works.schema_work(index.bibliography.items[page.item["id"]])
     elif kind.name == "trial":
+        trial = index.trials.by_id[page.item["id"]]
         data["about"] = {
             "@type": "MedicalTrial",
-            "name": page.item["title"],
-            "identifier": page.item["nct"],
-            "url": f"https://clinicaltrials.gov/study/{page.item['nct']}",
+            "name": page.item["title"] or trial.label,
+            "identifier": trial.label,
+            "url": trial.address,
         }
     elif kind.name == "substance":
         data["about"] = {"@type": "Drug", "name": page.item["name"]}

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from ..model import markup
+from ..model import markup, provenance
 from ..model.evidence import GROUPS, MAP_COLUMNS, levels_in_group, rated_groups
+from ..model.registries import REGISTRIES, SEARCH_QUERY
 from ..synthesis import certainty
 from ..synthesis.characteristics import describe
 from . import compare, works
@@ -53,6 +54,16 @@ class Page:
     def key(self) -> str:
         """Its name in the changelog: `studies/shao2021`, `evidence-map`."""
         return key_of(self.path)
+
+
+def source_of(page: Page) -> str | None:
+    """The one content file a page is made from, relative to the project (`content/studies/shao2021.yaml`,
+    `content/pages/about.md`), or None for a page made from the whole review."""
+    if page.kind.collection == "pages":
+        return f"content/pages/{page.path}"
+    if page.kind.collection and page.item is not None:
+        return f"content/{page.kind.collection}/{page.item['id']}.yaml"
+    return None
 
 
 def key_of(path: str) -> str:
@@ -131,7 +142,7 @@ def _study(index, item):
         "referrers": index.referrers.get(("studies", item["id"]), []),
         "findings": [index.findings[f] for f in _citing_findings(index, item["id"])],
         "questions": _questions(index, "studies", item["id"]),
-        "trials": [index.data["trials"][t] | {"id": t} for t in item.get("trials", [])],
+        "trials": [index.trials.by_id[t] for t in item.get("trials", [])],
     }
 
 
@@ -142,9 +153,24 @@ def _citing_findings(index, sid):
 def _trial(index, item):
     return {
         "item": item,
-        "studies": [s for s in index.ordered("studies") if item["id"] in s.get("trials", [])],
+        "trial": index.trials.by_id[item["id"]],
+        "current_to": index.search["current_to"],
         "questions": _questions(index, "trials", item["id"]),
         "referrers": index.referrers.get(("trials", item["id"]), []),
+    }
+
+
+def _trials(index, item):
+    trials = index.trials
+    return {
+        "classic": trials.classic,
+        "related": trials.related,
+        "registries": trials.registries(trials.classic),
+        "by_status": trials.by_status(trials.classic),
+        "by_condition": trials.by_condition(trials.classic),
+        "stale": sum(t.stale for t in trials.classic),
+        "current_to": trials.current_to,
+        "substances": index.data["substances"],
     }
 
 
@@ -153,6 +179,7 @@ def _substance(index, item):
         "item": item,
         "findings": [f for f in index.findings.values() if item["id"] in f["substances"]],
         "studies": [s["id"] for s in index.ordered("studies") if item["id"] in s["substances"]],
+        "trials": [t for t in index.trials.all if item["id"] in t.item["substances"]],
     }
 
 
@@ -170,7 +197,7 @@ def _question(index, item):
         "item": item,
         "mechanisms": [index.data["mechanisms"][m] | {"id": m} for m in item.get("mechanisms", [])],
         "findings": [index.findings[f] | {"id": f} for f in item.get("findings", [])],
-        "trials": [index.data["trials"][t] | {"id": t} for t in item.get("trials", [])],
+        "trials": [index.trials.by_id[t] for t in item.get("trials", [])],
         "references": index.cites[("questions", item["id"])],
         "referrers": index.referrers.get(("questions", item["id"]), []),
     }
@@ -277,7 +304,7 @@ def _course_pack(index, item):
 
 
 def _editing(index, item):
-    return guide()
+    return guide() | {"primary_hosts": provenance.primary_hosts(), "registries": list(REGISTRIES.values())}
 
 
 def _characteristics(index, item):
@@ -297,6 +324,8 @@ def _method(index, item):
         "wording": certainty.WORDING,
         "search": index.search,
         "flow": index.summary.flow(),
+        "trials": index.trials,
+        "registry_query": SEARCH_QUERY,
     }
 
 
@@ -388,9 +417,10 @@ KINDS = [
         "trials.html.j2",
         "trials/index.md",
         "CollectionPage",
-        _collection("trials"),
+        _trials,
         title="Registered trials",
-        description="The registered clinical trials the review draws on.",
+        description="Every registered trial of a classic psychedelic in a substance use disorder that the review "
+        "found, with its status as of its registry record's own date, its publications, and related compounds apart.",
     ),
     Kind(
         "substance",
@@ -573,7 +603,9 @@ def _title(kind: Kind, item: dict, labels: dict) -> str:
         label = label[:1].upper() + label[1:]  # a title's first word is capitalised: "Van der Meer et al., 2023"
         return f"{label}: {item.get('sentence_case_title') or sentence_case(item['title'])}"
     if kind.name == "trial":
-        return f"{item['nct']}: {item['title']}"
+        found = provenance.registration(item)
+        label = found[1] if found else item["id"]
+        return f"{label}: {item['title'] or item.get('acronym') or 'registered title not seen'}"
     return str(item.get("title") or item.get("name") or item.get("question"))
 
 

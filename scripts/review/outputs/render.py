@@ -17,7 +17,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from ..model import markup
+from ..model import markup, provenance
 from ..model.evidence import EVIDENCE_LEVELS
 from ..model.schema import ATTRIBUTIONS, FINDING_ATTRIBUTIONS, TRIAL_STATUSES
 from ..synthesis import certainty, characteristics, summary
@@ -90,8 +90,10 @@ class Renderer:
             return f"finding {target}"
         if collection == "studies":
             return self.bibliography.labels[target]
+        if collection == "trials":
+            return self.index.trials.by_id[target].label
         item = self.index.data[collection][target]
-        for field in ("nct", "abbreviation", "title", "name", "term", "question"):
+        for field in ("abbreviation", "title", "name", "term", "question"):
             if item.get(field):
                 return item[field]
         return target
@@ -187,6 +189,7 @@ class Renderer:
             certainty_label=compare.certainty_label,
             missing=characteristics.missing,
             participants_text=summary.participants_text,
+            trial_label=lambda tid: self.index.trials.by_id[tid].label,
             participants_of=lambda c: "" if c["design"] in characteristics.PRECLINICAL else characteristics.participants(c) or "",
         )
         env.filters["inline"] = jinja2.pass_context(lambda c, t: prose_filter(c, t, "inline"))
@@ -203,6 +206,7 @@ class Renderer:
             index_data=self.index.data,
             labels_of=certainty.LABELS,
             statuses=TRIAL_STATUSES,
+            primary_of=provenance.primary,
             not_reported=characteristics.NOT_REPORTED,
             current_to=self.index.search["current_to"],
             offline=not self.directory_urls,
