@@ -115,8 +115,8 @@ def article(**extra):
         ),
         (
             article(issue="1"),
-            "Shao, L.-X., &amp; Kwan, A. C. (2021). A title. <i>Neuron</i>.",
-        ),  # an issue without a volume is not shown
+            "Shao, L.-X., &amp; Kwan, A. C. (2021). A title. <i>Neuron</i>, (1).",
+        ),  # an issue without a volume, as APA's CSL style prints it
         (
             {
                 "type": "book",

@@ -250,7 +250,6 @@ TABLES = {
                     "The page (mechanism or topic) that holds it, as `collection/id`.",
                     lambda f, index: "/".join(f["holder"]),
                 ),
-                derived("number", "integer", "Its number on that page (how it is cited: 'Finding N').", lambda f, i: f["number"]),
                 column("outcome", description="The summary-of-findings row it answers, on a mechanism page."),
                 column("statement", description="The finding in the review's words, as plain text."),
                 column("evidence", description="Level of evidence."),

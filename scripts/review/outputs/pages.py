@@ -82,11 +82,7 @@ def _mechanism(index, item):
         {
             "id": group.id,
             "heading": group.heading,
-            "findings": [
-                f | {"number": index.findings[f["id"]]["number"]}
-                for f in findings
-                if f["evidence"] in levels_in_group(group.id) and "role" not in f
-            ],
+            "findings": [f for f in findings if f["evidence"] in levels_in_group(group.id) and "role" not in f],
         }
         for group in GROUPS.values()
     ]
@@ -95,7 +91,7 @@ def _mechanism(index, item):
         "summary_rows": index.summary.rows(item["id"]),
         "unrated": index.summary.unrated(item),
         "groups": [g for g in groups if g["findings"]],
-        "caveats": [f | {"number": index.findings[f["id"]]["number"]} for f in findings if "role" in f],
+        "caveats": [f for f in findings if "role" in f],
         "questions": _questions(index, "mechanisms", item["id"]),
         "related": [index.data["mechanisms"][r] | {"id": r} for r in item["related"]],
         "count": len(index.data["mechanisms"]),
@@ -109,7 +105,7 @@ def _topic(index, item):
     sections = [
         {
             **s,
-            "findings": [f | {"number": index.findings[f["id"]]["number"]} for f in s.get("findings", [])],
+            "findings": s.get("findings", []),
             "protocols": [
                 t for t in index.ordered("therapies") if t.get("steps") and ("therapies", t["id"]) in _links_in(s["text"])
             ],
