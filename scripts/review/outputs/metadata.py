@@ -10,6 +10,7 @@ from typing import Any
 from ..model import markup
 from ..model.evidence import EVIDENCE_LEVELS
 from . import addresses, editions, pages, works
+from . import data as open_data
 
 
 def abstract_of(text: str, limit: int = 300, profile: str = "prose") -> str:
@@ -205,9 +206,32 @@ def jsonld(index, page, item: dict, cited: list, description: str) -> dict:
             }
             for entry in index.ordered("glossary")
         ]
+    elif kind.name == "data":  # Google's Dataset search needs a creator and a distribution per file
+        data["creator"] = data["author"]
+        data["isAccessibleForFree"] = True
+        data["keywords"] = data_keywords()
+        data["distribution"] = [
+            {
+                "@type": "DataDownload",
+                "name": name,
+                "encodingFormat": "application/json" if name.endswith(".json") else "text/csv",
+                "contentUrl": item["URL"] + name,
+            }
+            for name in ["datapackage.json", *[f"{t}.{ext}" for t in data_tables() for ext in ("csv", "json")]]
+        ]
     elif kind.name == "home":
         data["about"] = "Psychedelic-assisted therapy for substance use disorders and its potential mechanisms of action"
     return data
+
+
+def data_tables() -> list[str]:
+    """The open data's tables, in the order of every package."""
+    return list(open_data.ALL_TABLES)
+
+
+def data_keywords() -> list[str]:
+    """The open data's keywords (as its package descriptor gives them)."""
+    return list(open_data.KEYWORDS)
 
 
 def item_date(item: dict) -> str:

@@ -14,7 +14,7 @@ from ..model.evidence import GROUPS, MAP_COLUMNS, levels_in_group, rated_groups
 from ..synthesis import certainty
 from ..synthesis.characteristics import describe
 from . import addresses, works
-from .data import LIST_SEPARATOR, TABLES
+from .data import LINKS, LIST_SEPARATOR, TABLES
 from .editions import edition_url
 from .guide import guide
 from .works import sentence_case
@@ -290,6 +290,7 @@ def _data(index, item):
     return {
         "dataset_citation": works.apa(dataset, html_out=False),
         "tables": list(TABLES.values()),
+        "links": list(LINKS.values()),
         "separator": LIST_SEPARATOR.strip(),
         "mechanisms": index.ordered("mechanisms"),
         "release": index.releases[0],

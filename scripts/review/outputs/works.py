@@ -96,6 +96,7 @@ def meta_doi(doi: str) -> str:
     """A DOI in a Highwire value: `;` (which DOIs may hold) written as in the DOI's address, `%3B`."""
     return doi.replace(";", "%3B")
 
+
 # ------------------------------------------------------------------------------------------------------ names
 
 
