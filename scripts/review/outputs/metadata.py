@@ -39,7 +39,9 @@ def page_cite(index, path: str, title: str, anchor: str = "", description: str =
     # A citation names the edition of the release in which the page last changed: that text never changes.
     url = addresses.absolute(editions.edition_url(info["url"], release["version"]), path, anchor)
     # The key names the page by its address, which never changes: whole words, one page one key.
-    key = works.slug_key(_first_family(info), release["date"][:4], "review" if whole else pages.key_of(path))
+    key = works.slug_key(
+        _first_family(info), release["date"][:4], "review" if whole else pages.key_of(path).removesuffix("/index")
+    )
     current_to = index.search["current_to"]
     item = works.page_item(key, info, info["title"] if whole else title, url, release, description, whole, current_to)
     intext = works.labels({key: item})[key]

@@ -60,14 +60,19 @@ def _paired(text: str) -> set[int]:
     return pairs
 
 
+_LIGATURE = re.compile(r"(-(?=-)|`(?=`)|'(?=')|[?!](?=`)|,(?=,)|<(?=<)|>(?=>))")
+
+
 def bibtex_text(text: object) -> str:
     """A BibTeX value's text: LaTeX's special characters escaped (UTF-8 stays as it is: biblatex, pandoc and
-    Zotero read it), on one line. BibTeX counts braces even when escaped (`\\}` still closes a value), so braces
+    Zotero read it), on one line, and TeX's ligatures (`--`, two quotes, `?``) broken by an empty group so that
+    the characters stay as written. BibTeX counts braces even when escaped (`\\}` still closes a value), so braces
     that pair up are written `\\{` and `\\}` (balanced, as BibTeX counts them) and a brace without a pair is
     dropped: the one thing the grammar cannot hold."""
     line = one_line(text)
     pairs = _paired(line)
-    return "".join(("\\" + c if i in pairs else "") if c in "{}" else c.translate(_LATEX) for i, c in enumerate(line))
+    out = "".join(("\\" + c if i in pairs else "") if c in "{}" else c.translate(_LATEX) for i, c in enumerate(line))
+    return _LIGATURE.sub(r"\1{}", out)
 
 
 def bibtex_plain(text: object) -> str:
