@@ -191,6 +191,21 @@ def _page(collection: str) -> Value:
     return url
 
 
+def _names(collection: str, row_name: str, label: str) -> Table:
+    """A small table of the entities other tables name by id (mechanisms, substances): id, name, page."""
+    return Table(
+        collection,
+        collection.capitalize(),
+        lambda index: index.ordered(collection),
+        (
+            derived("id", "string", f"The {row_name}'s id.", lambda e, i: e["id"]),
+            derived(label, "string", f"Its {label}.", lambda e, i: e[label]),
+            derived("url", "string", "Its page on the site.", _page(collection)),
+        ),
+        row_name=row_name,
+    )
+
+
 _FINDING = COLLECTIONS["mechanisms"]["properties"]["findings"]["items"]
 
 TABLES = {
@@ -451,28 +466,8 @@ TABLES = {
             ),
             key=("mechanism", "evidence"),
         ),
-        Table(
-            "mechanisms",
-            "Mechanisms",
-            lambda index: index.ordered("mechanisms"),
-            (
-                derived("id", "string", "The mechanism's id.", lambda m, i: m["id"]),
-                derived("title", "string", "Its title.", lambda m, i: m["title"]),
-                derived("url", "string", "Its page on the site.", _page("mechanisms")),
-            ),
-            row_name="mechanism",
-        ),
-        Table(
-            "substances",
-            "Substances",
-            lambda index: index.ordered("substances"),
-            (
-                derived("id", "string", "The substance's id.", lambda m, i: m["id"]),
-                derived("name", "string", "Its name.", lambda m, i: m["name"]),
-                derived("url", "string", "Its page on the site.", _page("substances")),
-            ),
-            row_name="substance",
-        ),
+        _names("mechanisms", "mechanism", "title"),
+        _names("substances", "substance", "name"),
     ]
 }
 
