@@ -119,7 +119,11 @@ def test_a_findings_cite_button_copies_its_page_with_a_locator(server, page):
     page.wait_for_function("document.querySelector('#np-spines-mouse-mpfc .cite-button').textContent === 'Copied'")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.startswith("SUD Psychedelics Review Team. (2026). Induced neuroplasticity. In Psychedelic-assisted therapy")
-    assert "/mechanisms/neuroplasticity/#np-spines-mouse-mpfc In text: (SUD Psychedelics Review Team, 2026, Finding " in copied
+    assert re.search(
+        r"/mechanisms/neuroplasticity/#np-spines-mouse-mpfc In text: "
+        r"\(SUD Psychedelics Review Team, 2026, Version [0-9.]+, finding np-spines-mouse-mpfc\)$",
+        copied,
+    )
 
 
 def read_clipboard(page):

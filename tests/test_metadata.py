@@ -102,7 +102,11 @@ def test_a_study_page_says_which_work_it_is_about(real_outputs):
 def test_cited_works_in_json_ld_have_all_their_authors(real_outputs):
     cited = json.loads(front(real_outputs["mechanisms/neuroplasticity.md"])["review"]["jsonld"])["citation"]
     ly = next(w for w in cited if w["name"].startswith("Psychedelics promote"))
-    assert len(ly["author"]) == 16 and ly["isPartOf"]["isPartOf"]["name"] == "Cell Reports"
+    assert (
+        len(ly["author"]) == 16
+        and ly["isPartOf"]["@type"] == "PublicationIssue"
+        and ly["isPartOf"]["isPartOf"]["isPartOf"]["name"] == "Cell Reports"
+    )
 
 
 def test_json_ld_cannot_close_its_script_element(real_outputs):

@@ -141,18 +141,18 @@ def since(index, page_name: str) -> dict | None:
         {k: (page_name, k, v) for k, v in old["texts"].get(page_name, {}).items()},
         {k: (page_name, k, v) for k, v in new["texts"].get(page_name, {}).items()},
     )
+    order = {fid: n for n, fid in enumerate(index.findings)}  # the findings in page order
     found = {
         "version": release["version"],
         "date": release["date"],
         "new_page": page_name not in old["pages"],
         "findings": sorted(
             (f for f in changes.findings if f.page == page_name),
-            key=lambda f: (f.id not in index.findings, index.findings.get(f.id, {}).get("number", 0), f.id),
+            key=lambda f: (f.id not in order, order.get(f.id, 0), f.id),
         ),
         "texts": texts,
         "ratings": [r for r in changes.ratings if r.page == page_name],
         "trials": [t for t in changes.trials if t.page == page_name],
-        "numbers": {f.id: index.findings[f.id]["number"] for f in changes.findings if f.id in index.findings},
     }
     if not any(found[k] for k in ("new_page", "findings", "texts", "ratings", "trials")):
         return None

@@ -38,16 +38,17 @@ class Index:
         self.releases: list[dict] = review.changelog.data["releases"]
         self.search = review.search.data
         self.data = {name: {e.id: e.data for e in entities.values()} for name, entities in review.entities.items()}
-        self.findings: dict[str, dict] = {}  # id -> finding data, with its holder ("page", "page_title", "holder", "number")
+        # id -> finding data, with its holder ("page", "page_title", "holder"). A finding is cited by its id, which
+        # never changes: no number is given by its place in the file (which is not its place on the page).
+        self.findings: dict[str, dict] = {}
         for name in ("mechanisms", "topics"):
             for item in self.ordered(name):
-                for number, (_, finding) in enumerate(findings_of(name, item), start=1):
+                for _, finding in findings_of(name, item):
                     self.findings[finding["id"]] = {
                         **finding,
                         "page": address(name, item["id"])[0],
                         "page_title": item["title"],
                         "holder": (name, item["id"]),
-                        "number": number,
                     }
         self.citing: dict[str, list[str]] = {}  # study id -> ids of the findings that cite it, in page order
         for fid, finding in self.findings.items():

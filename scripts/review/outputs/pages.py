@@ -15,7 +15,7 @@ from ..model.registries import REGISTRIES, SEARCH_QUERY
 from ..synthesis import certainty
 from ..synthesis.characteristics import describe
 from . import compare, works
-from .data import LIST_SEPARATOR, TABLES
+from .data import LINKS, LIST_SEPARATOR, TABLES
 from .editions import manifest_name
 from .guide import guide
 from .works import sentence_case
@@ -93,11 +93,7 @@ def _mechanism(index, item):
         {
             "id": group.id,
             "heading": group.heading,
-            "findings": [
-                f | {"number": index.findings[f["id"]]["number"]}
-                for f in findings
-                if f["evidence"] in levels_in_group(group.id) and "role" not in f
-            ],
+            "findings": [f for f in findings if f["evidence"] in levels_in_group(group.id) and "role" not in f],
         }
         for group in GROUPS.values()
     ]
@@ -106,7 +102,7 @@ def _mechanism(index, item):
         "summary_rows": index.summary.rows(item["id"]),
         "unrated": index.summary.unrated(item),
         "groups": [g for g in groups if g["findings"]],
-        "caveats": [f | {"number": index.findings[f["id"]]["number"]} for f in findings if "role" in f],
+        "caveats": [f for f in findings if "role" in f],
         "questions": _questions(index, "mechanisms", item["id"]),
         "related": [index.data["mechanisms"][r] | {"id": r} for r in item["related"]],
         "count": len(index.data["mechanisms"]),
@@ -120,7 +116,7 @@ def _topic(index, item):
     sections = [
         {
             **s,
-            "findings": [f | {"number": index.findings[f["id"]]["number"]} for f in s.get("findings", [])],
+            "findings": s.get("findings", []),
             "protocols": [
                 t for t in index.ordered("therapies") if t.get("steps") and ("therapies", t["id"]) in _links_in(s["text"])
             ],
@@ -336,6 +332,7 @@ def _data(index, item):
     return {
         "dataset_citation": works.apa(dataset, html_out=False),
         "tables": list(TABLES.values()),
+        "links": list(LINKS.values()),
         "separator": LIST_SEPARATOR.strip(),
         "mechanisms": index.ordered("mechanisms"),
         "release": index.releases[0],
