@@ -53,6 +53,17 @@ def test_a_page_names_its_edition_only_when_the_edition_is_in_the_site(fixture_i
     assert built.address_of("studies/rieser2021.md", "x") == URL + "studies/rieser2021/#x"
 
 
+def test_a_page_or_file_added_since_the_release_gives_its_living_address(fixture_index):
+    # The content changed after 1.2.3 without a release recording it: a page or a table that the edition does not
+    # hold is given out at its living address, which resolves, never at one in the edition, which would not.
+    pages = [p for p in fixture_index.snapshot["pages"] if p != "studies/shao2021"]
+    built = with_editions({"1.2.3": manifest(fixture_index, "1.2.3", "2026-01-02", pages=pages) | {"files": ["data/a.csv"]}})
+    assert built.address_of("studies/shao2021.md") == URL + "studies/shao2021/"
+    assert built.address_of("mechanisms/plasticity.md") == URL + "editions/1.2.3/mechanisms/plasticity/"
+    assert built.address_in("1.2.3", "data/a.csv") == URL + "editions/1.2.3/data/a.csv"
+    assert built.address_in("1.2.3", "data/b.csv") == URL + "data/b.csv"
+
+
 def test_the_page_metadata_gives_out_the_same_address_everywhere(fixture_index):
     made = renderer(FIXTURE, TEMPLATES)
     page = next(p for p in made.pages if p.path == "mechanisms/plasticity.md")

@@ -37,9 +37,11 @@ from pathlib import Path
 
 import yaml
 
+from ..model.schema import ORGANISATION
+
 EDITIONS_DIR = Path("build") / "editions"
 VARIANTS = {"web": ("site", "site"), "offline": ("site-offline", "site-offline")}  # variant: (make target, output dir)
-MANIFEST_FORMAT = 2  # a manifest of an older format is made again from the edition's tree (its site is kept)
+MANIFEST_FORMAT = 3  # a manifest of an older format is made again from the edition's tree (its site is kept)
 VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")  # matched whole (fullmatch): no trailing newline slips through
 COMMIT = re.compile(r"[0-9a-f]{40}")
 IN_EDITION_BUILD = "REVIEW_EDITION"  # set while an edition is built: it builds no editions of its own
@@ -172,9 +174,7 @@ def build(root: Path, release: Release, commit: str, url: str, variant: str = "w
     cached = _manifest(target)
     if cached is not None and cached.get("commit") == commit and (target / "site").is_dir():
         if cached.get("format") != MANIFEST_FORMAT:
-            with tempfile.TemporaryDirectory(prefix=f"edition-{release.version}-") as scratch:
-                _extract(root, commit, Path(scratch) / "src")
-                _write_manifest(target, release, commit, Path(scratch) / "src")
+            _remake_manifest(root, target, release, commit)
         return target
     make_target, output = VARIANTS[variant]
     with tempfile.TemporaryDirectory(prefix=f"edition-{release.version}-") as scratch:
@@ -212,7 +212,8 @@ def _manifest(target: Path) -> dict | None:
 
 
 def _write_manifest(target: Path, release: Release, commit: str, src: Path) -> None:
-    """What the edition holds, for the current pages: its pages (from its site) and `snapshot` of its content."""
+    """What the edition holds, for the current pages: its pages and files (from its site), the review as its own
+    content describes it (`review`: what a citation of its pages names) and `snapshot` of its content."""
     site = target / "site"
     manifest = {
         "format": MANIFEST_FORMAT,
@@ -220,9 +221,19 @@ def _write_manifest(target: Path, release: Release, commit: str, src: Path) -> N
         "date": release.date,
         "commit": commit,
         "pages": _pages(site),
+        "files": _files(site),
+        "review": review_of(src / "content"),
         **snapshot(_content(src / "content"), _ratings(site)),
     }
     (target / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def _remake_manifest(root: Path, target: Path, release: Release, commit: str) -> None:
+    """The manifest of a cached edition made again, in this code's format, from its commit's tree (its site is
+    kept): an old cache keeps working. MissingCommit when the commit is not in this repository."""
+    with tempfile.TemporaryDirectory(prefix=f"edition-{release.version}-") as scratch:
+        _extract(root, commit, Path(scratch) / "src")
+        _write_manifest(target, release, commit, Path(scratch) / "src")
 
 
 def _extract(root: Path, commit: str, src: Path) -> None:
@@ -280,6 +291,49 @@ def _pages(site: Path) -> list[str]:
         if not relative.endswith("index.html") and relative != "404.html":
             pages.append(relative.removesuffix(".html"))
     return sorted(set(pages))
+
+
+NOT_RECORDED = ("assets", "search", "pagefind")  # the engine's own files, which no page gives out as an address
+
+
+def _files(site: Path) -> list[str]:
+    """The files of the edition that are not pages (its downloads, open data and figures), by path in its site."""
+    return sorted(
+        path.relative_to(site).as_posix()
+        for path in site.rglob("*")
+        if path.is_file() and path.suffix != ".html" and path.relative_to(site).parts[0] not in NOT_RECORDED
+    )
+
+
+def review_of(content: Path) -> dict:
+    """The review as an edition's own content/site.yaml (and search.yaml) describes it, in the current form: its
+    title, its authors (`{family, given}` or `{organisation}`; up to 0.1.0 an author was a name, which that edition
+    published as an organisation), its publisher where it is not one of the authors (APA leaves such a publisher
+    out), and the date up to which its evidence was searched, where it says."""
+    site = _yaml(content / "site.yaml")
+    authors = []
+    for author in site.get("authors") or []:
+        if isinstance(author, str):
+            authors.append({ORGANISATION: author})
+        elif isinstance(author, dict):
+            authors.append({key: str(value) for key, value in author.items() if key in (ORGANISATION, "family", "given")})
+    names = {author.get(ORGANISATION) for author in authors}
+    out: dict = {"title": str(site.get("title") or ""), "authors": authors}
+    if site.get("publisher") and site["publisher"] not in names:
+        out["publisher"] = str(site["publisher"])
+    current_to = _yaml(content / "search.yaml").get("current_to")
+    if current_to:
+        out["current_to"] = str(current_to)
+    return out
+
+
+def _yaml(path: Path) -> dict:
+    """A YAML mapping, or {} where the file is missing or not a mapping."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _content(folder: Path) -> dict[str, dict[str, dict]]:
@@ -364,11 +418,15 @@ def available(root: Path, variant: str = "web", entries: Iterable | None = None)
     out = {}
     for path in sorted(folder.glob("*/manifest.json")):
         data = _manifest(path.parent)
-        if data is None or data.get("format") != MANIFEST_FORMAT or not (path.parent / "site").is_dir():
+        if data is None or not (path.parent / "site").is_dir():
             continue
         version = data.get("version")
         if not isinstance(version, str) or not VERSION.fullmatch(version):
             continue
+        if data.get("format") != MANIFEST_FORMAT:
+            data = _upgraded(Path(root), path.parent, data)
+            if data is None:
+                continue
         if recorded is not None and (version not in recorded or recorded[version] not in (None, data.get("commit"))):
             continue
         out[version] = data
@@ -400,6 +458,19 @@ def install(
             page.write_text(with_banner(page.read_text(encoding="utf-8"), banner(version, link, exists)), encoding="utf-8")
         copied.append(version)
     return copied
+
+
+def _upgraded(root: Path, target: Path, data: dict) -> dict | None:
+    """A cached edition's manifest of an older format, made again in this one from its commit (None where the commit
+    is not in this repository: the edition is then left out, as one not built)."""
+    commit = data.get("commit")
+    if not (isinstance(commit, str) and COMMIT.fullmatch(commit)):
+        return None
+    try:
+        _remake_manifest(root, target, Release(str(data["version"]), str(data.get("date", "")), commit), commit)
+    except EditionError:
+        return None
+    return _manifest(target)
 
 
 def current_page(site: Path, version: str, relative: str, directory_urls: bool = True) -> tuple[str, bool]:

@@ -183,9 +183,20 @@ class Index:
         return self.address_in(self.release_of(path)["version"], path, anchor)
 
     def address_in(self, version: str, path: str, anchor: str = "") -> str:
-        """A page's address in the edition of a release when that edition is in the site, else its living address."""
-        base = edition_url(self.info["url"], version) if self.in_site(version) else self.info["url"]
+        """A page's (or a file's: `data/studies.csv`) address in the edition of a release when that edition is in
+        the site and holds it, else its living address: a page or table added since the release (its content
+        changed before the next release recorded it) is not in that release's edition."""
+        base = edition_url(self.info["url"], version) if self.holds(version, path) else self.info["url"]
         return addresses.absolute(base, path, anchor)
+
+    def holds(self, version: str, path: str) -> bool:
+        """Whether the edition of a release is in the site and has the page (by its source path) or the file."""
+        manifest = self.editions.get(version)
+        if manifest is None:
+            return False
+        if path.endswith(".md"):
+            return manifest_name(path) in manifest.get("pages", ())
+        return path in manifest.get("files", ())
 
     def editions_of(self, path: str) -> list[str]:
         """The built editions that have a page, oldest first."""
