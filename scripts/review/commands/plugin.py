@@ -101,6 +101,7 @@ class BuildState:
     editions: dict[str, dict] = field(default_factory=dict)  # the built editions the pages were rendered with
     releases: list[dict] = field(default_factory=list)  # the changelog's releases, newest first
     url: str = ""  # the site's address as the content gives it (site.yaml), on which every citation is built
+    templates: Path | None = None  # the page templates (the editions' cite boxes are refreshed with them)
 
 
 class ReviewPlugin(BasePlugin[ReviewConfig]):
@@ -178,6 +179,7 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         state.records = search.records(review.index)
         state.editions, state.releases = review.index.editions, review.index.releases  # review site installs them
         state.url = review.index.info["url"]
+        state.templates = root / self.config.templates_dir
         state.writing = Progress("writing pages", len(review.pages))
         config.nav = pages.navigation(review.pages)  # the navigation comes from the page declaration (pages.NAV)
         config.not_in_nav = pathspec.gitignore.GitIgnoreSpec.from_lines(pages.not_in_nav())

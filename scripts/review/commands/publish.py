@@ -23,7 +23,8 @@ import tempfile
 from pathlib import Path
 from urllib.parse import unquote
 
-from ..outputs import editions
+from ..outputs import editions, recite
+from .build import TEMPLATES_DIR
 
 LOCK = ".site.lock"
 SCRATCH = ".site-build-"  # the prefix of the folders builds write into
@@ -168,7 +169,9 @@ def install_editions(root: Path, site: Path, state, variant: str) -> None:
         date = reader_date(str(state.editions[version].get("date", "")))
         return editions.banner_html(version, date, current, link, exists)
 
-    editions.install(root, site, list(state.editions), banner, variant)
+    directory_urls = variant == "web"
+    recital = recite.Recital(site, state.editions, state.url, state.templates or root / TEMPLATES_DIR, directory_urls)
+    editions.install(root, site, list(state.editions), banner, variant, recital.page)
 
 
 class _Counter(logging.Handler):

@@ -441,9 +441,15 @@ BODY = re.compile(r"<body\b[^>]*>")
 
 
 def install(
-    root: Path, site_dir: Path, versions: Iterable[str], banner: Callable[[str, str, bool], str], variant: str = "web"
+    root: Path,
+    site_dir: Path,
+    versions: Iterable[str],
+    banner: Callable[[str, str, bool], str],
+    variant: str = "web",
+    recite: Callable[[str, str, str], str] | None = None,
 ) -> list[str]:
-    """Copy the built editions `versions` into a built site at editions/<version>/, each page with its banner
+    """Copy the built editions `versions` into a built site at editions/<version>/, each page with its citation
+    apparatus refreshed (`recite(version, page's path in the edition, text)`: recite.Recital.page) and its banner
     (`banner(version, link to the current page, whether the page still exists)`); return the versions copied."""
     copied = []
     for version in versions:
@@ -452,11 +458,16 @@ def install(
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(source, target)
+        copied.append(version)
+    for version in copied:  # every edition is in place first: a page links to itself in each of them
+        target = Path(site_dir) / "editions" / version
         for page in target.rglob("*.html"):
             relative = page.relative_to(target).as_posix()
             link, exists = current_page(Path(site_dir), version, relative, variant == "web")
-            page.write_text(with_banner(page.read_text(encoding="utf-8"), banner(version, link, exists)), encoding="utf-8")
-        copied.append(version)
+            text = page.read_text(encoding="utf-8")
+            if recite is not None:
+                text = recite(version, relative, text)
+            page.write_text(with_banner(text, banner(version, link, exists)), encoding="utf-8")
     return copied
 
 

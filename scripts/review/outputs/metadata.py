@@ -39,34 +39,45 @@ def page_cite(index, path: str, title: str, anchor: str = "", description: str =
     # A citation names the edition of the release in which the page last changed (that text never changes) when that
     # edition is in the site, else the living page (Index.address_of).
     url = index.address_of(path, anchor)
-    # The key names the page by its address, which never changes: whole words, one page one key.
-    key = works.slug_key(
-        _first_family(info), release["date"][:4], "review" if whole else pages.key_of(path).removesuffix("/index")
-    )
+    key = page_key(info, release["date"][:4], pages.key_of(path).removesuffix("/index"), whole)
     current_to = index.search["current_to"]
     item = works.page_item(key, info, info["title"] if whole else title, url, release, description, whole, current_to)
-    intext = works.labels({key: item})[key]
-    return {
-        "item": item,
+    return page_formats(item) | {
         "current_to": current_to,
         "living": addresses.absolute(info["url"], path, anchor),
         "editions": index.editions_of(path),
-        "key": key,
         "url": url,
         "release": release,
-        "apa_html": works.apa(item),
-        "apa_text": works.apa(item, html_out=False),
+    }
+
+
+def formats(item: dict, key: str, intext: str, apa_html: str = "", apa_text: str = "") -> dict:
+    """A work's citation in the formats a cite box shows, from its CSL item: the APA reference (HTML and plain
+    text; a bibliography's own, where a year takes a letter), the in-text form, BibTeX, RIS and CSL-JSON."""
+    return {
+        "item": item,
+        "key": key,
+        "apa_html": apa_html or works.apa(item),
+        "apa_text": apa_text or works.apa(item, html_out=False),
         "intext": f"({intext})",
         "bibtex": works.bibtex(item),
         "ris": works.ris(item),
         "csl": works.csl_json([item]),
-        "coins": works.coins(item),
     }
 
 
-def _first_family(info) -> str:
+def page_formats(item: dict) -> dict:
+    """A page's citation in every format, with the COinS span through which Zotero saves the page itself."""
+    key = item["id"]
+    return formats(item, key, works.labels({key: item})[key]) | {"coins": works.coins(item)}
+
+
+def page_key(info, year: str, name: str, whole: bool = False) -> str:
+    """A page's citation key: the first author, the year and the page's name (`mechanisms/neuroplasticity`), or
+    `review` for the review itself. It names the page by its address, which never changes: whole words, one page
+    one key."""
     first = works.site_author(info["authors"][0])
-    return first.literal or first.family
+    return works.slug_key(first.literal or first.family, year, "review" if whole else name)
 
 
 def finding_cite(index, fid: str) -> str:
@@ -85,18 +96,12 @@ def finding_intext(cite: dict, fid: str) -> str:
 
 def study_cite(index, sid: str) -> dict:
     """A study page's first citation: the paper itself, in every format (its DOI and PMID included)."""
-    bibliography = index.bibliography
-    item = bibliography.items[sid]
-    return {
-        "item": item,
-        "key": sid,
-        "apa_html": bibliography.html[sid],
-        "apa_text": bibliography.text[sid],
-        "intext": f"({bibliography.labels[sid]})",
-        "bibtex": works.bibtex(item),
-        "ris": works.ris(item),
-        "csl": works.csl_json([item]),
-    }
+    return work_formats(index.bibliography, sid)
+
+
+def work_formats(bibliography: works.Bibliography, sid: str) -> dict:
+    """A cited work's citation in every format, as its bibliography shows it (its year's letter, `et al.`)."""
+    return formats(bibliography.items[sid], sid, bibliography.labels[sid], bibliography.html[sid], bibliography.text[sid])
 
 
 def page_metadata(index, page, context) -> dict:
@@ -148,9 +153,10 @@ def highwire(item: dict, cited: list, description: str) -> list:
     parts = item["issued"]["date-parts"][0]
     tags = [["citation_title", item["title"]]]
     tags += [["citation_author", works.apa_name(n) if not n.literal else n.literal] for n in works.names(item)]
+    tags.append(["citation_publication_date", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))])
+    if item.get("container-title"):  # the home page is the review itself, in nothing
+        tags.append(["citation_inbook_title", item["container-title"]])
     tags += [
-        ["citation_publication_date", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))],
-        ["citation_inbook_title", item["container-title"]],
         ["citation_edition", item["edition"]],
         ["citation_public_url", item["URL"]],
         ["citation_abstract", description],

@@ -43,6 +43,18 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
 
 
+def environment(templates_dir: Path) -> jinja2.Environment:
+    """The templates' Jinja environment: autoescaped, strict about undefined names (a typo fails the build)."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
 @dataclass
 class Output:
     """One file of the site: its path and text."""
@@ -113,14 +125,7 @@ class Renderer:
     # ------------------------------------------------------------------------------------------ templates
 
     def _environment(self, templates_dir: Path) -> jinja2.Environment:
-        env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(templates_dir)),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
+        env = environment(templates_dir)
 
         def page_of(context):
             return context["page"].path

@@ -692,11 +692,23 @@ class Bibliography:
 
     def __init__(self, studies: dict):
         """studies: {id: study record}."""
-        self.items = {sid: study_item(sid, study) for sid, study in studies.items()}
+        items = {sid: study_item(sid, study) for sid, study in studies.items()}
+        self._make(items, {sid for sid, study in studies.items() if study.get("authors_incomplete")})
+
+    @classmethod
+    def of_items(cls, items: dict[str, dict]) -> Bibliography:
+        """The works of CSL items made before (an edition's own references.json), {id: item}; a work whose note
+        says that its author list is incomplete is cited `et al.`, as its record said."""
+        made = cls.__new__(cls)
+        made._make(items, {iid for iid, item in items.items() if INCOMPLETE in str(item.get("note", ""))})
+        return made
+
+    def _make(self, items: dict[str, dict], incomplete: set[str]) -> None:
+        self.items = items
         self.labels = labels(self.items)
         # A work whose sources show only its first authors is cited `X et al.` in the text (it has more
         # authors than it lists); its reference lists the authors seen, in every format alike.
-        self.incomplete = {sid for sid, study in studies.items() if study.get("authors_incomplete")}
+        self.incomplete = incomplete
         for sid in self.incomplete:
             if len(self.items[sid]["author"]) < 3 and not self.labels[sid].split(",")[0].endswith("et al."):
                 first = names(self.items[sid])[0]
