@@ -1,6 +1,7 @@
 """Hostile or careless content through `review site`: each case is refused with its exact message and the site
 left byte-identical, or built with the payload shown as text. Pages are parsed, not grepped."""
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -166,6 +167,47 @@ REFUSED = [
         "A window for " + "(@" * 50_000,
         [
             "content/mechanisms/plasticity.yaml:{at:psychotherapy:}: psychotherapy: is 100,053 characters long; the limit is 20,000"
+        ],
+    ),
+    (
+        "a number of 5,000 digits (Python reads no longer whole number)",
+        "studies/shao2021.yaml",
+        "year: 2021",
+        "year: " + "9" * 5_000,
+        ["content/studies/shao2021.yaml:{line}: yaml: a number of 5,000 characters; no field takes one longer than 4,300"],
+    ),
+    *(
+        (
+            f"explicit tag {tag}",
+            "studies/shao2021.yaml",
+            "year: 2021",
+            f"year: {tag} {value}",
+            [
+                f"content/studies/shao2021.yaml:{{line}}: yaml: tags such as `{tag}` are not allowed; write the value plainly "
+                "(quote text, like '2.0')"
+            ],
+        )
+        for tag, value in [("!!timestamp", "2026-02-30"), ("!!int", "abc"), ("!!float", "abc"), ("!!bool", "maybe")]
+    ),
+    (
+        "an odds ratio's lower limit at 0 (no log scale holds it)",
+        "studies/rieser2021.yaml",
+        "  effect: null",
+        "  effect:\n    measure: odds-ratio\n    comparison: A vs B\n    outcome: Abstinence\n    timepoint: null\n"
+        "    value: '1.5'\n    ci_low: '0'\n    ci_high: '3.0'\n    ci_level: 95\n    p: null\n    favours: higher",
+        [
+            "content/studies/rieser2021.yaml:{at:ci_low:}: characteristics.effect.ci_low: `0`: odds ratios and their "
+            "confidence limits are greater than 0"
+        ],
+    ),
+    (
+        "a release before 1970 (the sitemap's timestamp)",
+        "changelog.yaml",
+        'date: "2025-06-01"',
+        'date: "1969-12-31"',
+        [
+            "content/changelog.yaml:{line}: releases[1].date: `1969-12-31` is outside the dates a release can have, "
+            "1970-01-01 to 2106-02-07 (the sitemap's timestamp holds no other)"
         ],
     ),
     (
@@ -341,6 +383,105 @@ def test_hostile_text_is_built_and_shown_as_text(project, name, relative, old, n
     finally:
         path.write_text(original)
         assert build(project).returncode == 0
+
+
+@contextlib.contextmanager
+def edited(project, edits):
+    """The project with each file's `old` text replaced by `new` ({relative path: (old, new)}), then restored."""
+    originals = {}
+    try:
+        for relative, (old, new) in edits.items():
+            path = project / "content" / relative
+            originals[path] = path.read_text()
+            assert old in originals[path]
+            path.write_text(originals[path].replace(old, new, 1))
+        yield
+    finally:
+        for path, text in originals.items():
+            path.write_text(text)
+
+
+def refused(project, edits) -> list[str]:
+    """The content errors that `review site` reports for some edits; the site must be left as it was."""
+    before = tree(project / "site")
+    with edited(project, edits):
+        result = build(project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert tree(project / "site") == before
+    return [line for line in result.stderr.splitlines() if line.startswith("content/")]
+
+
+OUTSIDE = "is outside the dates a release can have, 1970-01-01 to 2106-02-07 (the sitemap's timestamp holds no other)"
+NEWEST = [
+    (
+        "a version with a trailing newline",
+        {"site.yaml": "version: 1.2.3", "changelog.yaml": "- version: 1.2.3"},
+        {"site.yaml": 'version: "1.2.3\\n"', "changelog.yaml": '- version: "1.2.3\\n"'},
+        [
+            "content/changelog.yaml:2: releases[0].version: `1.2.3\\n` is not a version: write MAJOR.MINOR.PATCH, like `1.0.0`",
+            "content/site.yaml:8: version: `1.2.3\\n` is not a version: write MAJOR.MINOR.PATCH, like `1.0.0`",
+        ],
+    ),
+    (
+        "every release before 1970",
+        {
+            "site.yaml": "2026-01-02",
+            "changelog.yaml": '2026-01-02"\n    changes: >-\n      Revised the plasticity page [@shao2021].\n    pages: [mechanisms/plasticity, studies/shao2021]\n  - version: 1.0.0\n    date: "2025-06-01',
+        },
+        {
+            "site.yaml": "1969-12-30",
+            "changelog.yaml": '1969-12-30"\n    changes: >-\n      Revised the plasticity page [@shao2021].\n    pages: [mechanisms/plasticity, studies/shao2021]\n  - version: 1.0.0\n    date: "1969-12-01',
+        },
+        [
+            f"content/changelog.yaml:3: releases[0].date: `1969-12-30` {OUTSIDE}",
+            f"content/changelog.yaml:8: releases[1].date: `1969-12-01` {OUTSIDE}",
+            f"content/site.yaml:9: date: `1969-12-30` {OUTSIDE}",
+        ],
+    ),
+    (
+        "a release after 2106",
+        {"site.yaml": "2026-01-02", "changelog.yaml": "2026-01-02"},
+        {"site.yaml": "2107-01-01", "changelog.yaml": "2107-01-01"},
+        [
+            f"content/changelog.yaml:3: releases[0].date: `2107-01-01` {OUTSIDE}",
+            f"content/site.yaml:9: date: `2107-01-01` {OUTSIDE}",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize("name, old, new, expected", NEWEST, ids=[c[0] for c in NEWEST])
+def test_the_newest_release_is_refused_where_the_build_would_break(project, name, old, new, expected):
+    """Cause 6: `1.2.3\\n` matched Python's `^…$` in jsonschema (fastjsonschema refused it, so no problem was
+    reported) and went into every canonical address; a newest release before 1970 or after 2106 built until the
+    sitemap's gzip copy could not hold its timestamp."""
+    assert refused(project, {relative: (old[relative], new[relative]) for relative in old}) == expected
+
+
+def test_editors_backup_files_are_left_out_with_a_notice_by_the_check_and_the_build(project):
+    """Cause 6: `about.md~` beside the pages passed the check (which skipped it) and failed the strict build (which
+    warned about a page it did not know). Both now leave editors' files out, and both say so."""
+    names = ["pages/about.md~", "pages/#about.md#", "pages/about.md.swp", "studies/shao2021.yaml~"]
+    for name in names:
+        (project / "content" / name).write_text("# About\n\n<script>alert(1)</script>\n")
+    try:
+        built = build(project)
+        checked = subprocess.run(
+            [sys.executable, "-m", "review", "check"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(project / "scripts")},
+        )
+    finally:
+        for name in names:
+            (project / "content" / name).unlink()
+    assert built.returncode == 0, built.stderr
+    assert checked.returncode == 0, checked.stderr
+    notices = sorted(f"note: content/{name}: left out (an editor's backup, swap or lock file)" for name in names)
+    assert sorted(line for line in built.stderr.splitlines() if line.startswith("note:")) == notices
+    assert sorted(checked.stderr.splitlines()) == notices
+    assert not any("about" in page for page in parse_site(project / "site"))
 
 
 def test_a_page_with_crlf_and_a_byte_order_mark_keeps_its_front_matter_out_of_sight(project):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from ..model.errors import ContentError, Problem
@@ -24,8 +25,11 @@ def problems(review: Review) -> list[Problem]:
 
 
 def check(content_dir=CONTENT_DIR):
-    """Read and check all content; raise ContentError with every problem at once. Return the Review."""
+    """Read and check all content; raise ContentError with every problem at once. Return the Review. Editors'
+    backup and swap files are left out, each with a notice."""
     review = load(content_dir)
+    for path in review.ignored:
+        print(f"note: {path}: left out (an editor's backup, swap or lock file)", file=sys.stderr)
     found = problems(review)
     if found:
         raise ContentError(found)

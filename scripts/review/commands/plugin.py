@@ -22,7 +22,6 @@ from typing import Any
 
 import nh3
 import pathspec
-import yaml
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -33,7 +32,8 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from ..model.errors import ContentError
+from ..model.errors import ContentError, Problem
+from ..model.load import is_editor_file, parse_yaml, read_text
 from ..outputs import fastpages, pages, search
 from .build import CONTENT_DIR, TEMPLATES_DIR, renderer
 from .progress import Progress
@@ -119,10 +119,10 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
             raise PluginError("mkdocs.yml: nav: the navigation is made from scripts/review/outputs/pages.py (NAV); remove `nav:`")
         if "SOURCE_DATE_EPOCH" not in os.environ:
             changelog = self._root(config) / self.config.content_dir / "changelog.yaml"
-            try:
-                newest = yaml.safe_load(changelog.read_text(encoding="utf-8"))["releases"][0]["date"]
+            try:  # read as the check reads it: any file, however broken, is a problem the check reports
+                newest = parse_yaml(read_text(changelog, "changelog.yaml"), "changelog.yaml")["releases"][0]["date"]
                 day = datetime.strptime(str(newest), "%Y-%m-%d").replace(tzinfo=UTC)
-            except (OSError, yaml.YAMLError, KeyError, IndexError, TypeError, ValueError):
+            except (Problem, KeyError, IndexError, TypeError, ValueError):
                 return config  # the content check reports the problem
             os.environ["SOURCE_DATE_EPOCH"] = str(int(day.timestamp()))
         return config
@@ -163,7 +163,8 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         docs = Path(config.docs_dir)
         for file in list(files):  # only the generator's pages are published from the docs folder
             if file.src_uri not in generated and Path(file.abs_src_path or "/").is_relative_to(docs):
-                log.warning("review: %s is not a generated page and is left out", file.src_uri)
+                if not is_editor_file(Path(file.src_uri).name):  # the check has noted those, and left them out too
+                    log.warning("review: %s is not a generated page and is left out", file.src_uri)
                 files.remove(file)
         for path, source in sorted(self.state.outputs, key=lambda out: docs_order(out[0])):
             existing = files.get_file_from_path(path)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import re
+
 from .evidence import DESIGNS, EVIDENCE_LEVELS
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -12,6 +15,20 @@ NUMBER = r"^-?[0-9]{1,9}(\.[0-9]{1,9})?$"
 PMID = r"^[1-9][0-9]{0,8}$"
 NCT = r"^NCT[0-9]{8}$"
 URL = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[-A-Za-z0-9._~%!&()*+,;=:@/?#]*)?$"  # no quotes, spaces or brackets
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(re.sub(r"(?<!\\)\$", r"\\Z", pattern))
+
+
+def matches(pattern: str, text: str) -> bool:
+    """Whether text matches one of the schema's patterns as JSON Schema reads them (ECMA-262, as the editors and
+    fastjsonschema do): `$` is the end of the text. Python's `$` also matches before a final newline, which would
+    let `1.2.3\\n` through as a version and into every canonical address."""
+    return bool(_compiled(pattern).search(text))
+
+
 TEXT_MAX = 20_000  # characters in one Markdown field; a plain field takes at most PLAIN_MAX
 PLAIN_MAX = 1_000
 LIST_MAX = 500
@@ -98,6 +115,21 @@ def _pattern(pattern, description, example, hint):
 def _date(description, example):
     """A calendar date written YYYY-MM-DD (quoted)."""
     return _pattern(DATE, description + " (YYYY-MM-DD, quoted).", example, "is not a date: write YYYY-MM-DD, quoted")
+
+
+# A release dates the build: its pages' last-changed dates, the sitemap and the timestamp of the sitemap's gzip
+# copy, which holds the seconds since 1970 in 32 bits. The check refuses a release dated outside that range.
+RELEASE_DATES = ("1970-01-01", "2106-02-07")
+
+
+def _release_date(example):
+    """The date of a release: a calendar date in RELEASE_DATES."""
+    earliest, latest = RELEASE_DATES
+    return {
+        **_date(f"Release date, from {earliest} to {latest}", example),
+        "x-earliest": earliest,
+        "x-latest": latest,
+    }
 
 
 def _ids(collection, description, example, min_items=0):
@@ -737,7 +769,7 @@ SITE = _object(
             "examples": [[{ORGANISATION: "SUD Psychedelics Review Team"}]],
         },
         "version": _pattern(VERSION, "Release version.", "0.1.0", "is not a version: write MAJOR.MINOR.PATCH, like `1.0.0`"),
-        "date": _date("Release date", "2026-11-26"),
+        "date": _release_date("2026-11-26"),
         "publisher": _text(
             "Publisher, where it is not the authors (APA leaves out a publisher that repeats the author).",
             "University of Zurich",
@@ -765,7 +797,7 @@ SITE = _object(
 RELEASE = _object(
     {
         "version": _pattern(VERSION, "Release version.", "0.2.0", "is not a version: write MAJOR.MINOR.PATCH, like `1.0.0`"),
-        "date": _date("Release date", "2026-12-01"),
+        "date": _release_date("2026-12-01"),
         "changes": _text("What changed, for readers.", "Added two findings on ..."),
         "commit": _pattern(
             r"^[0-9a-f]{40}$",

@@ -8,15 +8,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import fastjsonschema
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError, validators
 
 from . import evidence, markup
 from .errors import Problem, suggest
 from .load import Review
-from .schema import COLLECTIONS, DATE, SINGLE_FILES, SLUG, collection_schema
+from .schema import COLLECTIONS, DATE, EFFECT_MEASURES, NUMBER, SINGLE_FILES, SLUG, collection_schema, matches
 from .walk import findings_of, walk
 
-_VALIDATORS = {name: Draft202012Validator(collection_schema(name)) for name in [*COLLECTIONS, *SINGLE_FILES]}
+
+def _pattern(validator, pattern, instance, schema):
+    """The `pattern` keyword as JSON Schema (ECMA-262) and fastjsonschema read it: `$` ends the text (jsonschema's
+    own uses Python's `re`, whose `$` also matches before a final newline)."""
+    if validator.is_type(instance, "string") and not matches(pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+_VALIDATORS = {name: _Validator(collection_schema(name)) for name in [*COLLECTIONS, *SINGLE_FILES]}
 # The one optimisation of this phase: the schemas compiled to Python code, which accept a valid file about ten times
 # faster than jsonschema does; jsonschema, whose errors carry the paths the messages need, runs only on a file that
 # fails here. A property test checks that both accept the same documents. (No keyword newer than draft 7 is used.)
@@ -129,19 +138,34 @@ def check_schema(entity, schema_name: str) -> list:
     try:
         _FAST[schema_name](entity.data)
         problems = []
-    except fastjsonschema.JsonSchemaException:
+    except fastjsonschema.JsonSchemaValueException as refused:
         problems = [p for error in _VALIDATORS[schema_name].iter_errors(entity.data) for p in _schema_problem(entity, error)]
+        if not problems:  # the two validators disagree: what the fast one refuses is refused all the same
+            path = [int(k) if k.isdigit() else k for k in refused.path[1:]]
+            problems = [Problem(entity.path, entity.line(*path), field_name(path), refused.message)]
     return problems + _check_dates(entity, collection_schema(schema_name), entity.data)
 
 
 def _check_dates(entity, schema, data, path=()) -> list:
     """Dates that have the pattern but not a day in the calendar (2026-02-30)."""
     problems = []
-    if schema.get("pattern") == DATE and isinstance(data, str) and re.match(DATE, data):
+    if schema.get("pattern") == DATE and isinstance(data, str) and matches(DATE, data):
         try:
             datetime.date.fromisoformat(data)
         except ValueError:
             problems.append(Problem(entity.path, entity.line(*path), field_name(path), f"`{data}` is not a day of the calendar"))
+        else:
+            earliest, latest = schema.get("x-earliest", data), schema.get("x-latest", data)
+            if not earliest <= data <= latest:
+                problems.append(
+                    Problem(
+                        entity.path,
+                        entity.line(*path),
+                        field_name(path),
+                        f"`{data}` is outside the dates a release can have, {earliest} to {latest} (the sitemap's "
+                        "timestamp holds no other)",
+                    )
+                )
     elif isinstance(data, dict) and schema.get("type") == "object":
         for key, value in data.items():
             if key in schema.get("properties", {}):
@@ -178,7 +202,7 @@ def known_ids(review: Review):
         for entity in entities.values():
             for path, finding in findings_of(entity.collection, entity.data):
                 fid = finding.get("id")
-                if not isinstance(fid, str) or not re.match(SLUG, fid):
+                if not isinstance(fid, str) or not matches(SLUG, fid):
                     continue
                 if fid in where:
                     first, first_path = where[fid]
@@ -296,6 +320,42 @@ def check_evidence(entity) -> list:
     design = data.get("characteristics", {}).get("design") if isinstance(data.get("characteristics"), dict) else None
     message = evidence.problem(data.get("evidence"), design) if isinstance(data.get("evidence"), str) else None
     return [Problem(entity.path, entity.line("evidence"), "evidence", message)] if message else []
+
+
+def check_effect(entity) -> list:
+    """A study's effect estimate is one a source can report: a ratio (odds, risk, hazard) and its confidence limits
+    are greater than 0, and the interval runs from its lower to its upper limit around the estimate. The forest
+    plot draws ratios on a log scale, where 0 and below do not exist."""
+    characteristics = entity.data.get("characteristics")
+    effect = characteristics.get("effect") if isinstance(characteristics, dict) else None
+    if not isinstance(effect, dict) or effect.get("measure") not in EFFECT_MEASURES:
+        return []
+    name, ratio = EFFECT_MEASURES[effect["measure"]]
+    numbers = {
+        key: float(effect[key])
+        for key in ("value", "ci_low", "ci_high")
+        if isinstance(effect.get(key), str) and matches(NUMBER, effect[key])
+    }
+    problems = []
+
+    def problem(key, message):
+        path = ("characteristics", "effect", key)
+        problems.append(Problem(entity.path, entity.line(*path), field_name(path), message))
+
+    for key, number in numbers.items():
+        if ratio and number <= 0:
+            problem(key, f"`{effect[key]}`: {name.lower()}s and their confidence limits are greater than 0")
+    if not problems and {"ci_low", "ci_high"} <= set(numbers):
+        low, high = numbers["ci_low"], numbers["ci_high"]
+        if low > high:
+            problem("ci_low", f"`{effect['ci_low']}` is above the upper limit `{effect['ci_high']}`; write the lower limit here")
+        elif "value" in numbers and not low <= numbers["value"] <= high:
+            problem(
+                "value",
+                f"`{effect['value']}` lies outside its confidence interval ({effect['ci_low']} to {effect['ci_high']}); "
+                "check the numbers against the source",
+            )
+    return problems
 
 
 def check_outcomes(entity) -> list:
@@ -427,7 +487,7 @@ def validate(review: Review, site: SitePages) -> list:
             if name in ("mechanisms", "topics") and name not in broken:
                 problems += check_outcomes(entity)
             if name == "studies":
-                problems += check_evidence(entity)
+                problems += check_evidence(entity) + check_effect(entity)
     if review.search is not None:
         problems += check_markdown(review.search, collection_schema("search"), known, trusted)
     problems += check_pages(review, known, trusted, site)
