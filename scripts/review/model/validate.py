@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator, ValidationError, validators
 from . import evidence, markup
 from .errors import Problem, suggest
 from .load import Review
-from .schema import COLLECTIONS, DATE, EFFECT_MEASURES, NUMBER, SINGLE_FILES, SLUG, collection_schema, matches
+from .schema import COLLECTIONS, DATE, EFFECT_MEASURES, NUMBER, SINGLE_FILES, SLUG, TEXT_MAX, collection_schema, matches
 from .walk import findings_of, walk
 
 
@@ -248,17 +248,27 @@ def check_references(entity, schema, known, trusted) -> list:
 
 
 def text_problems(text: str, profile: str, known: dict, trusted: set, page_keys=frozenset()):
-    """Yield (snippet, message) for each problem of one Markdown text."""
-    for snippet, message in markup.problems(text, profile, known, page_keys):
+    """Yield (line within the text, snippet, message) for each problem of one Markdown text, in its order."""
+    for line, snippet, message in markup.located(text, profile, known, page_keys):
         if isinstance(message, tuple):
             collection, value = message
             if collection == "collection":
-                yield snippet, f"link `{snippet}`: no collection `{value}`{suggest(value, sorted(known))}"
+                yield line, snippet, f"link `{snippet}`: no collection `{value}`{suggest(value, sorted(known))}"
             elif collection in trusted:
                 what = f"citation `@{value}`" if snippet.startswith("[") else f"link `{snippet}`"
-                yield snippet, f"{what}: {_unknown(collection, value, known)}"
+                yield line, snippet, f"{what}: {_unknown(collection, value, known)}"
         else:
-            yield snippet, message
+            yield line, snippet, message
+
+
+def field_problems(entity, where, text: str, profile: str, known: dict, trusted: set, limit: int = TEXT_MAX) -> list:
+    """The problems of one Markdown field, each at its line of the file. A text over its length limit is not
+    parsed at all (the schema reports its length): the check's work stays bounded by the limits."""
+    if len(text) > limit:
+        return []
+    found = list(text_problems(text, profile, known, trusted))
+    lines = entity.lines_of(where, [snippet for _, snippet, _ in found])
+    return [Problem(entity.path, line, field_name(where), message) for line, (_, _, message) in zip(lines, found, strict=True)]
 
 
 def check_markdown(entity, schema, known, trusted) -> list:
@@ -271,10 +281,7 @@ def check_markdown(entity, schema, known, trusted) -> list:
         for key, text in value.items() if isinstance(value, dict) else [(None, value)]:
             if isinstance(text, str):
                 where = path if key is None else (*path, key)
-                problems += [
-                    Problem(entity.path, entity.line_of(where, snippet), field_name(where), message)
-                    for snippet, message in text_problems(text, profile, known, trusted)
-                ]
+                problems += field_problems(entity, where, text, profile, known, trusted)
     return problems
 
 
@@ -289,9 +296,8 @@ def check_pages(review: Review, known, trusted, pages: SitePages) -> list:
     for name, page in review.pages.items():
         if name in pages.reserved:
             problems.append(Problem(page.path, 1, "file", f"`{name}` is the name of a generated page; rename the file"))
-        for snippet, message in text_problems(page.text, "page", known, trusted, frozenset(keys)):
-            offset = page.text.find(snippet.split("\n", 1)[0])
-            problems.append(Problem(page.path, page.text.count("\n", 0, max(offset, 0)) + 1, "text", message))
+        for line, _, message in text_problems(page.text, "page", known, trusted, frozenset(keys)):
+            problems.append(Problem(page.path, line + 1, "text", message))  # a page's text keeps its file's lines
     return problems
 
 
@@ -408,10 +414,7 @@ def check_changelog(review: Review, known, trusted, pages: SitePages) -> list:
         if not isinstance(release, dict):
             continue
         if isinstance(release.get("changes"), str):
-            problems += [
-                Problem(log.path, log.line_of(("releases", index, "changes"), s), field_name(["releases", index, "changes"]), m)
-                for s, m in text_problems(release["changes"], "prose", known, trusted)
-            ]
+            problems += field_problems(log, ("releases", index, "changes"), release["changes"], "prose", known, trusted)
         listed = release.get("pages")
         for p, page in enumerate(listed if isinstance(listed, list) else []):
             if isinstance(page, str) and page not in keys:
