@@ -251,8 +251,9 @@ def _link_problems(href: str, allowed: Profile, known: dict, pages: frozenset):
 
 
 def _text_problems(text: str, known: dict):
-    """Problems with the marks, and attribute lists, in a run of text, in the order they are written."""
-    found = []
+    """Problems with the marks, and attribute lists, in a run of text, in the order they are written (a message is
+    text, or (collection, id) for a reference the caller words)."""
+    found: list[tuple[int, str, str | tuple[str, str]]] = []
     for match in CITATION.finditer(text):
         for part in match.group(1).split(";"):
             cited = CITED.match(part)
