@@ -2,7 +2,9 @@
 left byte-identical, or built with the payload shown as text. Pages are parsed, not grepped."""
 
 import contextlib
+import fcntl
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -541,6 +543,126 @@ def test_a_page_with_crlf_and_a_byte_order_mark_keeps_its_front_matter_out_of_si
     finally:
         path.write_bytes(original)
         assert build(project).returncode == 0
+
+
+# ------------------------------------------------------------------------------------------------ faults at the swap
+
+
+def build_with(project, patch: str):
+    """`review site` with a fault injected by `patch`, Python run first in the same process (a full disk, a folder
+    the system will not replace, Ctrl-C), the way the build would meet it."""
+    code = f"import errno, os, sys\n{patch}\nfrom review.commands.cli import main\nsys.exit(main(['site']))\n"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(project / "scripts")},
+    )
+
+
+FULL_DISK = """
+import mkdocs.utils
+def full(content, output_path):
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), output_path)
+mkdocs.utils.write_file = full
+"""
+IMMUTABLE = """
+import review.commands.publish as publish
+publish._rename_exchange = lambda new, old: errno.EPERM
+"""
+NO_EXCHANGE_THEN_REFUSED = """
+import review.commands.publish as publish
+publish._rename_exchange = lambda new, old: errno.ENOSYS
+real, calls = os.rename, []
+def rename(a, b):
+    calls.append((a, b))
+    if len(calls) == 2:
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(b))
+    return real(a, b)
+os.rename = rename
+"""
+INTERRUPTED = """
+import mkdocs.utils
+def interrupted(content, output_path):
+    raise KeyboardInterrupt
+mkdocs.utils.write_file = interrupted
+"""
+FAULTS = [
+    (
+        "a full disk",
+        FULL_DISK,
+        1,
+        r"review: the build stopped: No space left on device \(\.site-build-\w+/[\w/.-]+\); site/ is unchanged",
+    ),
+    (
+        "an immutable site/",
+        IMMUTABLE,
+        1,
+        r"review: the new site could not take the place of site/ \(Operation not permitted\); site/ is unchanged",
+    ),
+    (
+        "no atomic exchange, and the second rename refused",
+        NO_EXCHANGE_THEN_REFUSED,
+        1,
+        r"review: the new site could not take the place of site/ \(Read-only file system\); site/ is unchanged",
+    ),
+    ("Ctrl-C", INTERRUPTED, 130, r"review: interrupted"),
+]
+
+
+@pytest.mark.parametrize("name, patch, status, message", FAULTS, ids=[c[0] for c in FAULTS])
+def test_a_fault_at_the_swap_is_one_line_and_the_site_is_kept(project, name, patch, status, message):
+    """Cause 9: a full disk or a site/ the system would not replace ended in a traceback (the site was intact);
+    without an atomic exchange a refused second rename would have left no site/ at all."""
+    before = tree(project / "site")
+    result = build_with(project, patch)
+    assert result.returncode == status
+    assert "Traceback" not in result.stderr, result.stderr
+    assert re.fullmatch(message, result.stderr.strip().splitlines()[-1]), result.stderr
+    assert tree(project / "site") == before
+    assert not list(project.glob(".site-build-*"))
+
+
+def test_a_lock_that_is_a_symbolic_link_is_never_followed(project, tmp_path):
+    """Cause 9: `.site.lock` was opened for writing, following a link: the build emptied the file it pointed to."""
+    outside = tmp_path / "precious.txt"
+    outside.write_text("precious\n")
+    lock = project / ".site.lock"
+    lock.unlink(missing_ok=True)
+    lock.symlink_to(outside)
+    before = tree(project / "site")
+    try:
+        result = build(project)
+    finally:
+        lock.unlink()
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "review: .site.lock is a symbolic link; remove it (the build's lock is never followed elsewhere); site/ is unchanged"
+    )
+    assert outside.read_text() == "precious\n"
+    assert tree(project / "site") == before
+
+
+def test_folders_left_by_killed_builds_are_removed_by_the_next(project):
+    """Cause 9: the README says a killed build's leftovers are removed by the next build; the generated files in
+    build/ never were (and every build stopped by a content error left its own). A folder still in use, held by
+    a running preview's lock, is kept."""
+    killed = [project / ".site-build-killed", project / "build" / "generated-killed", project / "build" / ".site-build-x"]
+    for folder in killed:
+        (folder / "studies").mkdir(parents=True)
+        (folder / "studies" / "x.md").write_text("x")
+        (folder / ".in-use").write_text("")  # a lock that nobody holds
+    in_use = project / "build" / "generated-previewed"
+    in_use.mkdir()
+    with open(in_use / ".in-use", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        assert build(project).returncode == 0
+        with edited(project, {"studies/shao2021.yaml": ("year: 2021", "year: 20211")}):
+            assert build(project).returncode == 1
+    assert [folder for folder in killed if folder.exists()] == []
+    assert sorted(p.name for p in (project / "build").glob("generated-*")) == ["generated-previewed"]
+    shutil.rmtree(in_use)
 
 
 # ------------------------------------------------------------------------------------------------ property

@@ -11,10 +11,12 @@ the Zensical export (`review export`) uses no plugin.
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -97,6 +99,7 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
     """The review's generator inside a MkDocs build."""
 
     def __init__(self) -> None:
+        self._scratch_lock: int | None = None
         self.state = BuildState()
         self.built = Built()
         self.serving = False  # under `mkdocs serve` / `review serve` the generated files outlive a build
@@ -242,14 +245,57 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
 
     def _new_scratch(self, root: Path) -> Path:
         """A fresh folder for this build's generated files, under build/ (removed after the build, or when a
-        preview stops)."""
+        preview stops). It holds a lock for as long as this process uses it, so that the folders of builds that
+        were killed, whose locks the system has let go, are removed here, and a running preview's never are."""
         self._remove_scratch()
-        (root / "build").mkdir(exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix="generated-", dir=root / "build"))
+        build = root / "build"
+        build.mkdir(exist_ok=True)
+        for folder in build.glob(GENERATED + "*"):
+            _remove_if_abandoned(folder)
+        scratch = Path(tempfile.mkdtemp(prefix=GENERATED, dir=build))
+        self._scratch_lock = os.open(scratch / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        fcntl.flock(self._scratch_lock, fcntl.LOCK_EX)
+        return scratch
 
     def _remove_scratch(self) -> None:
         if self.state.scratch is not None:
             shutil.rmtree(self.state.scratch, ignore_errors=True)
+            self.state.scratch = None
+        if self._scratch_lock is not None:
+            os.close(self._scratch_lock)
+            self._scratch_lock = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """A failed build (a content error included) removes its generated files, unless a preview serves them."""
+        if not self.serving:
+            self._remove_scratch()
+
+
+GENERATED = "generated-"  # the prefix of a build's folder of generated files, in build/
+LOCK = ".in-use"  # the lock inside it, held by the process that uses it
+
+
+def _remove_if_abandoned(folder: Path) -> None:
+    """Remove a folder of generated files whose process has ended (its lock is free). A folder without a lock
+    (one being made this instant, or left by an older version) is kept for a minute."""
+    try:
+        handle = os.open(folder / LOCK, os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except FileNotFoundError:
+        try:
+            if time.time() - folder.lstat().st_mtime > 60:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            pass
+        return
+    except OSError:
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return  # in use
+    finally:
+        os.close(handle)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def docs_order(path: str) -> tuple:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import errno
 import fcntl
 import logging
 import os
 import posixpath
 import re
 import shutil
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -26,30 +28,66 @@ LOCK = ".site.lock"
 SCRATCH = ".site-build-"  # the prefix of the folders builds write into
 
 
+class BuildFault(Exception):
+    """A fault of the machine, not of the content (no space, a folder that cannot be written, a lock that is a
+    link): said in one line, with site/ as it was."""
+
+
 @contextlib.contextmanager
 def locked(root: Path):
-    """Hold the project's build lock (waiting for another build to finish)."""
-    with open(root / LOCK, "w") as handle:
+    """Hold the project's build lock (waiting for another build to finish). The lock file is opened without
+    following a symbolic link and never truncated: a `.site.lock` that points elsewhere is refused, not emptied."""
+    path = root / LOCK
+    try:
+        handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK, 0o644)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise BuildFault(f"{LOCK} is a symbolic link; remove it (the build's lock is never followed elsewhere)") from None
+        raise
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise BuildFault(f"{LOCK} is not a plain file; remove it")
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        os.close(handle)
+
+
+_NOT_SUPPORTED = {errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP}  # renameat2 or RENAME_EXCHANGE missing here
+
+
+def _rename_exchange(new: Path, old: Path) -> int:
+    """Linux's renameat2(RENAME_EXCHANGE): 0, or the error number (ENOSYS where the C library lacks it)."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return errno.ENOSYS
+    if renameat2(-100, os.fsencode(new), -100, os.fsencode(old), 2) == 0:  # AT_FDCWD, RENAME_EXCHANGE
+        return 0
+    return ctypes.get_errno()
 
 
 def exchange(new: Path, old: Path) -> None:
-    """Put `new` where `old` is, in one step when the system allows it; `new` then holds the old contents."""
+    """Put `new` where `old` is, in one step when the system allows it; `new` then holds the old contents. If
+    it fails, OSError is raised and `old` is as it was."""
     if not old.exists():
         os.rename(new, old)
         return
-    libc = ctypes.CDLL(None, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is not None and renameat2(-100, os.fsencode(new), -100, os.fsencode(old), 2) == 0:  # AT_FDCWD, RENAME_EXCHANGE
+    code = _rename_exchange(new, old)
+    if code == 0:
         return
-    # No atomic exchange here: two renames, with a moment in which `old` is absent.
+    if code not in _NOT_SUPPORTED:
+        raise OSError(code, os.strerror(code), str(old))
+    # No atomic exchange here: two renames, with a moment in which `old` is absent, undone if the second fails.
     aside = new.with_name(new.name + "-old")
     os.rename(old, aside)
-    os.rename(new, old)
+    try:
+        os.rename(new, old)
+    except OSError:
+        os.rename(aside, old)
+        raise
     os.rename(aside, new)
 
 
@@ -97,7 +135,30 @@ class _Counter(logging.Handler):
 
 
 def build(root: Path, site_dir: str = "site", config_file: str = "mkdocs.yml") -> int:
-    """Build the site into root/site_dir; 0 on success, 1 if MkDocs warned or failed (site_dir is then kept)."""
+    """Build the site into root/site_dir; 0 on success, 1 if MkDocs warned or failed, or the machine did (no space,
+    a folder that cannot be written): site_dir is then kept as it was, and one line says why."""
+    try:
+        with locked(root):
+            for stale in [*root.glob(SCRATCH + "*"), *(root / "build").glob(SCRATCH + "*")]:
+                shutil.rmtree(stale, ignore_errors=True)  # left by a build that was killed
+            return _build(root, site_dir, config_file)
+    except BuildFault as fault:
+        print(f"review: {fault}; {site_dir}/ is unchanged", file=sys.stderr)
+    except OSError as error:
+        where = f" ({Path(error.filename).relative_to(root) if _inside(error.filename, root) else error.filename})"
+        print(
+            f"review: the build stopped: {error.strerror or error}{where if error.filename else ''}; {site_dir}/ is unchanged",
+            file=sys.stderr,
+        )
+    return 1
+
+
+def _inside(filename, root: Path) -> bool:
+    return isinstance(filename, str) and Path(filename).is_absolute() and Path(filename).is_relative_to(root)
+
+
+def _build(root: Path, site_dir: str, config_file: str) -> int:
+    """The build itself, under the lock: MkDocs into a fresh folder, the checks, then the swap."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's notice on every build; the README says it
     from mkdocs.commands import build as mkdocs_build
     from mkdocs.config import load_config
@@ -112,10 +173,9 @@ def build(root: Path, site_dir: str = "site", config_file: str = "mkdocs.yml") -
     logger.addHandler(counter)
     logger.setLevel(logging.WARNING)  # warnings are shown and counted; what is fine stays quiet
     target = root / site_dir
-    with locked(root):
-        for stale in root.glob(SCRATCH + "*"):
-            shutil.rmtree(stale, ignore_errors=True)
-        scratch = Path(tempfile.mkdtemp(prefix=SCRATCH, dir=root))
+    scratch = Path(tempfile.mkdtemp(prefix=SCRATCH, dir=root))
+    try:
+        os.chmod(scratch, 0o777 & ~_umask())  # mkdtemp's folder is private; site/ is read by a web server
         try:
             config = load_config(str(root / config_file), strict=True, site_dir=str(scratch))
             mkdocs_build.build(config)
@@ -131,9 +191,18 @@ def build(root: Path, site_dir: str = "site", config_file: str = "mkdocs.yml") -
             logger.removeHandler(shown)
             logger.removeHandler(counter)
         if failed:
-            shutil.rmtree(scratch, ignore_errors=True)
             print(f"review: the build failed; {site_dir}/ is unchanged", file=sys.stderr)
             return 1
-        exchange(scratch, target)
-        shutil.rmtree(scratch, ignore_errors=True)
+        try:
+            exchange(scratch, target)
+        except OSError as error:
+            raise BuildFault(f"the new site could not take the place of {site_dir}/ ({error.strerror or error})") from None
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)  # the new site's folder if it failed, else the old site
     return 0
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
