@@ -665,6 +665,47 @@ def test_folders_left_by_killed_builds_are_removed_by_the_next(project):
     shutil.rmtree(in_use)
 
 
+# ------------------------------------------------------------------------------------------------ strict is strict
+
+STRICT = [
+    (
+        "a finding id that is a heading's anchor",
+        {
+            relative: ("pl-spines-mice", "references")
+            for relative in ("mechanisms/plasticity.yaml", "questions/translation.yaml", "topics/background.yaml")
+        },
+        [
+            "content/mechanisms/plasticity.yaml:18: findings[0].id: `references` is also the anchor of another part of the "
+            "page it is shown on (a heading, or another entry); choose another id"
+        ],
+    ),
+    (
+        "a hand-written heading that is the template's own",
+        {"pages/index.md": ("See [@shao2021]", "## Cite this page\n\nSee [@shao2021]")},
+        [
+            "content/pages/index.md:3: text: the heading `Cite this page` has the anchor `cite-this-page`, which its page "
+            "already gives another part; reword the heading"
+        ],
+    ),
+    (
+        "links to anchors that are nowhere",
+        {"pages/index.md": ("See [@shao2021]", "See [the method](method.md#nosuch), [here](#nowhere) and [@shao2021]")},
+        [
+            "content/pages/index.md:3: text: link to `#nowhere`: that page has no anchor `nowhere`",
+            "content/pages/index.md:3: text: link to `method.md#nosuch`: that page has no anchor `nosuch`",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize("name, edits, expected", STRICT, ids=[c[0] for c in STRICT])
+def test_duplicate_ids_and_broken_anchors_fail_the_build_at_their_content_line(project, name, edits, expected):
+    """Cause 12: a finding id `references` or a heading `Cite this page` gave a page two elements with one id, and
+    the strict build passed; a broken anchor was reported in the built HTML (`index.html: link to ../method/#nosuch`),
+    not where it is written."""
+    assert refused(project, edits) == expected
+
+
 # ------------------------------------------------------------------------------------------------ property
 
 HOSTILE = st.lists(

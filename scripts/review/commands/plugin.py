@@ -36,7 +36,7 @@ from mkdocs.structure.toc import get_toc
 
 from ..model.errors import ContentError, Problem
 from ..model.load import is_editor_file, parse_yaml, read_text
-from ..outputs import fastpages, pages, search
+from ..outputs import addresses, fastpages, pages, search
 from .build import CONTENT_DIR, TEMPLATES_DIR, renderer
 from .progress import Progress
 
@@ -82,6 +82,7 @@ class Built:
     files: Files | None = None
     nav: Navigation | None = None
     env: Any = None
+    sources: dict[str, str] = field(default_factory=dict)  # built HTML file -> the content file its page shows
 
 
 @dataclass
@@ -156,6 +157,7 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         except ContentError as error:
             raise PluginError("\n" + error.report()) from None
         state.records = search.records(review.index)
+        self.built.sources = sources(review.pages, review.index.review, config.use_directory_urls)
         state.writing = Progress("writing pages", len(review.pages))
         config.nav = pages.navigation(review.pages)  # the navigation comes from the page declaration (pages.NAV)
         config.not_in_nav = pathspec.gitignore.GitIgnoreSpec.from_lines(pages.not_in_nav())
@@ -296,6 +298,23 @@ def _remove_if_abandoned(folder: Path) -> None:
     finally:
         os.close(handle)
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def sources(planned: list, review: Any, directory_urls: bool) -> dict[str, str]:
+    """{built HTML file: content file} of every page that shows one file: an entity's page its YAML file, a
+    hand-written page its Markdown (so that a fault found in the built page is reported where it is written)."""
+    out = {}
+    for page in planned:
+        collection = page.kind.collection
+        if collection == "pages":
+            source = page.item.path
+        elif collection and page.item is not None and page.item.get("id") in review.entities.get(collection, {}):
+            source = review.entities[collection][page.item["id"]].path
+        else:
+            continue
+        served = addresses.served(page.path, directory_urls)
+        out[served + "index.html" if served.endswith("/") or not served else served] = source
+    return out
 
 
 def docs_order(path: str) -> tuple:

@@ -8,6 +8,7 @@ are removed by the next one.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import ctypes
 import errno
@@ -22,7 +23,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..outputs import editions
+from ..model import load
+from ..model.errors import Problem
+from ..model.validate import field_name
+from ..outputs import editions, render
 
 LOCK = ".site.lock"
 SCRATCH = ".site-build-"  # the prefix of the folders builds write into
@@ -93,18 +97,22 @@ def exchange(new: Path, old: Path) -> None:
 
 HREF = re.compile(r'\shref="([^"#?]*)(?:\?[^"#]*)?(?:#([^"]*))?"')
 ANCHOR = re.compile(r'\s(?:id|name)="([^"]+)"')
+ID = re.compile(r'\sid="([^"]+)"')
 
 
-def broken_links(site: Path) -> list:
-    """Every link between the built pages that points at no file or at no anchor, as `page: link` lines.
-    MkDocs checks only the links it writes itself; the generated pages' links are HTML, so they are checked
-    here, in the built site, for every page (and the hand-written ones) alike."""
+def broken_links(site: Path, sources: dict[str, str] | None = None, root: Path | None = None) -> list:
+    """Every link between the built pages that points at no file or at no anchor, and every id a page holds
+    twice (a link to it would go to the first), as lines to print. MkDocs checks only the links it writes itself;
+    the generated pages' links are HTML, so they are checked here, in the built site, for every page (and the
+    hand-written ones) alike. A fault written in content (`sources`: built page -> content file) is reported
+    as `path:line: field: message` of that file; one the templates made, as `page: message`."""
     pages = {
         p.relative_to(site).as_posix(): p.read_text(encoding="utf-8", errors="replace")
         for p in site.rglob("*.html")
         if not p.relative_to(site).as_posix().startswith("editions/")  # frozen: checked by their own builds
     }
     anchors = {path: set(ANCHOR.findall(text)) for path, text in pages.items()}
+    written = _Sources(sources or {}, root or site.parent)
     problems = []
     for path, text in pages.items():
         if path == "404.html":
@@ -117,10 +125,87 @@ def broken_links(site: Path) -> list:
             if target.endswith("/") or (target and (site / resolved).is_dir()):
                 resolved = posixpath.join(resolved, "index.html") if resolved != "." else "index.html"
             if resolved.startswith("..") or not (site / resolved).is_file():
-                problems.append(f"{path}: link to {target or '#' + anchor} points at no file")
+                problems.append(f"WARNING - broken link: {path}: link to {target or '#' + anchor} points at no file")
             elif anchor and resolved in anchors and anchor not in anchors[resolved]:
-                problems.append(f"{path}: link to {target}#{anchor}: {resolved} has no anchor `{anchor}`")
+                problems.append(
+                    written.link(path, anchor)
+                    or f"WARNING - broken link: {path}: link to {target}#{anchor}: {resolved} has no anchor `{anchor}`"
+                )
+        counts = collections.Counter(ID.findall(text))
+        for twice in sorted(name for name, count in counts.items() if count > 1):
+            problems.append(
+                written.duplicate(path, twice)
+                or f"WARNING - duplicate id: {path}: `{twice}` is the id of {counts[twice]} elements (a link goes to the first)"
+            )
     return sorted(set(problems))
+
+
+def _field_at(lines: list[str], source: str, number: int) -> str:
+    """The name of the `id` field written on a line of a YAML file (`findings[0].id`)."""
+    try:
+        found = load.field_lines(load.compose("\n".join(lines) + "\n", source))
+    except Problem:
+        return "id"
+    return next((field_name(path) for path, line in found.items() if line == number and path and path[-1] == "id"), "id")
+
+
+class _Sources:
+    """Where in content a fault of a built page is written: the line of its content file."""
+
+    def __init__(self, sources: dict[str, str], root: Path):
+        self.sources, self.root = sources, root
+
+    def _lines(self, page: str) -> tuple[str, list[str]] | None:
+        source = self.sources.get(page)
+        if source is None:
+            return None
+        try:
+            return source, (self.root / source).read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return None
+
+    def duplicate(self, page: str, name: str) -> str | None:
+        """An id written in content (a finding's, a heading's) that the page already has."""
+        found = self._lines(page)
+        if found is None:
+            return None
+        source, lines = found
+        for number, line in enumerate(lines, start=1):
+            if source.endswith(".md"):
+                heading = re.match(r"#{1,6}\s+(.+?)\s*#*\s*$", line)
+                if heading and render.slug(heading.group(1)) == name:
+                    return str(
+                        Problem(
+                            source,
+                            number,
+                            "text",
+                            f"the heading `{heading.group(1)}` has the anchor `{name}`, which its page already gives another "
+                            "part; reword the heading",
+                        )
+                    )
+            elif re.fullmatch(rf"\s*(- )?id:\s*['\"]?{re.escape(name)}['\"]?\s*", line):
+                return str(
+                    Problem(
+                        source,
+                        number,
+                        _field_at(lines, source, number),
+                        f"`{name}` is also the anchor of another part of the page it is shown on (a heading, or "
+                        "another entry); choose another id",
+                    )
+                )
+        return None
+
+    def link(self, page: str, anchor: str) -> str | None:
+        """A link written in content to an anchor its page does not have."""
+        found = self._lines(page)
+        if found is None:
+            return None
+        source, lines = found
+        for number, line in enumerate(lines, start=1):
+            match = re.search(rf"\]\(([^)\s]*#{re.escape(anchor)})\)", line)
+            if match:
+                return str(Problem(source, number, "text", f"link to `{match.group(1)}`: that page has no anchor `{anchor}`"))
+        return None
 
 
 class _Counter(logging.Handler):
@@ -181,8 +266,10 @@ def _build(root: Path, site_dir: str, config_file: str) -> int:
             mkdocs_build.build(config)
             editions.install(root, scratch, "web" if config.use_directory_urls else "offline")
             failed = counter.count > 0
-            for line in [] if failed else broken_links(scratch):
-                print(f"WARNING - broken link: {line}", file=sys.stderr)
+            review = config.plugins.get("review")
+            sources = getattr(getattr(review, "built", None), "sources", {})
+            for line in [] if failed else broken_links(scratch, sources, root):
+                print(line, file=sys.stderr)
                 failed = True
         except (Abort, ConfigurationError, PluginError) as error:
             print(str(error).strip(), file=sys.stderr)
