@@ -675,8 +675,8 @@ STRICT = [
             for relative in ("mechanisms/plasticity.yaml", "questions/translation.yaml", "topics/background.yaml")
         },
         [
-            "content/mechanisms/plasticity.yaml:18: findings[0].id: `references` is also the anchor of another part of the "
-            "page it is shown on (a heading, or another entry); choose another id"
+            "content/mechanisms/plasticity.yaml:18: findings[0].id: `references` is already an anchor of its page (a "
+            "heading's); choose another id"
         ],
     ),
     (
@@ -702,8 +702,27 @@ STRICT = [
 def test_duplicate_ids_and_broken_anchors_fail_the_build_at_their_content_line(project, name, edits, expected):
     """Cause 12: a finding id `references` or a heading `Cite this page` gave a page two elements with one id, and
     the strict build passed; a broken anchor was reported in the built HTML (`index.html: link to ../method/#nosuch`),
-    not where it is written."""
+    not where it is written. The check now refuses the first two (what it passes builds); the built pages are
+    checked for all three."""
     assert refused(project, edits) == expected
+
+
+def test_a_built_page_with_an_id_twice_is_named_at_its_content_line(tmp_path):
+    """Cause 12, the build's own check, for what the content check cannot see: ids counted in every built page, a
+    duplicate written in content reported at its file and line, one the templates made at its page."""
+    from review.commands.publish import broken_links
+
+    site, content = tmp_path / "site", tmp_path / "content"
+    (site / "topics" / "x").mkdir(parents=True)
+    (content / "topics").mkdir(parents=True)
+    (content / "topics" / "x.yaml").write_text("id: x\nsections:\n  - id: twice\n    title: T\n")
+    (site / "topics" / "x" / "index.html").write_text('<h2 id="twice">T</h2><div id="twice"></div>')
+    (site / "index.html").write_text('<p id="a"></p><p id="a"></p><a href="topics/x/#twice">x</a>')
+    assert broken_links(site, {"topics/x/index.html": "content/topics/x.yaml"}, tmp_path) == [
+        "WARNING - duplicate id: index.html: `a` is the id of 2 elements (a link goes to the first)",
+        "content/topics/x.yaml:3: sections[0].id: `twice` is also the anchor of another part of the page it is shown on "
+        "(a heading, or another entry); choose another id",
+    ]
 
 
 # ------------------------------------------------------------------------------------------------ property

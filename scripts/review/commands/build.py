@@ -10,13 +10,13 @@ from ..model.load import Review, load
 from ..model.validate import SitePages, validate
 from ..outputs import editions, pages
 from ..outputs.index import Index
-from ..outputs.render import Renderer
+from ..outputs.render import Renderer, slug
 
 CONTENT_DIR = Path("content")  # relative to the project folder, where every command runs
 TEMPLATES_DIR = Path("templates") / "pages"
 
 
-SITE = SitePages(pages.keys, pages.reserved())  # the site's page names, which the check needs
+SITE = SitePages(pages.keys, pages.reserved(), pages.page_anchors, slug)  # what the check needs of the site's pages
 
 
 def problems(review: Review) -> list[Problem]:

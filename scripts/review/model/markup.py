@@ -220,6 +220,16 @@ def located(text: str, profile: str, known: dict, pages: frozenset = frozenset()
     return found
 
 
+def headings(text: str) -> list[tuple[int, str]]:
+    """(line from 0, words) of each heading of a hand-written page, as its reader sees them."""
+    stream = tokens(text, "page")
+    return [
+        (token.map[0] if token.map else 0, plain(stream[i + 1].content, "page"))
+        for i, token in enumerate(stream)
+        if token.type == "heading_open" and i + 1 < len(stream)
+    ]
+
+
 def _walk_lines(stream):
     """(token, line) of every token, child and grandchild (an image's text): a block's first line, and within a
     paragraph the line breaks passed so far."""

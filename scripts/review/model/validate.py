@@ -298,6 +298,56 @@ def check_pages(review: Review, known, trusted, pages: SitePages) -> list:
             problems.append(Problem(page.path, 1, "file", f"`{name}` is the name of a generated page; rename the file"))
         for line, _, message in text_problems(page.text, "page", known, trusted, frozenset(keys)):
             problems.append(Problem(page.path, line + 1, "text", message))  # a page's text keeps its file's lines
+        problems += check_headings(page, name, pages)
+    return problems
+
+
+def check_anchors(entity, site: SitePages) -> list:
+    """The ids a mechanism or topic writes that become anchors of its page (findings, sections) are none of the
+    page's own (a heading's: a finding `references`), nor the summary rows' (`sof-…`), nor each other's: a page
+    with two elements of one id fails the build, and a link would go to the first."""
+    own = site.anchors(entity.collection, entity.data)
+    written: dict[str, str] = {}
+    outcomes = entity.data.get("outcomes") if isinstance(entity.data.get("outcomes"), list) else []
+    for o in outcomes:
+        if isinstance(o, dict) and isinstance(o.get("id"), str):
+            written["sof-" + o["id"]] = "a row of its summary of findings"
+    places = [(("sections", i), s) for i, s in enumerate(entity.data.get("sections") or []) if isinstance(s, dict)]
+    problems = []
+    for path, part in [*places, *findings_of(entity.collection, entity.data)]:
+        value = part.get("id")
+        if not isinstance(value, str):
+            continue
+        if value in own or value in written:
+            other = f"the anchor of {written[value]}" if value in written else "an anchor of its page (a heading's)"
+            problems.append(
+                Problem(
+                    entity.path,
+                    entity.line(*path, "id"),
+                    field_name([*path, "id"]),
+                    f"`{value}` is already {other}; choose another id",
+                )
+            )
+        written.setdefault(value, f"a finding ({field_name(path)})" if "findings" in path else f"a section ({field_name(path)})")
+    return problems
+
+
+def check_headings(page, name: str, site: SitePages) -> list:
+    """A hand-written page's headings do not take an anchor its page already has (`Cite this page`)."""
+    own = site.anchors("pages", {"name": name})
+    problems = []
+    for line, words in markup.headings(page.text):
+        anchor = site.slug(words)
+        if anchor in own:
+            problems.append(
+                Problem(
+                    page.path,
+                    line + 1,
+                    "text",
+                    f"the heading `{words}` has the anchor `{anchor}`, which its page already gives another part; "
+                    "reword the heading",
+                )
+            )
     return problems
 
 
@@ -461,6 +511,8 @@ class SitePages:
 
     names: Callable[[Review], frozenset[str]]
     reserved: frozenset[str]
+    anchors: Callable[[str, dict], frozenset[str]] = lambda collection, item: frozenset()  # a page's own anchors
+    slug: Callable[[str], str] = str  # a hand-written heading's anchor
 
 
 def validate(review: Review, site: SitePages) -> list:
@@ -488,7 +540,7 @@ def validate(review: Review, site: SitePages) -> list:
         for entity in entities.values():
             problems += check_references(entity, schema, known, trusted) + check_markdown(entity, schema, known, trusted)
             if name in ("mechanisms", "topics") and name not in broken:
-                problems += check_outcomes(entity)
+                problems += check_outcomes(entity) + check_anchors(entity, site)
             if name == "studies":
                 problems += check_evidence(entity) + check_effect(entity)
     if review.search is not None:

@@ -6,8 +6,13 @@ context is "what the page shows", and adding a kind of page is a template and on
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown.extensions.toc import slugify
 
 from ..model import markup
 from ..model.evidence import GROUPS, MAP_COLUMNS, levels_in_group, rated_groups
@@ -508,6 +513,31 @@ def address(collection: str, target: str) -> tuple[str, str]:
     if collection in _ENTITY_KIND:
         return _ENTITY_KIND[collection].path.format(target), ""
     return _ANCHOR_KIND[collection].path, target
+
+
+_TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "pages"
+_LITERAL_ANCHOR = re.compile(r"\{ #([a-z0-9][a-z0-9_-]*)[ }]|\sid=\"([a-z0-9][a-z0-9_-]*)\"")
+
+
+@functools.cache
+def _template_anchors(template: str) -> frozenset[str]:
+    """The ids a template writes as they are: `{ #id }` after a heading, `id="…"` in its HTML."""
+    text = (_TEMPLATES / template).read_text(encoding="utf-8")
+    return frozenset(a or b for a, b in _LITERAL_ANCHOR.findall(text))
+
+
+def page_anchors(collection: str, item: dict) -> frozenset[str]:
+    """The anchors the page of an entity (or hand-written page, collection "pages" with its `name`) has whatever its
+    findings, sections and headings are: its template's own and its cite box's, its title's (the page's first
+    heading, which an entity page takes from its title) and on a mechanism's page the evidence groups'. The check
+    refuses an id written in content that would be one of them (two elements of a page with one id)."""
+    kind = _hand_written_kind(str(item.get("name"))) if collection == "pages" else _ENTITY_KIND[collection]
+    anchors = set(_template_anchors(kind.template) | _template_anchors("_cite.html.j2"))
+    if kind.name == "mechanism":
+        anchors |= set(GROUPS)
+    if collection != "pages" and isinstance(item.get("title"), str):
+        anchors.add(slugify(item["title"], "-"))  # as the engine names a heading that has no id of its own
+    return frozenset(anchors)
 
 
 def page_path(kind: str) -> str:
