@@ -32,7 +32,7 @@ import fastjsonschema
 import pytest
 import rispy
 import yaml
-from conftest import FIXTURE, TEMPLATES, copy_project
+from conftest import FIXTURE, TEMPLATES, copy_project, leaves
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from review.commands.build import build as render
@@ -116,18 +116,6 @@ VALUE = st.one_of(HOSTILE, HOSTILE, HOSTILE, LONG, st.integers(-(10**12), 10**12
 BOUNDED = [Phase.explicit, Phase.generate]  # no shrinking: each example renders the review; the failure is printed as found
 FILES = sorted(p.relative_to(FIXTURE).as_posix() for p in FIXTURE.rglob("*") if p.suffix in (".yaml", ".md"))
 PROBLEM = re.compile(r"content/[^\n:]+:[1-9][0-9]*: [^\n]+: [^\n]+")
-
-
-def leaves(data, path=()):
-    """The path of every scalar (text, number, true/false, null) in a YAML document."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from leaves(value, (*path, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from leaves(value, (*path, index))
-    else:
-        yield path
 
 
 def mutate(content: Path, relative: str, which: int, value) -> str:

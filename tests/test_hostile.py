@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 
 import pytest
 import yaml
-from conftest import FIXTURE, ROOT, copy_project, lines_in, tree
+from conftest import FIXTURE, ROOT, copy_project, leaves, lines_in, tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,9 +27,9 @@ def project(tmp_path_factory):
     return folder
 
 
-def build(folder):
+def build(folder, command="site"):
     return subprocess.run(
-        [sys.executable, "-m", "review", "site"],
+        [sys.executable, "-m", "review", command],
         cwd=folder,
         capture_output=True,
         text=True,
@@ -469,13 +469,7 @@ def test_editors_backup_files_are_left_out_with_a_notice_by_the_check_and_the_bu
         (project / "content" / name).write_text("# About\n\n<script>alert(1)</script>\n")
     try:
         built = build(project)
-        checked = subprocess.run(
-            [sys.executable, "-m", "review", "check"],
-            cwd=project,
-            capture_output=True,
-            text=True,
-            env={**os.environ, "PYTHONPATH": str(project / "scripts")},
-        )
+        checked = build(project, "check")
     finally:
         for name in names:
             (project / "content" / name).unlink()
@@ -764,16 +758,14 @@ HOSTILE = st.lists(
 ).map("".join)
 
 
-def string_fields(data, path=()):
+def string_fields(data):
     """Every (path, string) in a YAML document."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from string_fields(value, (*path, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from string_fields(value, (*path, index))
-    elif isinstance(data, str):
-        yield path, data
+    for path in leaves(data):
+        value = data
+        for key in path:
+            value = value[key]
+        if isinstance(value, str):
+            yield path, value
 
 
 FILES = sorted(p.relative_to(FIXTURE).as_posix() for p in FIXTURE.rglob("*.yaml"))
