@@ -196,7 +196,7 @@ CASES = [
         "id: bg-trials",
         "id: pl-spines-mice",
         [
-            "content/topics/background.yaml:{line}: sections[0].findings[0].id: finding id `pl-spines-mice` is already used at content/mechanisms/plasticity.yaml:18"
+            "content/topics/background.yaml:{line}: sections[0].findings[0].id: finding id `pl-spines-mice` is already used at content/mechanisms/plasticity.yaml:20"
         ],
     ),
     (
@@ -417,10 +417,11 @@ CASES = [
     (
         "effect estimate written as a number, losing its decimals",
         "studies/shao2021.yaml",
-        "  effect: null\n",
-        "  effect:\n    measure: odds-ratio\n    comparison: A vs B\n    outcome: X\n    timepoint: null\n    value: 2.0\n"
-        "    ci_low: '1.0'\n    ci_high: '4.0'\n    ci_level: 95\n    p: null\n    favours: higher\n",
-        [f"{S}:{{at:value: 2.0}}: characteristics.effect.value: expected text, got a number `2.0`"],
+        "characteristics:\n",
+        "effects:\n- outcome: other\n  label: X\n  primary: true\n  comparison: A vs B\n  timepoint: null\n"
+        "  measure: odds-ratio\n  value: 2.0\n  ci_low: '1.0'\n  ci_high: '4.0'\n  ci_level: 95\n  p: null\n"
+        "  favours: higher\ncharacteristics:\n",
+        [f"{S}:{{at:value: 2.0}}: effects[0].value: expected text or null, got a number `2.0`"],
     ),
     (
         "organisation and person mixed up",
