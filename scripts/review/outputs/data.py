@@ -168,6 +168,21 @@ def _page(collection: str) -> Value:
 
 
 _FINDING = COLLECTIONS["mechanisms"]["properties"]["findings"]["items"]
+_STUDY = COLLECTIONS["studies"]["properties"]
+_EFFECT = _STUDY["effects"]["items"]
+_DOMAIN = _STUDY["risk_of_bias"]["properties"]["domains"]["items"]
+_ADVERSE = _STUDY["adverse_events"]
+
+
+def _or(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _pooled(p) -> str | None:
+    if p is None:
+        return None
+    return f"{p.measure} {p.value:.4g} ({p.low:.4g} to {p.high:.4g}); I2 {p.i2:.1f}%; tau2 {p.tau2:.4g}"
+
 
 TABLES = {
     t.name: t
@@ -206,21 +221,6 @@ TABLES = {
                     ]
                 ],
                 Fields("characteristics"),
-                *[
-                    column(f"characteristics.effect.{key}", name=f"effect_{key}", description=f"Effect estimate: {text}")
-                    for key, text in [
-                        ("measure", "kind of estimate."),
-                        ("comparison", "what is compared with what."),
-                        ("outcome", "the outcome."),
-                        ("timepoint", "when it was measured."),
-                        ("value", "the estimate as reported."),
-                        ("ci_low", "lower confidence limit."),
-                        ("ci_high", "upper confidence limit."),
-                        ("ci_level", "confidence level in per cent."),
-                        ("p", "p value as reported."),
-                        ("favours", "which side of no effect favours the psychedelic."),
-                    ]
-                ],
                 column("trials"),
                 column("checked.source", name="checked_source"),
                 column("checked.date", name="checked_date", description="When the record was checked."),
@@ -236,6 +236,9 @@ TABLES = {
                 "checked.also": "the editors' other addresses, kept with the record",
                 "checked.mirrors": "kept for audits and never shown to readers",
                 "characteristics.arms": "a list of arms, in `participants` on the study's page",
+                "risk_of_bias.domains": "one row per domain in the risk-of-bias table",
+                "effects": "one row per outcome in the effects table",
+                "adverse_events.serious": "one row per study in the adverse-events table, with the groups' counts",
             },
         ),
         Table(
@@ -256,7 +259,12 @@ TABLES = {
                 column("evidence", description="Level of evidence."),
                 column("substances", description="Substances the finding concerns."),
                 column("studies", description="Studies that support the finding (ids of the studies table)."),
-                column("role", description="`caveat` for a contradiction, limit or complicating result."),
+                column(
+                    "direction",
+                    description="How the result bears on the question it answers: supports, no-difference, against, "
+                    "mixed, harm, or limitation (a limit of the evidence, not a result).",
+                    default="supports",
+                ),
                 column(
                     "attribution",
                     description="`chapter` or `since-chapter`: whether it is the chapter's or later evidence.",
@@ -319,6 +327,150 @@ TABLES = {
                 "design": "the review's proposal, on the question's page",
                 "progress.text": "the review's account, on the question's page",
             },
+        ),
+        Table(
+            "effects",
+            "Outcomes as the studies report them",
+            lambda index: [
+                {"study": s["id"], "number": i, **e}
+                for s in index.ordered("studies")
+                for i, e in enumerate(s.get("effects", []), 1)
+            ],
+            (
+                derived("study", "string", "The study (id of the studies table).", lambda r, i: r["study"]),
+                derived("number", "integer", "The outcome's place in the study's list.", lambda r, i: r["number"]),
+                Fields(),
+                derived(
+                    "arms",
+                    "string",
+                    "Each group's data as reported: label, n, events, mean, SD (empty where not reported).",
+                    lambda r, i: [
+                        f"{a['label']}: n={_or(a.get('n'))}, events={_or(a.get('events'))}, mean={_or(a.get('mean'))}, "
+                        f"sd={_or(a.get('sd'))}"
+                        for a in r.get("arms") or []
+                    ],
+                    list_=True,
+                ),
+            ),
+            _EFFECT,
+            {"arms": "published as one text per group in the derived `arms` column"},
+        ),
+        Table(
+            "risk-of-bias",
+            "Risk of bias by domain",
+            lambda index: [
+                {"study": s["id"], "rob": s["risk_of_bias"], **d}
+                for s in index.ordered("studies")
+                if s.get("risk_of_bias")
+                for d in (s["risk_of_bias"].get("domains") or [{"domain": None, "judgement": None, "support": None}])
+            ],
+            (
+                derived("study", "string", "The study (id of the studies table).", lambda r, i: r["study"]),
+                derived(
+                    "tool", "string", "The tool (rob2, rob2-crossover, robins-i, syrcle, none).", lambda r, i: r["rob"]["tool"]
+                ),
+                derived("result", "string", "The result the judgement is for.", lambda r, i: r["rob"].get("result")),
+                Fields(),
+                derived("overall", "string", "The study's overall judgement.", lambda r, i: r["rob"]["overall"]),
+                derived("why", "string", "Why no tool was applied (tool `none`).", lambda r, i: r["rob"].get("why")),
+            ),
+            _DOMAIN,
+        ),
+        Table(
+            "adverse-events",
+            "Adverse events as reported",
+            lambda index: [
+                {"study": s["id"], **s["adverse_events"]} for s in index.ordered("studies") if s.get("adverse_events")
+            ],
+            (
+                derived("study", "string", "The study (id of the studies table).", lambda r, i: r["study"]),
+                Fields(),
+                derived(
+                    "serious_by_group",
+                    "string",
+                    "Serious adverse events by group: `group: events of n` (empty where no counts are reported).",
+                    lambda r, i: [f"{a['arm']}: {_or(a['events'])} of {_or(a['n'])}" for a in r.get("serious") or []],
+                    list_=True,
+                ),
+            ),
+            _ADVERSE,
+            {"serious": "published as one text per group in the derived `serious_by_group` column"},
+        ),
+        Table(
+            "comparisons",
+            "The clinical questions of the outcome tables",
+            lambda index: index.ordered("comparisons"),
+            (column("id"), Fields(), derived("url", "string", "The question's table on the site.", _page("comparisons"))),
+            COLLECTIONS["comparisons"],
+            {
+                "key_message": "the review's plain-language summary, on the outcomes page and the home page",
+                "pooling": "each decision, with its reason, in the clinical-outcomes table",
+            },
+        ),
+        Table(
+            "clinical-outcomes",
+            "Rows of the clinical outcome tables",
+            lambda index: [{"row": row} for table in index.summary.comparisons() for row in table["rows"]],
+            (
+                derived(
+                    "comparison",
+                    "string",
+                    "The clinical question (id of the comparisons table).",
+                    lambda r, i: r["row"].comparison["id"],
+                ),
+                derived(
+                    "outcome",
+                    "string",
+                    "The outcome, from the review's one list of clinical outcomes.",
+                    lambda r, i: r["row"].outcome.id,
+                ),
+                derived(
+                    "trials",
+                    "string",
+                    "The controlled trials that report it (ids of the studies table).",
+                    lambda r, i: [x.study for x in r["row"].results],
+                    list_=True,
+                ),
+                derived(
+                    "participants",
+                    "integer",
+                    "Participants in those trials, each sample counted once.",
+                    lambda r, i: r["row"].rating.participants,
+                ),
+                derived(
+                    "pooled",
+                    "string",
+                    "The random-effects pool, where the trials were judged comparable: measure, estimate, 95% CI, I², τ².",
+                    lambda r, i: _pooled(r["row"].pooled),
+                ),
+                derived(
+                    "pooling_decision",
+                    "string",
+                    "Whether the trials were pooled, and why (the editors' judgement of comparability).",
+                    lambda r, i: (
+                        None
+                        if r["row"].pooling is None
+                        else f"{'pool' if r['row'].pooling['pool'] else 'not pooled'}: {r['row'].pooling['why']}"
+                    ),
+                ),
+                derived(
+                    "absolute_effect", "string", "Per 1,000, where the data allow (computed).", lambda r, i: r["row"].absolute
+                ),
+                derived(
+                    "certainty",
+                    "string",
+                    "The certainty (this review's rating; empty when not estimable).",
+                    lambda r, i: r["row"].rating.level,
+                ),
+                derived(
+                    "downgrades",
+                    "string",
+                    "Each downgrade: domain, levels and reason.",
+                    lambda r, i: [f"{d.domain} ({d.change}): {d.text}" for d in r["row"].rating.downgrades],
+                    list_=True,
+                ),
+                derived("statement", "string", "GRADE's plain-language statement for it.", lambda r, i: r["row"].statement),
+            ),
         ),
         Table(
             "summary-of-findings",
@@ -429,6 +581,11 @@ def mechanism_slice(tables: dict, mechanism_id: str) -> dict[str, list[dict]]:
     return {
         "studies": studies,
         "findings": findings,
+        "effects": [r for r in tables["effects"] if r["study"] in study_ids],
+        "risk-of-bias": [r for r in tables["risk-of-bias"] if r["study"] in study_ids],
+        "adverse-events": [r for r in tables["adverse-events"] if r["study"] in study_ids],
+        "comparisons": [],
+        "clinical-outcomes": [],
         "trials": [t for t in tables["trials"] if t["id"] in trial_ids],
         "questions": [q for q in tables["questions"] if mechanism_id in q["mechanisms"]],
         "summary-of-findings": [r for r in tables["summary-of-findings"] if r["mechanism"] == mechanism_id],
