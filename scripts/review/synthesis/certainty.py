@@ -52,7 +52,7 @@ FRAMEWORKS = [  # the works the rules follow, as the method page cites them
     (
         "Guyatt, G. H., Oxman, A. D., Kunz, R., et al. (2011). GRADE guidelines 6. Rating the quality of "
         "evidence: imprecision. Journal of Clinical Epidemiology, 64(12), 1283–1293.",
-        "https://doi.org/10.1016/j.jclinepi.2011.01.012",
+        "https://www.jclinepi.com/article/S0895-4356(11)00206-X/fulltext",
     ),
     (
         "Santesso, N., Glenton, C., Dahm, P., et al. (2020). GRADE guidelines 26: informative statements to "
@@ -154,6 +154,8 @@ DEPARTURES = [
     "not lower them further.",
     "A study not assessed with a risk-of-bias tool is rated down as if its risk were serious, because it cannot be "
     "shown to be low.",
+    "RoB 2 judges one result; each trial's judgement is recorded for its main result (named on its page) and the "
+    "rules apply it to every outcome of that trial.",
     "Evidence from healthy volunteers and from patients with other disorders is rated down one level for "
     "population indirectness as a rule, not case by case.",
 ]

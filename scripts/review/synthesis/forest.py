@@ -16,8 +16,8 @@ from xml.sax.saxutils import escape
 
 from ..model.outcomes import MEASURES
 
-WIDTH, ROW, TOP, BOTTOM = 760, 30, 40, 50
-LABEL_W, PLOT_W = 250, 280  # label column, plot area; the numbers take the rest
+WIDTH, ROW, TOP, BOTTOM = 880, 30, 40, 50
+LABEL_W, PLOT_W = 370, 280  # label column, plot area; the numbers take the rest
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,8 @@ def svg(measure: str, lines: list[Line], title: str) -> str:
     for i, e in enumerate(lines):
         y = TOP + ROW * i + ROW / 2
         weight = ' font-weight="bold"' if e.pooled else ""
-        out.append(f'<text x="0" y="{y + 4}"{weight}>{escape(e.label)}</text>')
+        shown = e.label if len(e.label) <= 54 else e.label[:53].rstrip() + "…"  # the table beside it has it whole
+        out.append(f'<text x="0" y="{y + 4}"{weight}>{escape(shown)}</text>')
         if not e.drawn:
             out.append(f'<text x="{LABEL_W + 6}" y="{y + 4}" font-style="italic">No estimate: {escape(e.note)}</text>')
             continue

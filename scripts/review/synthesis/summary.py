@@ -373,7 +373,8 @@ class Summary:
             est = pooling.estimate(e)
             if est is None:
                 continue
-            groups.setdefault((est.measure, e["favours"]), []).append(_line(self.labels[sid], sid, e, est))
+            label = f"{self.labels[sid]}: {e['label'].split(' (')[0].lower()}"
+            groups.setdefault((est.measure, e["favours"]), []).append(_line(label, sid, e, est))
         return [
             Figure(f"{stem}-{measure}{'' if favours == 'higher' else '-lower'}.svg", title, measure, tuple(lines))
             for (measure, favours), lines in groups.items()
