@@ -94,7 +94,7 @@ def svg(measure: str, lines: list[Line], title: str) -> str:
         shown = e.label if len(e.label) <= 54 else e.label[:53].rstrip() + "…"  # the table beside it has it whole
         out.append(f'<text x="0" y="{y + 4}"{weight}>{escape(shown)}</text>')
         if not e.drawn:
-            out.append(f'<text x="{LABEL_W + 6}" y="{y + 4}" font-style="italic">No estimate: {escape(e.note)}</text>')
+            out.append(f'<text x="{LABEL_W + 6}" y="{y + 4}" font-style="italic">No estimate reported (see the table)</text>')
             continue
         a, b, v = x(float(e.low or 0)), x(float(e.high or 0)), x(float(e.value or 0))
         if e.pooled:
