@@ -10,9 +10,10 @@ from dataclasses import dataclass
 import fastjsonschema
 from jsonschema import Draft202012Validator
 
-from . import evidence, markup, provenance
+from . import bias, evidence, markup, provenance
 from .errors import Problem, suggest
 from .load import Review
+from .outcomes import MEASURES
 from .schema import COLLECTIONS, DATE, PARTIAL_DATE, SINGLE_FILES, SLUG, collection_schema
 from .walk import findings_of, walk
 
@@ -299,6 +300,150 @@ def check_evidence(entity) -> list:
     return [Problem(entity.path, entity.line("evidence"), "evidence", message)] if message else []
 
 
+def check_synthesis(entity, studies: dict) -> list:
+    """A study's synthesis data hold together: its risk of bias fits its tool and design (a controlled trial in
+    people has one, from a tool), each effect's number has its measure, and its `same_participants_as` names
+    another study, without a cycle."""
+    data, problems = entity.data, []
+    c = data.get("characteristics") if isinstance(data.get("characteristics"), dict) else {}
+    design = c.get("design") if isinstance(c.get("design"), str) else None
+    rob = data.get("risk_of_bias")
+    if isinstance(rob, dict):
+        for path, message in bias.problems(rob, design):
+            problems.append(
+                Problem(entity.path, entity.line("risk_of_bias", *path), field_name(["risk_of_bias", *path]), message)
+            )
+    elif design in evidence.DESIGNS and evidence.DESIGNS[design].controlled_trial:
+        tools = [t.id for t in bias.TOOLS.values() if design in t.designs]
+        problems.append(
+            Problem(
+                entity.path,
+                entity.line("id"),
+                "risk_of_bias",
+                f"a controlled trial needs its risk of bias by domain ({', '.join(tools)})",
+            )
+        )
+    if (
+        isinstance(rob, dict)
+        and rob.get("tool") == "none"
+        and design in evidence.DESIGNS
+        and evidence.DESIGNS[design].controlled_trial
+    ):
+        problems.append(
+            Problem(
+                entity.path,
+                entity.line("risk_of_bias", "tool"),
+                "risk_of_bias.tool",
+                "a controlled trial is assessed with a tool, not `none`",
+            )
+        )
+    for i, e in enumerate(data.get("effects") or []):
+        if not isinstance(e, dict):
+            continue
+        where = ["effects", i]
+        if e.get("value") is not None and e.get("measure") is None:
+            problems.append(
+                Problem(entity.path, entity.line(*where, "measure"), field_name([*where, "measure"]), "a value needs its measure")
+            )
+    same = data.get("same_participants_as") or []
+    for i, other in enumerate(same):
+        if other == data.get("id"):
+            problems.append(
+                Problem(
+                    entity.path,
+                    entity.line("same_participants_as", i),
+                    field_name(["same_participants_as", i]),
+                    "a study cannot share its participants with itself",
+                )
+            )
+        seen, nxt = [data.get("id")], other
+        while isinstance(nxt, str) and nxt in studies and nxt not in seen:
+            seen.append(nxt)
+            following = studies[nxt].data.get("same_participants_as") or [None]
+            nxt = following[0] if isinstance(following, list) and following else None
+        if nxt == data.get("id") and other != data.get("id"):
+            problems.append(
+                Problem(
+                    entity.path,
+                    entity.line("same_participants_as", i),
+                    field_name(["same_participants_as", i]),
+                    f"`{other}` leads back to this study: name the primary report in the subsets only",
+                )
+            )
+    return problems
+
+
+def check_comparisons(review: Review) -> list:
+    """The outcome tables: a comparison's trials are controlled studies in people and its single-group studies are
+    uncontrolled (never drawn against a comparator); an outcome that two or more of its trials report with an
+    estimate has a pooling decision; and every controlled trial of a psychedelic in people with SUD is in a
+    comparison (itself, or the trial whose participants it reports)."""
+    problems, studies = [], review.entities["studies"]
+    placed = set()
+    for entity in review.entities["comparisons"].values():
+        data = entity.data
+        for key, want in (("studies", False), ("single_group", True)):
+            for i, sid in enumerate(data.get(key) or []):
+                if sid not in studies:
+                    continue  # the reference check reports it
+                placed.add(sid)
+                design = (studies[sid].data.get("characteristics") or {}).get("design")
+                uncontrolled = design in evidence.DESIGNS and evidence.DESIGNS[design].uncontrolled
+                preclinical = design in evidence.DESIGNS and evidence.DESIGNS[design].kind != "human"
+                if uncontrolled != want or preclinical:
+                    message = (
+                        "a study without a control group is listed under `single_group`, never compared"
+                        if uncontrolled
+                        else "only studies in people without a control group go under `single_group`"
+                        if want
+                        else "only studies in people go in an outcome table"
+                    )
+                    problems.append(Problem(entity.path, entity.line(key, i), field_name([key, i]), message))
+        decided = {p.get("outcome") for p in data.get("pooling") or [] if isinstance(p, dict)}
+        counts: dict[str, int] = {}
+        for sid in data.get("studies") or []:
+            if sid in studies:
+                reported = {
+                    e.get("outcome")
+                    for e in studies[sid].data.get("effects") or []
+                    if isinstance(e, dict)
+                    and e.get("value") is not None
+                    and not MEASURES.get(e.get("measure") or "", MEASURES["proportion"]).within_group
+                }
+                for o in reported:
+                    if isinstance(o, str):
+                        counts[o] = counts.get(o, 0) + 1
+        for outcome, n in sorted(counts.items()):
+            if n >= 2 and outcome not in decided:
+                problems.append(
+                    Problem(
+                        entity.path,
+                        entity.line("studies"),
+                        "pooling",
+                        f"{n} trials report `{outcome}` with an estimate: add a pooling decision (pool: true or false, and why)",
+                    )
+                )
+    for sid, entity in studies.items():
+        data = entity.data
+        c = data.get("characteristics") if isinstance(data.get("characteristics"), dict) else {}
+        design = c.get("design")
+        controlled = design in evidence.DESIGNS and evidence.DESIGNS[design].controlled_trial
+        if not controlled or data.get("evidence") != "patients-sud":
+            continue
+        parent = (data.get("same_participants_as") or [None])[0]
+        if sid not in placed and parent not in placed:
+            problems.append(
+                Problem(
+                    entity.path,
+                    entity.line("id"),
+                    "id",
+                    "a controlled trial in people with a substance use disorder belongs in an outcome table: add it to a "
+                    "comparison's `studies` in content/comparisons/ (or name the trial it reports in `same_participants_as`)",
+                )
+            )
+    return problems
+
+
 def check_outcomes(entity) -> list:
     """A mechanism's outcome ids are unique and each finding's `outcome` is one of them; a topic's findings have
     none (only mechanism pages have a summary of findings)."""
@@ -429,6 +574,8 @@ def validate(review: Review, site: SitePages) -> list:
                 problems += check_outcomes(entity)
             if name == "studies":
                 problems += check_evidence(entity) + provenance.check_study(entity)
+                if "studies" not in broken:
+                    problems += check_synthesis(entity, entities)
             if name == "trials":
                 problems += provenance.check_trial(entity)
     if review.search is not None:
@@ -436,6 +583,8 @@ def validate(review: Review, site: SitePages) -> list:
     problems += check_pages(review, known, trusted, site)
     if not broken & {"mechanisms", "topics", "studies"}:
         problems += check_cited(review)
+    if not broken & {"studies", "comparisons"}:
+        problems += check_comparisons(review)
     if review.changelog is not None:
         problems += check_changelog(review, known, trusted, site)
     if review.site is not None and not problems:

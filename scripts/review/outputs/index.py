@@ -142,6 +142,7 @@ class Index:
             key = {
                 "mechanisms": lambda i: (items[i]["order"], i),
                 "topics": lambda i: (items[i]["order"], i),
+                "comparisons": lambda i: (items[i]["order"], i),
                 "glossary": lambda i: ((items[i].get("abbreviation") or items[i]["term"]).lower(), i),
                 "studies": lambda i: (items[i]["authors"][0].lower(), items[i]["year"], i),
             }.get(collection, lambda i: i)
