@@ -10,10 +10,11 @@ from dataclasses import dataclass
 import fastjsonschema
 from jsonschema import Draft202012Validator, ValidationError, validators
 
-from . import evidence, markup
+from . import bias, evidence, markup, provenance
 from .errors import Problem, suggest
 from .load import Review
-from .schema import COLLECTIONS, DATE, EFFECT_MEASURES, NUMBER, SINGLE_FILES, SLUG, TEXT_MAX, collection_schema, matches
+from .outcomes import MEASURES
+from .schema import COLLECTIONS, DATE, NUMBER, PARTIAL_DATE, SINGLE_FILES, SLUG, TEXT_MAX, collection_schema, matches
 from .walk import findings_of, walk
 
 
@@ -149,9 +150,10 @@ def check_schema(entity, schema_name: str) -> list:
 def _check_dates(entity, schema, data, path=()) -> list:
     """Dates that have the pattern but not a day in the calendar (2026-02-30)."""
     problems = []
-    if schema.get("pattern") == DATE and isinstance(data, str) and matches(DATE, data):
+    if schema.get("pattern") in (DATE, PARTIAL_DATE) and isinstance(data, str) and matches(schema["pattern"], data):
+        parts = [int(p) for p in data.split("-")] + [1, 1]  # a year or a month is checked from its first day
         try:
-            datetime.date.fromisoformat(data)
+            datetime.date(parts[0], parts[1], parts[2])
         except ValueError:
             problems.append(Problem(entity.path, entity.line(*path), field_name(path), f"`{data}` is not a day of the calendar"))
         else:
@@ -379,37 +381,184 @@ def check_evidence(entity) -> list:
 
 
 def check_effect(entity) -> list:
-    """A study's effect estimate is one a source can report: a ratio (odds, risk, hazard) and its confidence limits
+    """A study's effect estimates are ones a source can report: a ratio (odds, risk, hazard) and its confidence limits
     are greater than 0, and the interval runs from its lower to its upper limit around the estimate. The forest
     plot draws ratios on a log scale, where 0 and below do not exist."""
-    characteristics = entity.data.get("characteristics")
-    effect = characteristics.get("effect") if isinstance(characteristics, dict) else None
-    if not isinstance(effect, dict) or effect.get("measure") not in EFFECT_MEASURES:
-        return []
-    name, ratio = EFFECT_MEASURES[effect["measure"]]
-    numbers = {
-        key: float(effect[key])
-        for key in ("value", "ci_low", "ci_high")
-        if isinstance(effect.get(key), str) and matches(NUMBER, effect[key])
-    }
     problems = []
+    for i, effect in enumerate(entity.data.get("effects") or []):
+        if not isinstance(effect, dict) or effect.get("measure") not in MEASURES:
+            continue
+        measure = MEASURES[effect["measure"]]
+        numbers = {
+            key: float(effect[key])
+            for key in ("value", "ci_low", "ci_high")
+            if isinstance(effect.get(key), str) and matches(NUMBER, effect[key])
+        }
+        found: list[Problem] = []
 
-    def problem(key, message):
-        path = ("characteristics", "effect", key)
-        problems.append(Problem(entity.path, entity.line(*path), field_name(path), message))
+        def problem(key, message, i=i, found=found):
+            path = ("effects", i, key)
+            found.append(Problem(entity.path, entity.line(*path), field_name(path), message))
 
-    for key, number in numbers.items():
-        if ratio and number <= 0:
-            problem(key, f"`{effect[key]}`: {name.lower()}s and their confidence limits are greater than 0")
-    if not problems and {"ci_low", "ci_high"} <= set(numbers):
-        low, high = numbers["ci_low"], numbers["ci_high"]
-        if low > high:
-            problem("ci_low", f"`{effect['ci_low']}` is above the upper limit `{effect['ci_high']}`; write the lower limit here")
-        elif "value" in numbers and not low <= numbers["value"] <= high:
-            problem(
-                "value",
-                f"`{effect['value']}` lies outside its confidence interval ({effect['ci_low']} to {effect['ci_high']}); "
-                "check the numbers against the source",
+        for key, number in numbers.items():
+            if measure.ratio and number <= 0:
+                problem(key, f"`{effect[key]}`: {measure.name.lower()}s and their confidence limits are greater than 0")
+        if not found and {"ci_low", "ci_high"} <= set(numbers):
+            low, high = numbers["ci_low"], numbers["ci_high"]
+            if low > high:
+                problem(
+                    "ci_low", f"`{effect['ci_low']}` is above the upper limit `{effect['ci_high']}`; write the lower limit here"
+                )
+            elif "value" in numbers and not low <= numbers["value"] <= high:
+                problem(
+                    "value",
+                    f"`{effect['value']}` lies outside its confidence interval ({effect['ci_low']} to {effect['ci_high']}); "
+                    "check the numbers against the source",
+                )
+        problems += found
+    return problems
+
+
+def check_synthesis(entity, studies: dict) -> list:
+    """A study's synthesis data hold together: its risk of bias fits its tool and design (a controlled trial in
+    people has one, from a tool), each effect's number has its measure, and its `same_participants_as` names
+    another study, without a cycle."""
+    data, problems = entity.data, []
+    c = data.get("characteristics") if isinstance(data.get("characteristics"), dict) else {}
+    design = c.get("design") if isinstance(c.get("design"), str) else None
+    rob = data.get("risk_of_bias")
+    if isinstance(rob, dict):
+        for path, message in bias.problems(rob, design):
+            problems.append(
+                Problem(entity.path, entity.line("risk_of_bias", *path), field_name(["risk_of_bias", *path]), message)
+            )
+    elif design in evidence.DESIGNS and evidence.DESIGNS[design].controlled_trial:
+        tools = [t.id for t in bias.TOOLS.values() if design in t.designs]
+        problems.append(
+            Problem(
+                entity.path,
+                entity.line("id"),
+                "risk_of_bias",
+                f"a controlled trial needs its risk of bias by domain ({', '.join(tools)})",
+            )
+        )
+    if (
+        isinstance(rob, dict)
+        and rob.get("tool") == "none"
+        and design in evidence.DESIGNS
+        and evidence.DESIGNS[design].controlled_trial
+    ):
+        problems.append(
+            Problem(
+                entity.path,
+                entity.line("risk_of_bias", "tool"),
+                "risk_of_bias.tool",
+                "a controlled trial is assessed with a tool, not `none`",
+            )
+        )
+    for i, e in enumerate(data.get("effects") or []):
+        if not isinstance(e, dict):
+            continue
+        where = ["effects", i]
+        if e.get("value") is not None and e.get("measure") is None:
+            problems.append(
+                Problem(entity.path, entity.line(*where, "measure"), field_name([*where, "measure"]), "a value needs its measure")
+            )
+    same = data.get("same_participants_as") or []
+    for i, other in enumerate(same):
+        if other == data.get("id"):
+            problems.append(
+                Problem(
+                    entity.path,
+                    entity.line("same_participants_as", i),
+                    field_name(["same_participants_as", i]),
+                    "a study cannot share its participants with itself",
+                )
+            )
+        seen, nxt = [data.get("id")], other
+        while isinstance(nxt, str) and nxt in studies and nxt not in seen:
+            seen.append(nxt)
+            following = studies[nxt].data.get("same_participants_as") or [None]
+            nxt = following[0] if isinstance(following, list) and following else None
+        if nxt == data.get("id") and other != data.get("id"):
+            problems.append(
+                Problem(
+                    entity.path,
+                    entity.line("same_participants_as", i),
+                    field_name(["same_participants_as", i]),
+                    f"`{other}` leads back to this study: name the primary report in the subsets only",
+                )
+            )
+    return problems
+
+
+def check_comparisons(review: Review) -> list:
+    """The outcome tables: a comparison's trials are controlled studies in people and its single-group studies are
+    uncontrolled (never drawn against a comparator); an outcome that two or more of its trials report with an
+    estimate has a pooling decision; and every controlled trial of a psychedelic in people with SUD is in a
+    comparison (itself, or the trial whose participants it reports)."""
+    problems, studies = [], review.entities["studies"]
+    placed = set()
+    for entity in review.entities["comparisons"].values():
+        data = entity.data
+        for key, want in (("studies", False), ("single_group", True)):
+            for i, sid in enumerate(data.get(key) or []):
+                if sid not in studies:
+                    continue  # the reference check reports it
+                placed.add(sid)
+                design = (studies[sid].data.get("characteristics") or {}).get("design")
+                uncontrolled = design in evidence.DESIGNS and evidence.DESIGNS[design].uncontrolled
+                preclinical = design in evidence.DESIGNS and evidence.DESIGNS[design].kind != "human"
+                if uncontrolled != want or preclinical:
+                    message = (
+                        "a study without a control group is listed under `single_group`, never compared"
+                        if uncontrolled
+                        else "only studies in people without a control group go under `single_group`"
+                        if want
+                        else "only studies in people go in an outcome table"
+                    )
+                    problems.append(Problem(entity.path, entity.line(key, i), field_name([key, i]), message))
+        decided = {p.get("outcome") for p in data.get("pooling") or [] if isinstance(p, dict)}
+        counts: dict[str, int] = {}
+        for sid in data.get("studies") or []:
+            if sid in studies:
+                reported = {
+                    e.get("outcome")
+                    for e in studies[sid].data.get("effects") or []
+                    if isinstance(e, dict)
+                    and e.get("value") is not None
+                    and not MEASURES.get(e.get("measure") or "", MEASURES["proportion"]).within_group
+                }
+                for o in reported:
+                    if isinstance(o, str):
+                        counts[o] = counts.get(o, 0) + 1
+        for outcome, n in sorted(counts.items()):
+            if n >= 2 and outcome not in decided:
+                problems.append(
+                    Problem(
+                        entity.path,
+                        entity.line("studies"),
+                        "pooling",
+                        f"{n} trials report `{outcome}` with an estimate: add a pooling decision (pool: true or false, and why)",
+                    )
+                )
+    for sid, entity in studies.items():
+        data = entity.data
+        c = data.get("characteristics") if isinstance(data.get("characteristics"), dict) else {}
+        design = c.get("design")
+        controlled = design in evidence.DESIGNS and evidence.DESIGNS[design].controlled_trial
+        if not controlled or data.get("evidence") != "patients-sud":
+            continue
+        parent = (data.get("same_participants_as") or [None])[0]
+        if sid not in placed and parent not in placed:
+            problems.append(
+                Problem(
+                    entity.path,
+                    entity.line("id"),
+                    "id",
+                    "a controlled trial in people with a substance use disorder belongs in an outcome table: add it to a "
+                    "comparison's `studies` in content/comparisons/ (or name the trial it reports in `same_participants_as`)",
+                )
             )
     return problems
 
@@ -542,12 +691,18 @@ def validate(review: Review, site: SitePages) -> list:
             if name in ("mechanisms", "topics") and name not in broken:
                 problems += check_outcomes(entity) + check_anchors(entity, site)
             if name == "studies":
-                problems += check_evidence(entity) + check_effect(entity)
+                problems += check_evidence(entity) + check_effect(entity) + provenance.check_study(entity)
+                if "studies" not in broken:
+                    problems += check_synthesis(entity, entities)
+            if name == "trials":
+                problems += provenance.check_trial(entity)
     if review.search is not None:
         problems += check_markdown(review.search, collection_schema("search"), known, trusted)
     problems += check_pages(review, known, trusted, site)
     if not broken & {"mechanisms", "topics", "studies"}:
         problems += check_cited(review)
+    if not broken & {"studies", "comparisons"}:
+        problems += check_comparisons(review)
     if review.changelog is not None:
         problems += check_changelog(review, known, trusted, site)
     if review.site is not None and not problems:
