@@ -53,15 +53,33 @@ def test_a_page_names_its_edition_only_when_the_edition_is_in_the_site(fixture_i
     assert built.address_of("studies/rieser2021.md", "x") == URL + "studies/rieser2021/#x"
 
 
-def test_a_page_or_file_added_since_the_release_gives_its_living_address(fixture_index):
-    # The content changed after 1.2.3 without a release recording it: a page or a table that the edition does not
-    # hold is given out at its living address, which resolves, never at one in the edition, which would not.
-    pages = [p for p in fixture_index.snapshot["pages"] if p != "studies/shao2021"]
-    built = with_editions({"1.2.3": manifest(fixture_index, "1.2.3", "2026-01-02", pages=pages) | {"files": ["data/a.csv"]}})
-    assert built.address_of("studies/shao2021.md") == URL + "studies/shao2021/"
-    assert built.address_of("mechanisms/plasticity.md") == URL + "editions/1.2.3/mechanisms/plasticity/"
-    assert built.address_in("1.2.3", "data/a.csv") == URL + "editions/1.2.3/data/a.csv"
-    assert built.address_in("1.2.3", "data/b.csv") == URL + "data/b.csv"
+@pytest.mark.parametrize(
+    "missing, path, anchor",
+    [
+        ("page", "mechanisms/plasticity.md", ""),
+        ("finding", "mechanisms/plasticity.md", "pl-spines-mice"),
+    ],
+)
+def test_what_an_edition_lacks_gets_its_living_address(fixture_index, missing, path, anchor):
+    # Content added since the release (a page, a finding) is not in the release's edition: an edition address for it
+    # would be a 404 (the 0.2.0 edition has no page or finding added after it), so it gets its living address.
+    old = manifest(fixture_index, "1.2.3", "2026-01-02")
+    if missing == "page":
+        old["pages"] = [p for p in old["pages"] if p != "mechanisms/plasticity"]
+    else:
+        old["findings"] = {k: v for k, v in old["findings"].items() if k != anchor}
+    built = with_editions({"1.2.3": old})
+    assert built.address_of(path, anchor) == URL + "mechanisms/plasticity/" + (f"#{anchor}" if anchor else "")
+    whole = with_editions({"1.2.3": manifest(fixture_index, "1.2.3", "2026-01-02")})
+    assert whole.address_of(path, anchor).startswith(URL + "editions/1.2.3/")
+
+
+def test_a_download_has_its_edition_address_only_when_the_edition_holds_the_file(fixture_index):
+    holding = manifest(fixture_index, "1.2.3", "2026-01-02") | {"files": frozenset({"data/studies.csv"})}
+    built = with_editions({"1.2.3": holding})
+    assert built.file_address("1.2.3", "data/studies.csv") == URL + "editions/1.2.3/data/studies.csv"
+    assert built.file_address("1.2.3", "data/studies-trials.csv") == URL + "data/studies-trials.csv"
+    assert fixture_index.file_address("1.2.3", "data/studies.csv") == URL + "data/studies.csv"
 
 
 def test_the_page_metadata_gives_out_the_same_address_everywhere(fixture_index):

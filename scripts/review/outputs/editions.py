@@ -41,7 +41,8 @@ from ..model.schema import ORGANISATION
 
 EDITIONS_DIR = Path("build") / "editions"
 VARIANTS = {"web": ("site", "site"), "offline": ("site-offline", "site-offline")}  # variant: (make target, output dir)
-MANIFEST_FORMAT = 3  # a manifest of an older format is made again from the edition's tree (its site is kept)
+MANIFEST_FORMAT = 3  # an older manifest is upgraded (_upgrade): its site is kept, never built again
+# Format 2 lacked only `review`, read from two files of the edition's commit; an older one is made again from the tree.
 VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")  # matched whole (fullmatch): no trailing newline slips through
 COMMIT = re.compile(r"[0-9a-f]{40}")
 IN_EDITION_BUILD = "REVIEW_EDITION"  # set while an edition is built: it builds no editions of its own
@@ -174,7 +175,7 @@ def build(root: Path, release: Release, commit: str, url: str, variant: str = "w
     cached = _manifest(target)
     if cached is not None and cached.get("commit") == commit and (target / "site").is_dir():
         if cached.get("format") != MANIFEST_FORMAT:
-            _remake_manifest(root, target, release, commit)
+            _upgrade(root, target, cached)
         return target
     make_target, output = VARIANTS[variant]
     with tempfile.TemporaryDirectory(prefix=f"edition-{release.version}-") as scratch:
@@ -212,8 +213,9 @@ def _manifest(target: Path) -> dict | None:
 
 
 def _write_manifest(target: Path, release: Release, commit: str, src: Path) -> None:
-    """What the edition holds, for the current pages: its pages and files (from its site), the review as its own
-    content describes it (`review`: what a citation of its pages names) and `snapshot` of its content."""
+    """What the edition holds, for the current pages: its pages (from its site), the review as its own content
+    describes it (`review`: what a citation of its pages names) and `snapshot` of its content. (Its files are listed
+    from its site when it is read: available.)"""
     site = target / "site"
     manifest = {
         "format": MANIFEST_FORMAT,
@@ -221,19 +223,42 @@ def _write_manifest(target: Path, release: Release, commit: str, src: Path) -> N
         "date": release.date,
         "commit": commit,
         "pages": _pages(site),
-        "files": _files(site),
-        "review": review_of(src / "content"),
+        "review": review_of(_yaml(src / "content" / "site.yaml"), _yaml(src / "content" / "search.yaml")),
         **snapshot(_content(src / "content"), _ratings(site)),
     }
     (target / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
-def _remake_manifest(root: Path, target: Path, release: Release, commit: str) -> None:
-    """The manifest of a cached edition made again, in this code's format, from its commit's tree (its site is
-    kept): an old cache keeps working. MissingCommit when the commit is not in this repository."""
+def _upgrade(root: Path, target: Path, data: dict) -> dict:
+    """A cached edition's manifest of an older format brought to this one and written back (its site is kept): a
+    format-2 manifest gains `review`, from its commit's content/site.yaml and search.yaml; an older one is made
+    again from its commit's tree. An old cache keeps working. MissingCommit when the commit is not in this
+    repository; EditionError when the manifest names no commit."""
+    commit = data.get("commit")
+    if not (isinstance(commit, str) and COMMIT.fullmatch(commit)):
+        raise EditionError(f"{target / 'manifest.json'}: no commit recorded")
+    if data.get("format") == 2:
+        site, search = (_yaml_at(root, commit, f"content/{name}.yaml") for name in ("site", "search"))
+        upgraded = {**data, "format": MANIFEST_FORMAT, "review": review_of(site, search)}
+        (target / "manifest.json").write_text(json.dumps(upgraded, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        return upgraded
+    release = Release(str(data.get("version", "")), str(data.get("date", "")), commit)
     with tempfile.TemporaryDirectory(prefix=f"edition-{release.version}-") as scratch:
         _extract(root, commit, Path(scratch) / "src")
         _write_manifest(target, release, commit, Path(scratch) / "src")
+    return _manifest(target) or {}
+
+
+def _yaml_at(root: Path, commit: str, path: str) -> dict:
+    """A YAML mapping of a file at a commit ({} where it has none); MissingCommit when the commit is not here."""
+    if _git(root, "cat-file", ("-e",), f"{commit}^{{commit}}").returncode != 0:
+        raise MissingCommit(f"commit {commit[:12]} is not in this repository (a shallow clone? fetch the full history)")
+    result = _git(root, "show", (), f"{commit}:{path}")
+    try:
+        data = yaml.safe_load(result.stdout.decode("utf-8")) if result.returncode == 0 else None
+    except (UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _extract(root: Path, commit: str, src: Path) -> None:
@@ -293,24 +318,11 @@ def _pages(site: Path) -> list[str]:
     return sorted(set(pages))
 
 
-NOT_RECORDED = ("assets", "search", "pagefind")  # the engine's own files, which no page gives out as an address
-
-
-def _files(site: Path) -> list[str]:
-    """The files of the edition that are not pages (its downloads, open data and figures), by path in its site."""
-    return sorted(
-        path.relative_to(site).as_posix()
-        for path in site.rglob("*")
-        if path.is_file() and path.suffix != ".html" and path.relative_to(site).parts[0] not in NOT_RECORDED
-    )
-
-
-def review_of(content: Path) -> dict:
+def review_of(site: dict, search: dict) -> dict:
     """The review as an edition's own content/site.yaml (and search.yaml) describes it, in the current form: its
     title, its authors (`{family, given}` or `{organisation}`; up to 0.1.0 an author was a name, which that edition
     published as an organisation), its publisher where it is not one of the authors (APA leaves such a publisher
     out), and the date up to which its evidence was searched, where it says."""
-    site = _yaml(content / "site.yaml")
     authors = []
     for author in site.get("authors") or []:
         if isinstance(author, str):
@@ -321,7 +333,7 @@ def review_of(content: Path) -> dict:
     out: dict = {"title": str(site.get("title") or ""), "authors": authors}
     if site.get("publisher") and site["publisher"] not in names:
         out["publisher"] = str(site["publisher"])
-    current_to = _yaml(content / "search.yaml").get("current_to")
+    current_to = search.get("current_to")
     if current_to:
         out["current_to"] = str(current_to)
     return out
@@ -424,12 +436,15 @@ def available(root: Path, variant: str = "web", entries: Iterable | None = None)
         if not isinstance(version, str) or not VERSION.fullmatch(version):
             continue
         if data.get("format") != MANIFEST_FORMAT:
-            data = _upgraded(Path(root), path.parent, data)
-            if data is None:
-                continue
+            try:
+                data = _upgrade(Path(root), path.parent, data)
+            except EditionError:
+                continue  # its commit is not here: left out, as an edition not built
         if recorded is not None and (version not in recorded or recorded[version] not in (None, data.get("commit"))):
             continue
-        out[version] = data
+        # The files the edition holds, for the addresses of its downloads (Index.file_address).
+        site = path.parent / "site"
+        out[version] = data | {"files": frozenset(f.relative_to(site).as_posix() for f in site.rglob("*") if f.is_file())}
     return out
 
 
@@ -469,19 +484,6 @@ def install(
                 text = recite(version, relative, text)
             page.write_text(with_banner(text, banner(version, link, exists)), encoding="utf-8")
     return copied
-
-
-def _upgraded(root: Path, target: Path, data: dict) -> dict | None:
-    """A cached edition's manifest of an older format, made again in this one from its commit (None where the commit
-    is not in this repository: the edition is then left out, as one not built)."""
-    commit = data.get("commit")
-    if not (isinstance(commit, str) and COMMIT.fullmatch(commit)):
-        return None
-    try:
-        _remake_manifest(root, target, Release(str(data["version"]), str(data.get("date", "")), commit), commit)
-    except EditionError:
-        return None
-    return _manifest(target)
 
 
 def current_page(site: Path, version: str, relative: str, directory_urls: bool = True) -> tuple[str, bool]:

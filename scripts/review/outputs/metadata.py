@@ -220,7 +220,6 @@ def jsonld(index, page, item: dict, cited: list, description: str) -> dict:
             for entry in index.ordered("glossary")
         ]
     elif kind.name == "data":  # Google's Dataset search needs a creator and a distribution per file
-        release = index.release_of(page.path)
         data["creator"] = data["author"]
         data["isAccessibleForFree"] = True
         data["keywords"] = data_keywords()
@@ -229,7 +228,7 @@ def jsonld(index, page, item: dict, cited: list, description: str) -> dict:
                 "@type": "DataDownload",
                 "name": name,
                 "encodingFormat": "application/json" if name.endswith(".json") else "text/csv",
-                "contentUrl": index.address_in(release["version"], f"data/{name}"),
+                "contentUrl": index.file_address(index.release_of(page.path)["version"], f"data/{name}"),
             }
             for name in ["datapackage.json", *[f"{t}.{ext}" for t in data_tables() for ext in ("csv", "json")]]
         ]
