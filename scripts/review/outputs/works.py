@@ -254,17 +254,21 @@ def study_item(sid: str, study: dict) -> dict:
         item["URL"] = f"https://doi.org/{study['doi']}"
     if study.get("pmid"):
         item["PMID"] = study["pmid"]
-    # Zotero has no DOI field for a book chapter and keeps no PMID from CSL-JSON, but reads both from `note`.
+    return with_note(item, bool(study.get("authors_incomplete")))
+
+
+def with_note(item: dict, incomplete: bool) -> dict:
+    """A cited work's CSL item with its note as Zotero reads it: Zotero has no DOI field for a book chapter and keeps
+    no PMID from CSL-JSON, but reads both from `note`; the note also says when the author list is incomplete."""
     notes = []
-    if study["type"] != "journal-article" and study.get("doi"):
-        notes.append(f"DOI: {study['doi']}")
-    if study.get("pmid"):
-        notes.append(f"PMID: {study['pmid']}")
-    if study.get("authors_incomplete"):
+    if item["type"] != CSL_TYPES["journal-article"] and item.get("DOI"):
+        notes.append(f"DOI: {item['DOI']}")
+    if item.get("PMID"):
+        notes.append(f"PMID: {item['PMID']}")
+    if incomplete:
         notes.append(INCOMPLETE)
-    if notes:
-        item["note"] = "\n".join(notes)
-    return item
+    out = {key: value for key, value in item.items() if key != "note"}
+    return out | {"note": "\n".join(notes)} if notes else out
 
 
 def page_item(
@@ -697,10 +701,12 @@ class Bibliography:
 
     @classmethod
     def of_items(cls, items: dict[str, dict]) -> Bibliography:
-        """The works of CSL items made before (an edition's own references.json), {id: item}; a work whose note
-        says that its author list is incomplete is cited `et al.`, as its record said."""
+        """The works of CSL items made before (an edition's own references.json), {id: item}, each with its note as
+        the current code writes it (with_note); a work whose note said that its author list is incomplete is cited
+        `et al.`, as its record said."""
         made = cls.__new__(cls)
-        made._make(items, {iid for iid, item in items.items() if INCOMPLETE in str(item.get("note", ""))})
+        incomplete = {iid for iid, item in items.items() if INCOMPLETE in str(item.get("note", ""))}
+        made._make({iid: with_note(item, iid in incomplete) for iid, item in items.items()}, incomplete)
         return made
 
     def _make(self, items: dict[str, dict], incomplete: set[str]) -> None:
