@@ -280,11 +280,12 @@ def refresh(text: str, edition: Edition, place: Place, templates: jinja2.Environ
     if own:
         first = own[0]
         sep = re.search(r"\s*$", text[: first.start()])
-        gap = sep.group(0) if sep else ""
+        gap = sep.group(0) if sep else ""  # kept before the first tag; the others each on a line of its indent
+        between = "\n" + gap.rsplit("\n", 1)[1] if "\n" in gap else gap
         tags = metadata.highwire(cite["item"], [], page.description)
         for n, match in enumerate(own):
             start = match.start() - len(re.search(r"\s*$", text[: match.start()]).group(0))  # type: ignore[union-attr]
-            new = "".join(gap + _meta_tag(name, value) for name, value in tags) if n == 0 else ""
+            new = gap + between.join(_meta_tag(name, value) for name, value in tags) if n == 0 else ""
             edits.append((start, match.end(), new))
     for match, attrs in metas:
         if attrs["name"] == "citation_reference":
