@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -235,3 +236,72 @@ def registry_api():
     yield f"http://127.0.0.1:{httpd.server_address[1]}/api/v2"
     httpd.shutdown()
     httpd.server_close()
+
+
+class Apparatus(HTMLParser):
+    """The citation apparatus of a page, found by Python's own HTML parser: the offsets of every COinS span, every
+    `citation_*` meta tag, every JSON-LD block's text and every cite box's contents, and their values."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.text, self.lines = text, [0]
+        for line in text.splitlines(keepends=True):
+            self.lines.append(self.lines[-1] + len(line))
+        self.cut: list[tuple[int, int]] = []  # replaced regions, [start, end)
+        self.coins: list[str] = []
+        self.meta: list[tuple[str, str]] = []
+        self.jsonld: list[str] = []
+        self.boxes: list[str] = []  # the text inside each outermost cite box
+        self._depth = 0  # <div> depth inside the outermost cite box (0: outside)
+        self._box_start = 0
+        self._script: int | None = None
+        self.feed(text)
+        self.close()
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self.lines[line - 1] + column
+
+    def _tag_end(self, start: int) -> int:
+        return start + len(self.get_starttag_text() or "")
+
+    def handle_starttag(self, tag, attrs):
+        values = {k: v or "" for k, v in attrs}
+        start = self._offset()
+        if tag == "span" and "Z3988" in values.get("class", "").split():
+            self.coins.append(values.get("title", ""))
+            self.cut.append((start, self.text.index("</span>", start) + len("</span>")))
+        elif tag == "meta" and values.get("name", "").startswith("citation_"):
+            self.meta.append((values["name"], values.get("content", "")))
+            if values["name"] != "citation_reference":
+                self.cut.append((start, self._tag_end(start)))
+        elif tag == "script" and values.get("type") == "application/ld+json":
+            self._script = self._tag_end(start)
+        elif tag == "div" and self._depth:
+            self._depth += 1
+        elif tag == "div" and "cite-box" in values.get("class", "").split():
+            self._depth, self._box_start = 1, self._tag_end(start)
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._script is not None:
+            end = self._offset()
+            self.jsonld.append(self.text[self._script : end])
+            self.cut.append((self._script, end))
+            self._script = None
+        elif tag == "div" and self._depth:
+            self._depth -= 1
+            if not self._depth:
+                end = self._offset()
+                self.boxes.append(self.text[self._box_start : end])
+                self.cut.append((self._box_start, end))
+
+    def outside(self) -> str:
+        """The page less its apparatus: what must stay byte for byte as the edition wrote it (the blank space
+        before a replaced meta tag too, where the new tags are one run)."""
+        out, last = [], 0
+        for start, end in sorted(self.cut):
+            if start < last:
+                continue  # a span inside a cite box
+            out.append(self.text[last:start].rstrip() if self.text[start:].startswith("<meta") else self.text[last:start])
+            last = end
+        return "".join(out) + self.text[last:]
