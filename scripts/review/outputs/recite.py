@@ -35,7 +35,7 @@ import jinja2
 from markupsafe import escape
 
 from . import addresses, metadata, works
-from .editions import edition_url
+from .editions import edition_url, manifest_name
 from .render import environment
 
 # ------------------------------------------------------------------------------------------------ reading a page
@@ -133,8 +133,7 @@ class Place:
 def page_name(relative: str) -> str:
     """A page's name from its file in an edition: `mechanisms/neuroplasticity/index.html` (or, offline,
     `mechanisms/neuroplasticity.html`) -> `mechanisms/neuroplasticity`; `index.html` -> `index`."""
-    name = relative.removesuffix(".html").removesuffix("/index")
-    return "index" if name in ("index", "") else name
+    return manifest_name(relative.removesuffix(".html") + ".md")
 
 
 # ------------------------------------------------------------------------------------------------ the facts
