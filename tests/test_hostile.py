@@ -664,6 +664,13 @@ def test_folders_left_by_killed_builds_are_removed_by_the_next(project):
 
 # ------------------------------------------------------------------------------------------------ strict is strict
 
+
+def _line_of(relative: str, text: str) -> int:
+    """The line of the fixture file on which `text` is written (so the expectation follows the fixture)."""
+    lines = (FIXTURE / relative).read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, start=1) if text in line)
+
+
 STRICT = [
     (
         "a finding id that is a heading's anchor",
@@ -672,8 +679,8 @@ STRICT = [
             for relative in ("mechanisms/plasticity.yaml", "questions/translation.yaml", "topics/background.yaml")
         },
         [
-            "content/mechanisms/plasticity.yaml:18: findings[0].id: `references` is already an anchor of its page (a "
-            "heading's); choose another id"
+            f"content/mechanisms/plasticity.yaml:{_line_of('mechanisms/plasticity.yaml', 'id: pl-spines-mice')}: "
+            "findings[0].id: `references` is already an anchor of its page (a heading's); choose another id"
         ],
     ),
     (
