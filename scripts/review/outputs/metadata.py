@@ -82,6 +82,8 @@ def page_metadata(index, page, context) -> dict:
         "title": html.escape(info["title"] if whole else page.title, quote=False),  # themes print titles as HTML
         "description": html.escape(description),  # Material prints it unescaped inside content="…"
     }
+    if page.kind.hide:
+        front["hide"] = list(page.kind.hide)
     tags = facets(page, index)
     if tags:
         front["tags"] = tags

@@ -38,6 +38,14 @@ class Kind:
     abstract_field: str = ""  # the entity's field whose opening is its page's description
     anchors: str | None = None  # a collection whose entities are anchors on this page (glossary terms)
     nav_title: str = ""  # its title in the navigation, where it differs from the page's own
+    # Material's sidebars this kind's pages leave out at desktop width, so that their tables get the width:
+    # WIDE (both; review.css then widens the grid) for pages that are mostly tables, NAVIGATION for a long article
+    # that opens with one (its contents list stays).
+    hide: tuple[str, ...] = ()
+
+
+WIDE = ("navigation", "toc")
+NAVIGATION = ("navigation",)
 
 
 @dataclass(frozen=True)
@@ -219,7 +227,12 @@ def _mechanisms(index, item):
 
 
 def _therapies(index, item):
-    return {"items": index.ordered("therapies"), "mechanisms": index.ordered("mechanisms")}
+    items = index.ordered("therapies")
+    return {
+        "items": items,
+        "mechanisms": index.ordered("mechanisms"),
+        "headings": [t.get("abbreviation") or t["name"] for t in items],
+    }
 
 
 def _glossary(index, item):
@@ -318,6 +331,7 @@ KINDS = [
         "mechanisms",
         True,
         abstract_field="summary",
+        hide=NAVIGATION,
     ),
     Kind(
         "mechanisms",
@@ -340,6 +354,7 @@ KINDS = [
         title="Characteristics of included studies",
         description="Design, participants, comparator, blinding, dose, follow-up and main result of every study in "
         "the review, in one sortable table.",
+        hide=WIDE,
     ),
     Kind(
         "find",
@@ -368,6 +383,7 @@ KINDS = [
         _studies,
         title="Studies",
         description="Every work cited in the review, with its evidence level, sortable and filterable.",
+        hide=WIDE,
     ),
     Kind("trial", "trial.html.j2", "trials/{}.md", "CreativeWork", _trial, "trials", abstract_field="design"),
     Kind(
@@ -378,6 +394,7 @@ KINDS = [
         _collection("trials"),
         title="Registered trials",
         description="The registered clinical trials the review draws on.",
+        hide=WIDE,
     ),
     Kind(
         "substance",
@@ -453,6 +470,7 @@ KINDS = [
         _evidence_map,
         title="Evidence map",
         description="Where the evidence for each mechanism comes from: findings and studies by kind of evidence, and gaps.",
+        hide=WIDE,
     ),
     Kind(
         "course-pack",

@@ -21,7 +21,7 @@ from ..model import markup
 from ..model.evidence import EVIDENCE_LEVELS
 from ..model.schema import ATTRIBUTIONS, FINDING_ATTRIBUTIONS, TRIAL_STATUSES
 from ..synthesis import certainty, characteristics, summary
-from . import addresses, data, metadata, pages, prose, works
+from . import addresses, data, metadata, pages, prose, tables, works
 from .glossary import Glossary
 from .index import Index
 from .pages import Page, plan
@@ -185,6 +185,8 @@ class Renderer:
             wording=self.index.wording_of,
             missing=characteristics.missing,
             participants_text=summary.participants_text,
+            table_columns=tables.columns,
+            table_rows=tables.label_rows,
             participants_of=lambda c: "" if c["design"] in characteristics.PRECLINICAL else characteristics.participants(c) or "",
         )
         env.filters["inline"] = jinja2.pass_context(lambda c, t: prose_filter(c, t, "inline"))
