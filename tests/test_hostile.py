@@ -35,7 +35,7 @@ def build(folder):
 
 class Live(HTMLParser):
     """What in a page could run or call out: event-handler attributes, scripts, script and data addresses,
-    embedded frames, and images from other hosts; and the page's text."""
+    embedded frames, and images (or a picture's sources) from other hosts; and the page's text."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -48,8 +48,8 @@ class Live(HTMLParser):
                 self.live.append(f"<{tag} {name}>")
             if name in ("href", "src", "action", "formaction") and value.startswith(("javascript:", "data:", "vbscript:")):
                 self.live.append(f"<{tag} {name}={value[:30]}>")
-            if tag == "img" and name == "src" and value.startswith(("http:", "https:", "//")):
-                self.live.append(f"<img src={value[:30]}>")
+            if (tag, name) in (("img", "src"), ("source", "srcset")) and value.startswith(("http:", "https:", "//")):
+                self.live.append(f"<{tag} {name}={value[:30]}>")
         if tag in ("iframe", "object", "embed", "frame", "base"):
             self.live.append(f"<{tag}>")
         kind = dict(attrs).get("type", "text/javascript").lower()

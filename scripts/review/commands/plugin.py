@@ -46,7 +46,7 @@ PAGE_TAGS = {
     *("a", "abbr", "blockquote", "br", "button", "caption", "code", "div", "em", "figcaption", "figure"),
     *("h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input", "label", "li", "nav", "ol", "p", "pre"),
     *("section", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr"),
-    *("ul", "details", "summary", "dl", "dt", "dd", "mark"),
+    *("ul", "details", "summary", "dl", "dt", "dd", "mark", "picture", "source"),
 }
 PAGE_ATTRIBUTES = {
     "*": {
@@ -55,6 +55,7 @@ PAGE_ATTRIBUTES = {
     },
     "a": {"href", "download"},
     "img": {"src", "alt", "width", "height", "loading"},
+    "source": {"srcset", "media"},
     "input": {"type", "name", "checked"},
     "label": {"for"},
     "button": {"type"},

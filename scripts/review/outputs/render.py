@@ -244,9 +244,10 @@ class Renderer:
             yield from self.data()
 
     def figures(self):
-        """The forest plots, as SVG files."""
+        """The forest plots, as SVG files: each in its wide layout and its phone's."""
         for figure in self.index.summary.figures():
             yield Output(figure.path, figure.svg())
+            yield Output(figure.narrow_path, figure.svg(narrow=True))
 
     def data(self):
         """The review as open data: CSV, JSON and a Frictionless descriptor, whole and per mechanism."""

@@ -66,8 +66,12 @@ def by_measure(items: list[Estimate]) -> dict[tuple[str, str], list[Estimate]]:
     return groups
 
 
-def svg(measure: str, items: list[Estimate], title: str) -> str:
-    """The plot as an SVG document."""
+NARROW_W, NARROW_LINE = 360, 18  # the phone's layout: a study's name and numbers above its line, the axis full width
+CHAR_W = 7.2  # the mean advance of a 13 px sans-serif character, to tell whether a name and its numbers share a line
+
+
+def _scale(measure: str, items: list[Estimate]):
+    """(measure's name, whether it is a ratio, the value of no effect, x from a value to a fraction of the axis)."""
     name, ratio = EFFECT_MEASURES[measure]
     values = [float(x) for e in items for x in (e.value, e.ci_low, e.ci_high)]
     none = 1.0 if ratio else 0.0
@@ -78,55 +82,86 @@ def svg(measure: str, items: list[Estimate], title: str) -> str:
     else:
         pad = (high - low) * 0.08 or 1
         lo, hi = low - pad, high + pad
+    return name, ratio, none, lo, hi, lambda v: (scale(v) - lo) / (hi - lo)
 
-    def x(v: float) -> float:
-        return round(LABEL_W + (scale(v) - lo) / (hi - lo) * PLOT_W, 2)
 
-    height = TOP + ROW * len(items) + BOTTOM
+def _numbers(e: Estimate) -> str:
+    level = f"{e.ci_level}% " if e.ci_level else ""
+    return f"{e.value} ({level}{e.ci_low} to {e.ci_high})"
+
+
+def _favours(items: list[Estimate]) -> tuple[str, str]:
+    if items[0].favours == "higher":
+        return "Favours comparator", "Favours psychedelic"
+    return "Favours psychedelic", "Favours comparator"
+
+
+def svg(measure: str, items: list[Estimate], title: str, narrow: bool = False) -> str:
+    """The plot as an SVG document: a row per study with its name, line and numbers side by side, or (`narrow`,
+    for a phone, where the wide plot would be scaled down to unreadable text) each study's name and numbers
+    above its line and the axis across the whole width, so that its 13 px text stays above 9 px on a phone."""
+    name, ratio, none, lo, hi, fraction = _scale(measure, items)
     desc = "; ".join(
         f"{e.label}: {name.lower()} {e.value} ({e.ci_level or ''}{'% ' if e.ci_level else ''}CI {e.ci_low} to {e.ci_high})"
         for e in items
     )
+    if narrow:
+        left, plot_w, width = 10, NARROW_W - 20, NARROW_W
+    else:
+        left, plot_w, width = LABEL_W, PLOT_W, WIDTH
+
+    def x(v: float) -> float:
+        return round(left + fraction(v) * plot_w, 2)
+
+    rows: list[tuple[list[tuple[float, str, str, float]], float]] = []  # (texts: x, anchor, text, y), line's y
+    y = TOP
+    for e in items:
+        if not narrow:
+            middle = y + ROW / 2
+            rows.append(([(0, "start", e.label, middle + 4), (LABEL_W + PLOT_W + 12, "start", _numbers(e), middle + 4)], middle))
+            y += ROW
+            continue
+        together = (len(e.label) + len(_numbers(e)) + 2) * CHAR_W <= NARROW_W
+        lines = 1 if together else 2
+        texts = [(0.0, "start", e.label, y + 13), (float(NARROW_W), "end", _numbers(e), y + 13 + (lines - 1) * NARROW_LINE)]
+        y += lines * NARROW_LINE + 22
+        rows.append((texts, y - 14))
+    bottom = y
+    height = bottom + BOTTOM
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="img" aria-labelledby="t d" font-family="sans-serif" font-size="13">',
         f'<title id="t">{escape(title)}</title>',
         f'<desc id="d">{escape(desc)}</desc>',
         '<rect width="100%" height="100%" fill="#fff"/>',
-        f'<text x="0" y="20" font-weight="bold">Study</text><text x="{LABEL_W + PLOT_W / 2}" y="20" '
-        f'text-anchor="middle" font-weight="bold">{escape(name)} (CI)</text>',
+        f'<text x="0" y="20" font-weight="bold">Study</text><text x="{width if narrow else LABEL_W + PLOT_W / 2}" y="20" '
+        f'text-anchor="{"end" if narrow else "middle"}" font-weight="bold">{escape(name)} (CI)</text>',
     ]
     zero = x(none)
-    out.append(
-        f'<line x1="{zero}" y1="{TOP - 8}" x2="{zero}" y2="{TOP + ROW * len(items)}" stroke="#000" stroke-dasharray="4 3"/>'
-    )
-    for i, e in enumerate(items):
-        y = TOP + ROW * i + ROW / 2
+    out.append(f'<line x1="{zero}" y1="{TOP - 8}" x2="{zero}" y2="{bottom}" stroke="#000" stroke-dasharray="4 3"/>')
+    for e, (texts, line_y) in zip(items, rows, strict=True):
         a, b, v = x(float(e.ci_low)), x(float(e.ci_high)), x(float(e.value))
-        level = f"{e.ci_level}% " if e.ci_level else ""
+        for tx, anchor, text, ty in texts:
+            align = "" if anchor == "start" else f' text-anchor="{anchor}"'
+            if narrow:  # a white halo where the line of no effect crosses the text
+                align += ' stroke="#fff" stroke-width="4" paint-order="stroke"'
+            out.append(f'<text x="{tx:g}" y="{ty:g}"{align}>{escape(text)}</text>')
         out += [
-            f'<text x="0" y="{y + 4}">{escape(e.label)}</text>',
-            f'<line x1="{a}" y1="{y}" x2="{b}" y2="{y}" stroke="#000" stroke-width="1.5"/>',
-            f'<rect x="{v - 5}" y="{y - 5}" width="10" height="10" fill="#000"/>',
-            f'<text x="{LABEL_W + PLOT_W + 12}" y="{y + 4}">{escape(e.value)} ({escape(level)}{escape(e.ci_low)} to '
-            f"{escape(e.ci_high)})</text>",
+            f'<line x1="{a}" y1="{line_y}" x2="{b}" y2="{line_y}" stroke="#000" stroke-width="1.5"/>',
+            f'<rect x="{v - 5}" y="{line_y - 5}" width="10" height="10" fill="#000"/>',
         ]
-    axis = TOP + ROW * len(items) + 8
-    out.append(f'<line x1="{LABEL_W}" y1="{axis}" x2="{LABEL_W + PLOT_W}" y2="{axis}" stroke="#000"/>')
+    axis = bottom + 8
+    out.append(f'<line x1="{left}" y1="{axis}" x2="{left + plot_w}" y2="{axis}" stroke="#000"/>')
     for tick in _ticks(lo, hi, ratio):
         t = x(tick)
         out.append(
             f'<line x1="{t}" y1="{axis}" x2="{t}" y2="{axis + 5}" stroke="#000"/>'
             f'<text x="{t}" y="{axis + 18}" text-anchor="middle">{tick:g}</text>'
         )
-    left, right = (
-        ("Favours comparator", "Favours psychedelic")
-        if items[0].favours == "higher"
-        else ("Favours psychedelic", "Favours comparator")
-    )
+    favours_left, favours_right = _favours(items)
     out.append(
-        f'<text x="{LABEL_W}" y="{axis + 36}" font-size="12">{left}</text>'
-        f'<text x="{LABEL_W + PLOT_W}" y="{axis + 36}" text-anchor="end" font-size="12">{right}</text>'
+        f'<text x="{left}" y="{axis + 36}" font-size="12">{favours_left}</text>'
+        f'<text x="{left + plot_w}" y="{axis + 36}" text-anchor="end" font-size="12">{favours_right}</text>'
     )
     out.append("</svg>")
     return "\n".join(out) + "\n"

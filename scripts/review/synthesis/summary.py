@@ -27,8 +27,13 @@ class Figure:
     def measure_name(self) -> str:
         return EFFECT_MEASURES[self.measure][0]
 
-    def svg(self) -> str:
-        return forest.svg(self.measure, list(self.estimates), self.title)
+    @property
+    def narrow_path(self) -> str:
+        """The phone's layout of the same plot (forest.svg `narrow`)."""
+        return self.path.removesuffix(".svg") + "-narrow.svg"
+
+    def svg(self, narrow: bool = False) -> str:
+        return forest.svg(self.measure, list(self.estimates), self.title, narrow)
 
 
 @dataclass(frozen=True)
