@@ -114,18 +114,20 @@ def svg(measure: str, items: list[Estimate], title: str, narrow: bool = False) -
         return round(left + fraction(v) * plot_w, 2)
 
     rows: list[tuple[list[tuple[float, str, str, float]], float]] = []  # (texts: x, anchor, text, y), line's y
-    y = TOP
+    y: float = TOP
     for e in items:
         if not narrow:
             middle = y + ROW / 2
-            rows.append(([(0, "start", e.label, middle + 4), (LABEL_W + PLOT_W + 12, "start", _numbers(e), middle + 4)], middle))
+            rows.append(
+                ([(0.0, "start", e.label, middle + 4), (LABEL_W + PLOT_W + 12.0, "start", _numbers(e), middle + 4)], middle)
+            )
             y += ROW
             continue
         together = (len(e.label) + len(_numbers(e)) + 2) * CHAR_W <= NARROW_W
         lines = 1 if together else 2
-        texts = [(0.0, "start", e.label, y + 13), (float(NARROW_W), "end", _numbers(e), y + 13 + (lines - 1) * NARROW_LINE)]
+        shown = [(0.0, "start", e.label, y + 13), (float(NARROW_W), "end", _numbers(e), y + 13 + (lines - 1) * NARROW_LINE)]
         y += lines * NARROW_LINE + 22
-        rows.append((texts, y - 14))
+        rows.append((shown, y - 14))
     bottom = y
     height = bottom + BOTTOM
     out = [
