@@ -14,7 +14,7 @@ from . import evidence, markup
 from .errors import Problem, suggest
 from .load import Review
 from .schema import COLLECTIONS, DATE, SINGLE_FILES, SLUG, collection_schema
-from .walk import findings_of, walk
+from .walk import findings_of, plain_strings, walk
 
 _VALIDATORS = {name: Draft202012Validator(collection_schema(name)) for name in [*COLLECTIONS, *SINGLE_FILES]}
 # The one optimisation of this phase: the schemas compiled to Python code, which accept a valid file about ten times
@@ -254,6 +254,21 @@ def check_markdown(entity, schema, known, trusted) -> list:
     return problems
 
 
+def check_plain(entity, schema, known) -> list:
+    """No citation or cross-link in a plain-text field (a title, a name, a registry value): nothing renders them
+    there, so the reader would see the raw `[@id]` or `(@collection/id)`."""
+    return [
+        Problem(
+            entity.path,
+            entity.line_of(path, mark),
+            field_name(path),
+            f"`{mark}` is not rendered in a plain-text field; write the words (the field is shown exactly as written)",
+        )
+        for path, text in plain_strings(schema, entity.data)
+        for mark in markup.raw_marks(text, known)
+    ]
+
+
 def check_pages(review: Review, known, trusted, pages: SitePages) -> list:
     """Hand-written pages: their Markdown, their links, and names that a generated page already has."""
     problems = []
@@ -424,6 +439,7 @@ def validate(review: Review, site: SitePages) -> list:
         schema = collection_schema(name)
         for entity in entities.values():
             problems += check_references(entity, schema, known, trusted) + check_markdown(entity, schema, known, trusted)
+            problems += check_plain(entity, schema, known)
             if name in ("mechanisms", "topics") and name not in broken:
                 problems += check_outcomes(entity)
             if name == "studies":
