@@ -68,6 +68,6 @@ def plain_strings(schema: dict, data, path=()):
             sub = properties.get(key, extra if isinstance(extra, dict) else {})
             yield from plain_strings(sub if isinstance(sub, dict) else {}, value, (*path, key))
     elif isinstance(data, list):
-        items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
+        items = schema.get("items")
         for index, value in enumerate(data):
-            yield from plain_strings(items, value, (*path, index))
+            yield from plain_strings(items if isinstance(items, dict) else {}, value, (*path, index))
