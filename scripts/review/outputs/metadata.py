@@ -8,7 +8,6 @@ import json
 from typing import Any
 
 from ..model import markup
-from ..model.evidence import EVIDENCE_LEVELS
 from . import addresses, editions, pages, works
 
 
@@ -84,9 +83,6 @@ def page_metadata(index, page, context) -> dict:
     }
     if page.kind.hide:
         front["hide"] = list(page.kind.hide)
-    tags = facets(page, index)
-    if tags:
-        front["tags"] = tags
     cited = [index.bibliography.items[sid] for sid in _cited(page, context, index)]
     review: dict[str, Any] = {
         "date": cite["release"]["date"],
@@ -187,17 +183,3 @@ def jsonld(index, page, item: dict, cited: list, description: str) -> dict:
 def item_date(item: dict) -> str:
     """An item's date as YYYY-MM-DD."""
     return "-".join(f"{p:02d}" for p in item["issued"]["date-parts"][0])
-
-
-def facets(page, index) -> list:
-    """Tags (Material's tags plugin) for a study or mechanism page: its evidence levels and substances."""
-    if page.kind.name not in ("study", "mechanism"):
-        return []
-    findings = page.item["findings"] if page.kind.name == "mechanism" else [page.item]
-    levels = sorted({f["evidence"] for f in findings}, key=list(EVIDENCE_LEVELS).index)
-    names = sorted({index.data["substances"][s]["name"] for f in findings for s in f["substances"]})
-    # Escaped like the title: Material's tags plugin prints tag names as HTML.
-    return [
-        html.escape(text, quote=False)
-        for text in [f"Evidence: {EVIDENCE_LEVELS[level].label}" for level in levels] + [f"Substance: {name}" for name in names]
-    ]

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ..model import markup
-from ..model.evidence import GROUPS, MAP_COLUMNS, levels_in_group, rated_groups
+from ..model.evidence import EVIDENCE_LEVELS, GROUPS, MAP_COLUMNS, levels_in_group, rated_groups
 from ..synthesis import certainty
 from ..synthesis.characteristics import describe
 from . import addresses, works
@@ -107,6 +107,7 @@ def _mechanism(index, item):
         "questions": _questions(index, "mechanisms", item["id"]),
         "related": [index.data["mechanisms"][r] | {"id": r} for r in item["related"]],
         "count": len(index.data["mechanisms"]),
+        "levels": [level for level in EVIDENCE_LEVELS.values() if any(f["evidence"] == level.id for f in findings)],
         "references": index.cites[("mechanisms", item["id"])],
         "downloads": f"references/{item['id']}",
         "data_slice": f"data/mechanisms/{item['id']}",
@@ -314,8 +315,39 @@ def _data(index, item):
     }
 
 
-def _facets(index, item):
+def _nothing(index, item):
     return {}
+
+
+def _facets(index, item):
+    """The studies, mechanisms and trials under each evidence level and each substance (a mechanism is under a
+    level or substance when one of its findings is)."""
+    studies, mechanisms = index.ordered("studies"), index.ordered("mechanisms")
+
+    def mechanisms_with(test):
+        return [m for m in mechanisms if any(test(f) for f in m["findings"])]
+
+    levels = [
+        {
+            "level": level,
+            "studies": [s for s in studies if s["evidence"] == level.id],
+            "mechanisms": mechanisms_with(lambda f, level=level: f["evidence"] == level.id),
+        }
+        for level in EVIDENCE_LEVELS.values()
+    ]
+    substances = [
+        {
+            "substance": s,
+            "studies": [w for w in studies if s["id"] in w["substances"]],
+            "mechanisms": mechanisms_with(lambda f, s=s: s["id"] in f["substances"]),
+            "trials": [t for t in index.ordered("trials") if s["id"] in t["substances"]],
+        }
+        for s in index.ordered("substances")
+    ]
+    return {
+        "levels": [x for x in levels if x["studies"] or x["mechanisms"]],
+        "substances": [x for x in substances if x["studies"] or x["mechanisms"] or x["trials"]],
+    }
 
 
 KINDS = [
@@ -361,7 +393,7 @@ KINDS = [
         "find.html.j2",
         "find.md",
         "SearchResultsPage",
-        _facets,
+        _nothing,
         title="Search",
         description="Search every page and every finding of the review.",
     ),
@@ -489,7 +521,7 @@ KINDS = [
         "CollectionPage",
         _facets,
         title="Facets",
-        description="Pages grouped by evidence level and by substance.",
+        description="The studies, mechanisms and trials of the review by evidence level and by substance.",
     ),
     Kind(
         "editing",

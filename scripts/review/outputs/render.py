@@ -87,7 +87,7 @@ class Renderer:
     def label(self, collection: str, target: str) -> str:
         """The text of a bare cross-link."""
         if collection == "findings":
-            return f"finding {target}"
+            return self.finding_label(target, page=True)
         if collection == "studies":
             return self.bibliography.labels[target]
         item = self.index.data[collection][target]
@@ -182,6 +182,7 @@ class Renderer:
             counted=counted,
             code_spans=code_spans,
             finding_citation=self.finding_citation,
+            finding_label=self.finding_label,
             wording=self.index.wording_of,
             missing=characteristics.missing,
             participants_text=summary.participants_text,
@@ -209,6 +210,12 @@ class Renderer:
         return env
 
     # ------------------------------------------------------------------------------------------ pages
+
+    def finding_label(self, fid: str, page: bool = False) -> str:
+        """A finding as readers know it: "finding 3", or with its page, "Induced neuroplasticity, finding 3"
+        (its id is an address, never shown as text)."""
+        finding = self.index.findings[fid]
+        return f"{finding['page_title']}, finding {finding['number']}" if page else f"finding {finding['number']}"
 
     def finding_citation(self, fid: str) -> str:
         """The text a finding's Cite button copies (made once per finding)."""

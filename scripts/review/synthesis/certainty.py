@@ -82,6 +82,7 @@ class Reason:
     domain: str
     change: int
     text: str
+    findings: tuple[str, ...] = ()  # the findings it is about (pages show their numbers, the data their ids)
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,7 @@ def rate(findings: Iterable[dict], studies: dict, override: dict | None = None) 
 
     caveats = [f["id"] for f in findings if f.get("role") == "caveat"]
     if caveats:
-        reasons.append(Reason("Inconsistency", -1, f"A caveat in the same row ({', '.join(caveats)})."))
+        reasons.append(Reason("Inconsistency", -1, "A caveat in the same row.", tuple(caveats)))
 
     points = max(0, start + sum(r.change for r in reasons))
     computed = LEVELS[points]
