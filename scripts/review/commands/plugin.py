@@ -206,7 +206,9 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         if converted is not None:
             html, tokens = converted
             page.toc = get_toc(tokens)
-        html = f"<div data-pagefind-body>\n{html}\n</div>"  # what the search indexes: the page, not the theme
+        # What the search indexes: the page, not the theme; with its kind, evidence levels and group (search.py).
+        found = (page.meta.get("review") or {}).get("search")
+        html = f"<div data-pagefind-body>\n{search.attributes(found) if found else ''}\n{html}\n</div>"
         return nh3.clean(
             html,
             tags=PAGE_TAGS,

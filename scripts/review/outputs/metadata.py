@@ -8,7 +8,8 @@ import json
 from typing import Any
 
 from ..model import markup
-from . import addresses, editions, pages, works
+from ..model.walk import findings_of
+from . import addresses, editions, pages, search, works
 
 
 def abstract_of(text: str, limit: int = 300) -> str:
@@ -91,10 +92,20 @@ def page_metadata(index, page, context) -> dict:
             "<", "\\u003c"
         ),
     }
+    review["search"] = search.fields(page.kind.search, _levels(page))
     if page.kind.scholarly:
         review["highwire"] = highwire(item, cited, description)
     front["review"] = review
     return {"cite": cite, "front": front}
+
+
+def _levels(page) -> list[str]:
+    """The evidence levels of a page's study, or of its findings (a mechanism's, a topic's)."""
+    if page.kind.name == "study":
+        return [page.item["evidence"]]
+    if page.kind.name in ("mechanism", "topic"):
+        return [f["evidence"] for _, f in findings_of(page.kind.collection, page.item)]
+    return []
 
 
 def _cited(page, context, index) -> list:

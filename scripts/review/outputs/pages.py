@@ -13,7 +13,7 @@ from ..model import markup
 from ..model.evidence import EVIDENCE_LEVELS, GROUPS, MAP_COLUMNS, levels_in_group, rated_groups
 from ..synthesis import certainty
 from ..synthesis.characteristics import describe
-from . import addresses, works
+from . import addresses, search, works
 from .data import LIST_SEPARATOR, TABLES
 from .editions import edition_url
 from .guide import guide
@@ -42,6 +42,7 @@ class Kind:
     # WIDE (both; review.css then widens the grid) for pages that are mostly tables, NAVIGATION for a long article
     # that opens with one (its contents list stays).
     hide: tuple[str, ...] = ()
+    search: str = "About the review"  # what a search result from this kind of page says it is (a filter's value)
 
 
 WIDE = ("navigation", "toc")
@@ -315,8 +316,8 @@ def _data(index, item):
     }
 
 
-def _nothing(index, item):
-    return {}
+def _find(index, item):
+    return {"tiers": search.TIERS}
 
 
 def _facets(index, item):
@@ -364,6 +365,7 @@ KINDS = [
         True,
         abstract_field="summary",
         hide=NAVIGATION,
+        search="Mechanism",
     ),
     Kind(
         "mechanisms",
@@ -374,9 +376,20 @@ KINDS = [
         title="Mechanisms",
         description="The candidate mechanisms of psychedelic-assisted therapy for substance use disorders, with the "
         "number of findings behind each.",
+        search="Overview",
     ),
-    Kind("topic", "topic.html.j2", "topics/{}.md", "ScholarlyArticle", _topic, "topics", True, abstract_field="summary"),
-    Kind("study", "study.html.j2", "studies/{}.md", "CreativeWork", _study, "studies", abstract_field="result"),
+    Kind(
+        "topic",
+        "topic.html.j2",
+        "topics/{}.md",
+        "ScholarlyArticle",
+        _topic,
+        "topics",
+        True,
+        abstract_field="summary",
+        search="Background",
+    ),
+    Kind("study", "study.html.j2", "studies/{}.md", "CreativeWork", _study, "studies", abstract_field="result", search="Study"),
     Kind(
         "characteristics",
         "characteristics.html.j2",
@@ -387,13 +400,14 @@ KINDS = [
         description="Design, participants, comparator, blinding, dose, follow-up and main result of every study in "
         "the review, in one sortable table.",
         hide=WIDE,
+        search="Overview",
     ),
     Kind(
         "find",
         "find.html.j2",
         "find.md",
         "SearchResultsPage",
-        _nothing,
+        _find,
         title="Search",
         description="Search every page and every finding of the review.",
     ),
@@ -416,8 +430,9 @@ KINDS = [
         title="Studies",
         description="Every work cited in the review, with its evidence level, sortable and filterable.",
         hide=WIDE,
+        search="Overview",
     ),
-    Kind("trial", "trial.html.j2", "trials/{}.md", "CreativeWork", _trial, "trials", abstract_field="design"),
+    Kind("trial", "trial.html.j2", "trials/{}.md", "CreativeWork", _trial, "trials", abstract_field="design", search="Trial"),
     Kind(
         "trials",
         "trials.html.j2",
@@ -427,6 +442,7 @@ KINDS = [
         title="Registered trials",
         description="The registered clinical trials the review draws on.",
         hide=WIDE,
+        search="Overview",
     ),
     Kind(
         "substance",
@@ -436,6 +452,7 @@ KINDS = [
         _substance,
         "substances",
         abstract_field="summary",
+        search="Substance",
     ),
     Kind(
         "substances",
@@ -445,8 +462,18 @@ KINDS = [
         _substances,
         title="Substances",
         description="The substances the evidence concerns, with their findings and studies.",
+        search="Overview",
     ),
-    Kind("therapy", "therapy.html.j2", "therapies/{}.md", "CreativeWork", _therapy, "therapies", abstract_field="summary"),
+    Kind(
+        "therapy",
+        "therapy.html.j2",
+        "therapies/{}.md",
+        "CreativeWork",
+        _therapy,
+        "therapies",
+        abstract_field="summary",
+        search="Therapy",
+    ),
     Kind(
         "therapies",
         "therapies.html.j2",
@@ -455,6 +482,7 @@ KINDS = [
         _therapies,
         title="Therapies",
         description="The psychotherapeutic approaches considered for pairing with psychedelic sessions.",
+        search="Overview",
     ),
     Kind(
         "question",
@@ -465,6 +493,7 @@ KINDS = [
         "questions",
         True,
         abstract_field="why",
+        search="Open question",
     ),
     Kind(
         "questions",
@@ -474,6 +503,7 @@ KINDS = [
         _collection("questions"),
         title="Open questions",
         description="The open questions the evidence leaves, each with the study that could answer it.",
+        search="Overview",
     ),
     Kind(
         "glossary",
@@ -484,6 +514,7 @@ KINDS = [
         title="Glossary",
         description="Definitions of the abbreviations and technical terms used in the review.",
         anchors="glossary",
+        search="Glossary",
     ),
     Kind(
         "changelog",
@@ -503,6 +534,7 @@ KINDS = [
         title="Evidence map",
         description="Where the evidence for each mechanism comes from: findings and studies by kind of evidence, and gaps.",
         hide=WIDE,
+        search="Overview",
     ),
     Kind(
         "course-pack",
@@ -522,6 +554,7 @@ KINDS = [
         _facets,
         title="Facets",
         description="The studies, mechanisms and trials of the review by evidence level and by substance.",
+        search="Overview",
     ),
     Kind(
         "editing",

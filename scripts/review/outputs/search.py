@@ -15,10 +15,49 @@ import sys
 from pathlib import Path
 
 from ..model import markup
+from ..model.evidence import EVIDENCE_LEVELS
 from . import addresses
 
 BUNDLE = "pagefind"  # the index's folder in the site
 EXCLUDE = ["[data-search-exclude]", ".headerlink"]  # lists of works, backlinks, cite boxes; permalink signs
+
+
+FINDING = "Finding"  # what a finding's search result says it is
+TRIAL = "Trial"
+# The groups the search page shows its results in, in order, each by relevance: the review's own pages, then the
+# evidence from the most direct to the least (a study or finding in patients before one in healthy volunteers,
+# reviews, and animals or cells last), so that where a word matches a study in patients and a rat study, the study
+# in patients comes first. (Pagefind's own score ranks a page with rare hyphenated words such as
+# "alcohol-dependent" far above one that says "alcohol", whatever its weights: it cannot order evidence.)
+TIERS = {
+    "review": "Pages of the review",
+    "patients": "Evidence from patients",
+    "trials": "Registered trials",
+    "healthy-volunteers": "Evidence from healthy volunteers",
+    "synthesis": "Reviews, the chapter's argument and treatment manuals",
+    "cell-and-animal": "Evidence from animals and cells",
+}
+
+
+def fields(kind: str, levels) -> dict:
+    """What a page or finding gives the search: its kind (a filter, and what its result says it is), its
+    evidence levels (a filter) and its group of results (TIERS)."""
+    levels = list(dict.fromkeys(levels))
+    if kind in ("Study", FINDING) and len(levels) == 1:
+        tier = EVIDENCE_LEVELS[levels[0]].group
+    else:
+        tier = "trials" if kind == TRIAL else "review"
+    return {"kind": kind, "evidence": [EVIDENCE_LEVELS[level].label for level in levels], "tier": tier}
+
+
+def attributes(found: dict) -> str:
+    """The HTML that carries a page's `fields` to Pagefind, inside its data-pagefind-body: a hidden element per
+    filter value, its words not indexed (a value may hold a comma, which Pagefind's attribute syntax would split),
+    and the kind as metadata."""
+    out = f'<span data-pagefind-meta="kind:{html.escape(found["kind"])}"></span>'
+    for name, values in (("kind", [found["kind"]]), ("evidence", found["evidence"]), ("tier", [found["tier"]])):
+        out += "".join(f'<span data-pagefind-filter="{name}" data-pagefind-ignore hidden>{html.escape(v)}</span>' for v in values)
+    return out
 
 
 def records(index) -> list[dict]:
@@ -31,6 +70,7 @@ def records(index) -> list[dict]:
                 "url": "../" + addresses.served(finding["page"]) + f"#{fid}",
                 "title": f"{finding['page_title']}, finding {finding['number']}",
                 "content": markup.plain(finding["statement"]),
+                "search": fields(FINDING, [finding["evidence"]]),
             }
         )
     return out
@@ -48,7 +88,8 @@ def build(site: Path, findings: list[dict]) -> None:
     for n, record in enumerate(findings):
         (stubs / f"{n}.html").write_text(
             '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-            f"<title>{html.escape(record['title'])}</title></head><body><div data-pagefind-body>"
+            f"<title>{html.escape(record['title'])}</title></head><body>"
+            f"<div data-pagefind-body>{attributes(record['search'])}"
             f'<h1 data-pagefind-meta="url:{html.escape(record["url"])}">{html.escape(record["title"])}</h1>'
             f"<p>{html.escape(record['content'])}</p></div></body></html>",
             encoding="utf-8",
