@@ -88,6 +88,7 @@ def page_metadata(index, page, context) -> dict:
     review: dict[str, Any] = {
         "date": cite["release"]["date"],
         "canonical": cite["url"],  # the edition's address: what Zotero saves, and what the page's metadata names
+        "edition": {"version": cite["release"]["version"], "current_to": cite["current_to"]},  # printed on page one
         "jsonld": json.dumps(jsonld(index, page, item, cited, description), ensure_ascii=False, sort_keys=True).replace(
             "<", "\\u003c"
         ),

@@ -86,6 +86,13 @@ def _prose_page(index, item):
 
 
 def _mechanism(index, item):
+    """A mechanism's page: its parts, which the course pack prints too, under `mechanism` for the template's
+    `mechanism_sections`."""
+    parts = _mechanism_parts(index, item)
+    return parts | {"mechanism": parts}
+
+
+def _mechanism_parts(index, item):
     findings = item["findings"]
     groups = [
         {
@@ -265,16 +272,12 @@ def _evidence_map(index, item):
 
 
 def _course_pack(index, item):
+    """One document with every mechanism, as its page shows it, and their references once at the end."""
+    mechanisms = [_mechanism_parts(index, m) for m in index.ordered("mechanisms")]
     return {
-        "overview": index.summary.overview(),
-        "items": [
-            m
-            | {
-                "works": len(index.cites[("mechanisms", m["id"])]),
-                "questions": len(index.questions_of.get(("mechanisms", m["id"]), [])),
-            }
-            for m in index.ordered("mechanisms")
-        ],
+        "mechanisms": mechanisms,
+        "references": list(dict.fromkeys(sid for m in mechanisms for sid in m["references"])),
+        "release": index.releases[0],
     }
 
 
@@ -543,7 +546,8 @@ KINDS = [
         "CollectionPage",
         _course_pack,
         title="Course pack",
-        description="How to print the mechanism pages as handouts for teaching.",
+        description="Every mechanism of the review in one document to print, with a dated cover, how to cite it, and "
+        "the references once at the end.",
         nav_title="Course pack (print)",
     ),
     Kind(

@@ -191,7 +191,14 @@ class Renderer:
             participants_of=lambda c: "" if c["design"] in characteristics.PRECLINICAL else characteristics.participants(c) or "",
         )
         env.filters["inline"] = jinja2.pass_context(lambda c, t: prose_filter(c, t, "inline"))
+
+        def review_citation():
+            """The review's APA reference (the edition of its newest release), for the course pack's cover."""
+            home = pages.page_path("home")
+            return Markup(metadata.page_cite(self.index, home, self.index.info["title"], whole=True)["apa_html"])
+
         env.globals.update(
+            review_citation=review_citation,
             page_url=page_url,
             place_url=place_url,
             edition_href=edition_href,
