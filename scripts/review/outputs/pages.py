@@ -78,7 +78,33 @@ def _questions(index, key, target):
 
 
 def _home(index, item):
-    return {"page_text": item.text, "overview": index.summary.overview()}
+    overview = index.summary.overview()
+    return {"page_text": item.text, "overview": overview, "glance": _glance(index, overview)}
+
+
+def _glance(index, overview) -> dict:
+    """The home page's first screen: what the review covers, how sure its answers are (the certainty of every
+    summary-of-findings row, counted), the best-supported answers, how current it is and what is new."""
+    rows = [row for block in overview for row in block["rows"]]
+    rated = [row for row in rows if row["rating"].level]
+    best = max((certainty.LEVELS.index(row["rating"].level) for row in rated), default=None)
+    return {
+        "mechanisms": len(overview),
+        "studies": len(index.data["studies"]),
+        "trials": len(index.data["trials"]),
+        "questions": len(rows),
+        "counts": [
+            (certainty.LABELS[level], sum(row["rating"].level == level for row in rated)) for level in certainty.LEVELS[::-1]
+        ],
+        "unrated": len(rows) - len(rated),
+        "best": [
+            block | {"row": row}
+            for block in overview
+            for row in block["rows"]
+            if best is not None and row["rating"].level == certainty.LEVELS[best]
+        ][:1],
+        "release": index.releases[0],
+    }
 
 
 def _prose_page(index, item):
