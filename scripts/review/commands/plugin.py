@@ -11,6 +11,7 @@ the Zensical export (`review export`) uses no plugin.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import nh3
 import pathspec
@@ -227,6 +229,12 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
             self.state.writing.step()
         return output
 
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        """Make the 404 page load styled wherever a server shows it (see served_anywhere)."""
+        if template_name == "404.html":
+            return served_anywhere(output_content, urlsplit(config.site_url or "/").path or "/")
+        return output_content
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Index the built pages and the findings with Pagefind (outputs/search.py), unless Material's own search
         is on (the offline copy, which browsers cannot fetch an index into from file://)."""
@@ -252,6 +260,22 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
     def _remove_scratch(self) -> None:
         if self.state.scratch is not None:
             shutil.rmtree(self.state.scratch, ignore_errors=True)
+
+
+def served_anywhere(page: str, site_path: str) -> str:
+    """The 404 page, which a server sends for any missing address, at any depth: MkDocs links its styles, scripts
+    and navigation from the site's path (`/sud-psychedelics-review/assets/...`), so served from another path (the
+    site at a server's root, a preview) it loaded unstyled. Its addresses become relative to a <base> that a first
+    script sets to the site's root as seen from the address asked for: the part of the path up to the site's path
+    if it holds it, else the server's root."""
+    prefix = site_path if site_path.endswith("/") else site_path + "/"
+    for attribute in ("href", "src"):
+        page = page.replace(f'{attribute}="{prefix}', f'{attribute}="./')
+    script = (
+        "<script>(function(){var p=" + json.dumps(prefix) + ",l=location.pathname,i=l.indexOf(p);"
+        "document.write('<base href=\"'+(i<0?'/':l.slice(0,i+p.length))+'\">');})();</script>"
+    )
+    return page.replace("<head>", "<head>" + script, 1)
 
 
 def docs_order(path: str) -> tuple:
