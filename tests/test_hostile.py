@@ -173,7 +173,10 @@ REFUSED = [
         "trials/nct04141501.yaml",
         "first_posted: '2019-10-28'",
         "first_posted: '2019-13-45'",
-        ["content/trials/nct04141501.yaml:{line}: first_posted: `2019-13-45` is not a date: write YYYY-MM-DD, quoted"],
+        [
+            "content/trials/nct04141501.yaml:{line}: record.first_posted: `2019-13-45` is not a date: write YYYY-MM-DD or "
+            "YYYY-MM, quoted"
+        ],
     ),
 ]
 

@@ -91,7 +91,7 @@ def test_broken_files_give_one_line_each(review_dir, name, raw, expected):
 def test_an_impossible_date_is_text_for_the_check_not_a_crash(review_dir):
     path = review_dir / "trials" / "nct04141501.yaml"
     path.write_text(path.read_text().replace("first_posted: '2019-10-28'", "first_posted: 2026-02-30"))
-    assert load(review_dir).entities["trials"]["nct04141501"].data["first_posted"] == "2026-02-30"
+    assert load(review_dir).entities["trials"]["nct04141501"].data["record"]["first_posted"] == "2026-02-30"
 
 
 def test_byte_order_mark_and_crlf_are_read_as_text(review_dir):

@@ -268,7 +268,8 @@ CASES = [
         "nct: NCT04141501",
         "nct: NCT4141501",
         [
-            "content/trials/nct04141501.yaml:{line}: nct: `NCT4141501` is not an NCT number: `NCT` and eight digits, like `NCT04141501`"
+            "content/trials/nct04141501.yaml:{line}: nct: `NCT4141501` is not a ClinicalTrials.gov id: `NCT` and eight "
+            "digits, like `NCT04141501`"
         ],
     ),
     (
@@ -276,14 +277,17 @@ CASES = [
         "trials/nct04141501.yaml",
         "first_posted: '2019-10-28'",
         "first_posted: 2019-02-30",
-        ["content/trials/nct04141501.yaml:{line}: first_posted: `2019-02-30` is not a day of the calendar"],
+        ["content/trials/nct04141501.yaml:{line}: record.first_posted: `2019-02-30` is not a day of the calendar"],
     ),
     (
         "month 13",
         "trials/nct04141501.yaml",
         "first_posted: '2019-10-28'",
         "first_posted: '2019-13-45'",
-        ["content/trials/nct04141501.yaml:{line}: first_posted: `2019-13-45` is not a date: write YYYY-MM-DD, quoted"],
+        [
+            "content/trials/nct04141501.yaml:{line}: record.first_posted: `2019-13-45` is not a date: write YYYY-MM-DD or "
+            "YYYY-MM, quoted"
+        ],
     ),
     (
         "site url with a quote",
@@ -445,6 +449,96 @@ CASES = [
         "  effect:\n    measure: odds-ratio\n    comparison: A vs B\n    outcome: X\n    timepoint: null\n    value: 2.0\n"
         "    ci_low: '1.0'\n    ci_high: '4.0'\n    ci_level: 95\n    p: null\n    favours: higher\n",
         [f"{S}:{{at:value: 2.0}}: characteristics.effect.value: expected text, got a number `2.0`"],
+    ),
+    (
+        "a copy offered to readers as a record's source",
+        "studies/shao2021.yaml",
+        "  source: https://pubmed.ncbi.nlm.nih.gov/34228959/",
+        "  source: https://www.scribd.com/document/1/shao",
+        [
+            "content/studies/shao2021.yaml:{line}: checked.source: `https://www.scribd.com/document/1/shao` is not a primary "
+            "record (PubMed, PMC, a DOI, the publisher or a registry); move it to `mirrors`"
+        ],
+    ),
+    (
+        "a copy among the other addresses",
+        "studies/shao2021.yaml",
+        "  date: '2026-12-07'\n  mirrors:",
+        "  date: '2026-12-07'\n  also:\n  - https://doi.org/10.1016/j.neuron.2021.06.008\n  - http://47.251.13.51:8081/34228959\n  mirrors:",
+        [
+            "content/studies/shao2021.yaml:{at:47.251}: checked.also[1]: `http://47.251.13.51:8081/34228959` is not a primary "
+            "record (PubMed, PMC, a DOI, the publisher or a registry); move it to `mirrors`"
+        ],
+    ),
+    (
+        "a record checked nowhere",
+        "studies/rieser2021.yaml",
+        "  mirrors:\n  - https://example.org/a-copy-of-rieser2021\n",
+        "",
+        [
+            "content/studies/rieser2021.yaml:{at:checked:}: checked.source: missing: give the primary record's address, or "
+            "list the copies read in `mirrors`"
+        ],
+    ),
+    (
+        "a registry copy as a trial's source",
+        "trials/nct04141501.yaml",
+        "  source: https://clinicaltrials.gov/study/NCT04141501",
+        "  source: https://ichgcp.net/clinical-trials-registry/NCT04141501",
+        [
+            "content/trials/nct04141501.yaml:{line}: checked.source: `https://ichgcp.net/clinical-trials-registry/NCT04141501` "
+            "is not ClinicalTrials.gov's own page for NCT04141501; write https://clinicaltrials.gov/study/NCT04141501 and "
+            "move the copy to `mirrors`"
+        ],
+    ),
+    (
+        "another trial's record as the source",
+        "trials/nct04141501.yaml",
+        "  source: https://clinicaltrials.gov/study/NCT04141501",
+        "  source: https://clinicaltrials.gov/study/NCT04999999",
+        [
+            "content/trials/nct04141501.yaml:{line}: checked.source: `https://clinicaltrials.gov/study/NCT04999999` is not "
+            "ClinicalTrials.gov's own page for NCT04141501; write https://clinicaltrials.gov/study/NCT04141501"
+        ],
+    ),
+    (
+        "two main registrations",
+        "trials/nct04141501.yaml",
+        "nct: NCT04141501\n",
+        "nct: NCT04141501\nactrn: ACTRN12622000463774\n",
+        [
+            "content/trials/nct04141501.yaml:{at:actrn:}: file: give exactly one registry id (nct, actrn, isrctn, drks, "
+            "eudract), the trial's main registration; put its other registrations in `other_ids`"
+        ],
+    ),
+    (
+        "no registration",
+        "trials/nct04141501.yaml",
+        "nct: NCT04141501\n",
+        "",
+        [
+            "content/trials/nct04141501.yaml:1: file: give exactly one registry id (nct, actrn, isrctn, drks, eudract), the "
+            "trial's main registration; put its other registrations in `other_ids`"
+        ],
+    ),
+    (
+        "an id that is not the registry id",
+        "trials/nct04141501.yaml",
+        "nct: NCT04141501",
+        "nct: NCT04141502",
+        [
+            "content/trials/nct04141501.yaml:1: id: `nct04141501` is not the registry id in lower case without punctuation: "
+            "`nct04141502`",
+            "content/trials/nct04141501.yaml:{at:  source:}: checked.source: `https://clinicaltrials.gov/study/NCT04141501` is "
+            "not ClinicalTrials.gov's own page for NCT04141502; write https://clinicaltrials.gov/study/NCT04141502",
+        ],
+    ),
+    (
+        "a partial registry date that is no day",
+        "trials/nct04141501.yaml",
+        "  last_update_posted: '2022-05-20'",
+        "  last_update_posted: '2022-04-31'",
+        ["content/trials/nct04141501.yaml:{line}: record.last_update_posted: `2022-04-31` is not a day of the calendar"],
     ),
     (
         "organisation and person mixed up",

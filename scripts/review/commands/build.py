@@ -32,10 +32,17 @@ def check(content_dir=CONTENT_DIR):
     return review
 
 
-def renderer(content_dir=CONTENT_DIR, templates_dir=TEMPLATES_DIR, directory_urls: bool = True) -> Renderer:
-    """A Renderer for checked content (ContentError if it has problems), with the editions built beside it."""
-    built = editions.available(Path(content_dir).resolve().parent, "web" if directory_urls else "offline")
-    return Renderer(Index(check(content_dir), built), templates_dir, directory_urls)
+def renderer(
+    content_dir=CONTENT_DIR, templates_dir=TEMPLATES_DIR, directory_urls: bool = True, with_editions: bool = True
+) -> Renderer:
+    """A Renderer for checked content (ContentError if it has problems), with the editions built beside it (none
+    for a build that will not carry them, such as the Zensical export)."""
+    review = check(content_dir)
+    assert review.changelog is not None
+    releases = review.changelog.data["releases"]
+    variant = "web" if directory_urls else "offline"
+    built = editions.available(Path(content_dir).resolve().parent, variant, releases) if with_editions else {}
+    return Renderer(Index(review, built), templates_dir, directory_urls)
 
 
 def build(content_dir=CONTENT_DIR, templates_dir=TEMPLATES_DIR, directory_urls: bool = True) -> dict:

@@ -48,7 +48,7 @@ PAGE_TAGS = {
     *("a", "abbr", "blockquote", "br", "button", "caption", "code", "div", "em", "figcaption", "figure"),
     *("h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input", "label", "li", "nav", "ol", "p", "pre"),
     *("section", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr"),
-    *("ul", "details", "summary", "dl", "dt", "dd", "mark", "picture", "source"),
+    *("ul", "details", "summary", "dl", "dt", "dd", "mark", "ins", "del", "picture", "source"),
 }
 PAGE_ATTRIBUTES = {
     "*": {
@@ -65,6 +65,12 @@ PAGE_ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
     "ol": {"start"},
 }
+
+
+def edit_uri(repository: str) -> str:
+    """The path from a repository's address to the editor of a file on its main branch (GitHub's or GitLab's)."""
+    host = urlsplit(repository).hostname or ""
+    return "-/edit/main/" if "gitlab" in host else "edit/main/"
 
 
 class ReviewConfig(base.Config):
@@ -94,6 +100,9 @@ class BuildState:
     converted: dict[str, tuple[str, list]] = field(default_factory=dict)  # src_uri -> (html, toc tokens)
     writing: Progress | None = None  # the pages being written, while MkDocs writes them
     scratch: Path | None = None  # this build's folder of generated files
+    editions: dict[str, dict] = field(default_factory=dict)  # the built editions the pages were rendered with
+    releases: list[dict] = field(default_factory=list)  # the changelog's releases, newest first
+    url: str = ""  # the site's address as the content gives it (site.yaml), on which every citation is built
 
 
 class ReviewPlugin(BasePlugin[ReviewConfig]):
@@ -128,7 +137,20 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
             except (OSError, yaml.YAMLError, KeyError, IndexError, TypeError, ValueError):
                 return config  # the content check reports the problem
             os.environ["SOURCE_DATE_EPOCH"] = str(int(day.timestamp()))
+        self._set_repository(config)
         return config
+
+    def _set_repository(self, config: MkDocsConfig) -> None:
+        """MkDocs' `repo_url` and `edit_uri` from content/site.yaml's `repository`, the one place it is set (null
+        until the maintainer publishes it: then no page links to a repository)."""
+        site = self._root(config) / self.config.content_dir / "site.yaml"
+        try:
+            repository = yaml.safe_load(site.read_text(encoding="utf-8")).get("repository")
+        except (OSError, yaml.YAMLError, AttributeError):
+            return  # the content check reports the problem
+        if isinstance(repository, str) and repository.startswith("https://"):
+            config.repo_url = repository
+            config.edit_uri = edit_uri(repository)
 
     @staticmethod
     def _root(config: MkDocsConfig) -> Path:
@@ -156,6 +178,8 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         except ContentError as error:
             raise PluginError("\n" + error.report()) from None
         state.records = search.records(review.index)
+        state.editions, state.releases = review.index.editions, review.index.releases  # review site installs them
+        state.url = review.index.info["url"]
         state.writing = Progress("writing pages", len(review.pages))
         config.nav = pages.navigation(review.pages)  # the navigation comes from the page declaration (pages.NAV)
         config.not_in_nav = pathspec.gitignore.GitIgnoreSpec.from_lines(pages.not_in_nav())
@@ -196,6 +220,10 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
             page.update_date = str(review["date"])
         if review.get("canonical"):
             page.canonical_url = str(review["canonical"])
+        # The edit link opens the content file the page is made from; a page made from the whole review has none.
+        page.edit_url = (
+            f"{config.repo_url}/{config.edit_uri}{review['source']}" if config.repo_url and review.get("source") else None
+        )
         if self.config.html_pages:
             self.state.converted[page.file.src_uri] = fastpages.to_html(markdown)
             return ""

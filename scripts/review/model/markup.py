@@ -269,14 +269,22 @@ def _unknown_target(href, collection, target, known):
         yield href, (collection, target)
 
 
-def plain(text: str, profile: str = "prose") -> str:
-    """A Markdown text reduced to its words: citations dropped, links reduced to their text, marks gone."""
+def plain(text: str, profile: str = "prose", headings: bool = True) -> str:
+    """A Markdown text reduced to its words: citations dropped, links reduced to their text, marks gone, one space
+    between blocks (paragraphs, list items, headings; `headings=False` leaves the headings out)."""
     words = []
-    for token in inline_tokens(text, profile):
-        if token.type in ("text", "code_inline"):
-            words.append(token.content)
-        elif token.type in ("softbreak", "hardbreak"):
-            words.append(" ")
+    heading = False
+    for block in tokens(text, profile):
+        if block.type in ("heading_open", "heading_close"):
+            heading = block.type == "heading_open"
+        if block.type != "inline" or (heading and not headings):
+            continue
+        for token in block.children or ():
+            if token.type in ("text", "code_inline"):
+                words.append(token.content)
+            elif token.type in ("softbreak", "hardbreak"):
+                words.append(" ")
+        words.append(" ")
     joined = " ".join("".join(words).split())
     return re.sub(r"\s+([.,;:])", r"\1", joined)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .evidence import DESIGNS, EVIDENCE_LEVELS
+from .registries import ALLOCATIONS, CONDITION_GROUPS, MASKINGS, REGISTRIES
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 DATE = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"  # the calendar is checked after the pattern
@@ -10,7 +11,6 @@ VERSION = r"^\d+\.\d+\.\d+$"
 DOI = r"^10\.\d{4,9}/[-._;()/:A-Za-z0-9]+$"  # Crossref's recommended pattern: no quotes, brackets or spaces
 NUMBER = r"^-?[0-9]{1,9}(\.[0-9]{1,9})?$"
 PMID = r"^[1-9][0-9]{0,8}$"
-NCT = r"^NCT[0-9]{8}$"
 URL = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[-A-Za-z0-9._~%!&()*+,;=:@/?#]*)?$"  # no quotes, spaces or brackets
 TEXT_MAX = 20_000  # characters in one Markdown field; a plain field takes at most PLAIN_MAX
 PLAIN_MAX = 1_000
@@ -66,7 +66,7 @@ TRIAL_STATUSES = {
     "WITHHELD": "Withheld",
 }
 PARTIAL_DATE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
-SUBSTANCE_CLASSES = ["classic-psychedelic", "entactogen", "non-hallucinogenic-analogue", "antagonist"]
+SUBSTANCE_CLASSES = ["classic-psychedelic", "atypical-psychedelic", "entactogen", "non-hallucinogenic-analogue", "antagonist"]
 WORK_TYPES = ["journal-article", "book", "chapter"]
 ORGANISATION = "organisation"
 
@@ -162,11 +162,19 @@ def _object(properties, required, description, example=None):
     return schema
 
 
+MIRRORS_DESCRIPTION = (
+    "Copies of the record (mirrors, aggregators, document-sharing sites) that were read where no primary copy "
+    "was in reach: kept for the next audit, never shown to readers."
+)
+
 CHECKED = _object(
     {
         "source": _pattern(
             URL,
-            "Address where the record (title, authors, year, identifier) was seen.",
+            "The primary record (PubMed, PMC, the publisher, a registry) where the record (title, authors, year, "
+            "identifier) was seen, or its identifier address (https://doi.org/…) where only a copy showing that "
+            "identifier was in reach; readers follow it. Leave it out when no primary record or identifier was in "
+            "reach: the copies read go in `mirrors`, and the page says so.",
             "https://pubmed.ncbi.nlm.nih.gov/34228959/",
             "is not a web address: write https://…",
         ),
@@ -181,7 +189,7 @@ CHECKED = _object(
                 "https://doi.org/10.1016/j.neuron.2021.06.008",
                 "is not a web address: write https://…",
             ),
-            "description": "Other addresses used (abstract, full text, registry).",
+            "description": "Other primary addresses used (abstract, full text, registry).",
             "examples": [[]],
         },
         "mirrors": {
@@ -194,13 +202,13 @@ CHECKED = _object(
                 "https://example.org/copy-of-pubmed-34228959",
                 "is not a web address: write https://…",
             ),
-            "description": "Copies of the record (mirrors, aggregators) that were read where no primary copy was in "
-            "reach: kept for the next audit, never shown to readers.",
+            "description": MIRRORS_DESCRIPTION,
             "examples": [[]],
         },
     },
-    ["source", "date"],
-    "Where the record was checked, and when: the record's provenance, shown on its page.",
+    ["date"],
+    "Where the record was checked, and when: the record's provenance, shown on its page. `source` and `also` must be "
+    "primary records (model/provenance.py lists their hosts); `source`, or at least one of `mirrors`, is required.",
 )
 
 
@@ -319,12 +327,20 @@ def _partial_date(description, example):
     )
 
 
-REGISTRY = _object(
+RECORD = _object(
     {
-        "status": _reported(_enum(TRIAL_STATUSES, "Overall recruitment status (ClinicalTrials.gov API v2).", "COMPLETED")),
+        "status": _reported(
+            _enum(
+                TRIAL_STATUSES,
+                "Overall recruitment status, in ClinicalTrials.gov API v2 words (another registry's status is mapped "
+                "to the nearest word, and `notes` says so).",
+                "COMPLETED",
+            )
+        ),
         "why_stopped": _reported(_text("Why the trial stopped, as registered.", "Funding ended", markdown=False)),
-        "enrollment": _count("Enrolment.", 37),
+        "enrollment": _count("Enrolment (target or actual: see `enrollment_type`).", 37),
         "enrollment_type": _reported(_enum(["ACTUAL", "ESTIMATED"], "Whether enrolment is actual or estimated.", "ACTUAL")),
+        "first_posted": _partial_date("First posted on the registry", "2019-10-28"),
         "start": _partial_date("Study start", "2020-06-08"),
         "primary_completion": _partial_date("Primary completion", "2023-08"),
         "completion": _partial_date("Study completion", "2023-09"),
@@ -332,13 +348,10 @@ REGISTRY = _object(
             {"type": "boolean", "description": "Whether results are posted on the registry.", "examples": [False]}
         ),
         "results_first_posted": _partial_date("Results first posted", "2022-10-18"),
-        "last_update_posted": _partial_date("Last update posted on the registry", "2023-09-21"),
-        "as_of": _date("The date these values were read", "2026-12-01"),
-        "source": _pattern(
-            URL,
-            "Where they were read: the registry record (or the copy of it that was seen).",
-            "https://clinicaltrials.gov/api/v2/studies/NCT04141501",
-            "is not a web address: write https://…",
+        "last_update_posted": _partial_date(
+            "The record's own date, its last update on the registry: pages say the status is as of this date, and flag "
+            "it as possibly stale when it is more than a year before the review's `current_to` or was not seen",
+            "2023-09-21",
         ),
     },
     [
@@ -350,11 +363,9 @@ REGISTRY = _object(
         "completion",
         "results_posted",
         "last_update_posted",
-        "as_of",
-        "source",
     ],
-    "The trial's registry record as of a date: written by `make trials` from the ClinicalTrials.gov API, "
-    "or by hand from the copy that was seen (null where it was not).",
+    "The trial's registry record as it was read (where and when: `checked`): written by `make trials` from the "
+    "ClinicalTrials.gov API, or by hand from the copy that was seen (null where a value was not seen).",
 )
 
 
@@ -616,30 +627,80 @@ COLLECTIONS = {
     },
     "trials": _object(
         {
-            "id": _id("nct04141501"),
-            "nct": _pattern(
-                NCT,
-                "ClinicalTrials.gov number.",
-                "NCT04141501",
-                "is not an NCT number: `NCT` and eight digits, like `NCT04141501`",
+            "id": {
+                **_id("nct04141501"),
+                "description": "The registry id in lower case, letters and digits only (`nct04141501`, "
+                "`actrn12622000463774`); equals the file name.",
+            },
+            **{
+                r.key: _pattern(
+                    f"^{r.id_pattern}$",
+                    f"The trial's {r.name} id, where that registry holds its main record (a trial gives exactly one "
+                    "of the registry ids; its other registrations go in `other_ids`).",
+                    r.example,
+                    f"is not a {r.name} id: {r.id_hint}",
+                )
+                for r in REGISTRIES.values()
+            },
+            "other_ids": {
+                "type": "array",
+                "maxItems": 50,
+                "uniqueItems": True,
+                "items": _text("Another id, with its registry.", "EudraCT 2022-000810-33", markdown=False),
+                "description": "Other registrations or ids of the same trial that its record shows.",
+                "examples": [["EudraCT 2022-000810-33"]],
+            },
+            "title": _reported(
+                _text(
+                    "Registered title (null where the record's title was not seen).",
+                    "Clinical and Mechanistic Effects of Psilocybin in Alcohol Addicted Patients",
+                    markdown=False,
+                )
             ),
-            "title": _text(
-                "Registered title.", "Clinical and Mechanistic Effects of Psilocybin in Alcohol Addicted Patients", markdown=False
+            "acronym": _reported(_text("Acronym, as registered.", "QUANTUM Trip", markdown=False)),
+            "condition": _text("Condition studied, as registered.", "Alcohol use disorder", markdown=False),
+            "condition_group": _enum(CONDITION_GROUPS, "The substance use the trials page counts it under.", "alcohol"),
+            "substances": _ids(
+                "substances",
+                "Substances given. A trial none of whose substances is a classic psychedelic is listed apart, as a "
+                "related compound.",
+                ["psilocybin"],
+                min_items=1,
             ),
-            "condition": _text("Condition studied.", "Alcohol use disorder", markdown=False),
-            "substances": _ids("substances", "Substances given.", ["psilocybin"], min_items=1),
-            "phase": _text("Trial phase.", "Phase 2", markdown=False),
-            "sponsor": _text("Sponsor.", "University of Zurich", markdown=False),
-            "first_posted": _date("Date first posted", "2019-10-28"),
-            "design": _text("Design in our own words.", "Double-blind, placebo-controlled ..."),
-            "registry": REGISTRY,
+            "sponsor": _reported(_text("Sponsor.", "University of Zurich", markdown=False)),
+            "countries": _nullable(
+                {
+                    "type": "array",
+                    "maxItems": 100,
+                    "items": _text("A country.", "Switzerland", markdown=False),
+                    "description": "Countries where it runs.",
+                    "examples": [["Switzerland"]],
+                }
+            ),
+            "phase": _reported(_text("Trial phase, as registered.", "Phase 2", markdown=False)),
+            "allocation": _reported(_enum(ALLOCATIONS, "Allocation.", "randomised")),
+            "masking": _reported(_enum(MASKINGS, "Masking, in the registry's word.", "quadruple")),
+            "comparator": _reported(_text("The comparator, in words.", "Mannitol placebo", markdown=False)),
+            "design": _text("Design in our own words: arms, doses, setting.", "Double-blind, placebo-controlled ..."),
+            "record": RECORD,
+            "checked": {
+                **CHECKED,
+                "description": "Where and when the registry record was read: `source` is the registry's own address "
+                "for it (which readers follow), `date` the day it was read, `mirrors` the copies read where the "
+                "registry's own page was out of reach (never shown to readers).",
+            },
             "outcome": _text(
-                "What came of the trial as of the registry date: its publications in our own words, or that none was found.",
+                "What came of the trial as of the date it was checked: its publications in our own words, or that "
+                "none was found; for a trial reported only in the press, what is known and from where.",
                 "Results published in 2025 [@rieser2025].",
             ),
+            "notes": _text(
+                "For auditors: conflicting copies and their dates, values not seen, how another registry's status was mapped.",
+                "The status is from a copy of the 2023 version of the record.",
+            ),
         },
-        ["id", "nct", "title", "condition", "substances", "design", "registry", "outcome"],
-        "A registered clinical trial.",
+        ["id", "title", "condition", "condition_group", "substances", "design", "record", "checked", "outcome"],
+        "A registered clinical trial. Its publications are the studies that list it in their `trials`.",
     ),
     "substances": _object(
         {
@@ -757,6 +818,17 @@ SITE = _object(
             "https://example.org/review/",
             "is not a web address: write https://…/",
         ),
+        "repository": _nullable(
+            _pattern(
+                r"^https://[A-Za-z0-9.-]+/[A-Za-z0-9._-]+/[A-Za-z0-9._-]+$",
+                "The public repository of the review's source (GitHub or GitLab, no trailing slash), the one place "
+                "it is set: readers report errors in its issues, pages link to the file to edit, and the build sets "
+                "MkDocs' `repo_url` and `edit_uri` from it. `null` until the maintainer publishes it (pages then "
+                "say that no address for reports is published yet).",
+                "https://github.com/owner/sud-psychedelics-review",
+                "is not a repository address: write https://host/owner/name, without a trailing slash",
+            )
+        ),
     },
     ["title", "description", "authors", "version", "date", "disclaimer", "license", "license_url", "url"],
     "Facts about the site as a whole; `version` and `date` equal the newest entry of the changelog.",
@@ -856,6 +928,25 @@ SEARCH = _object(
             "maxItems": 10_000,
             "items": _WORK_WITH_REASON,
             "description": "Works found but not yet verifiable, with what is missing.",
+            "examples": [[]],
+        },
+        "screened": _integer(
+            "Records screened in the latest search (title and abstract, or a registry summary; copies of one record "
+            "counted once).",
+            87,
+        ),
+        "registrations_excluded": {
+            "type": "array",
+            "maxItems": 10_000,
+            "items": _WORK_WITH_REASON,
+            "description": "Registered trials found and left off the trials page, with the reason.",
+            "examples": [[]],
+        },
+        "registrations_unconfirmed": {
+            "type": "array",
+            "maxItems": 10_000,
+            "items": _WORK_WITH_REASON,
+            "description": "Trials mentioned in the sources whose registry record was not reached, with what is missing.",
             "examples": [[]],
         },
     },

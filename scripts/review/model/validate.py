@@ -10,10 +10,10 @@ from dataclasses import dataclass
 import fastjsonschema
 from jsonschema import Draft202012Validator
 
-from . import evidence, markup
+from . import evidence, markup, provenance
 from .errors import Problem, suggest
 from .load import Review
-from .schema import COLLECTIONS, DATE, SINGLE_FILES, SLUG, collection_schema
+from .schema import COLLECTIONS, DATE, PARTIAL_DATE, SINGLE_FILES, SLUG, collection_schema
 from .walk import findings_of, plain_strings, walk
 
 _VALIDATORS = {name: Draft202012Validator(collection_schema(name)) for name in [*COLLECTIONS, *SINGLE_FILES]}
@@ -137,9 +137,10 @@ def check_schema(entity, schema_name: str) -> list:
 def _check_dates(entity, schema, data, path=()) -> list:
     """Dates that have the pattern but not a day in the calendar (2026-02-30)."""
     problems = []
-    if schema.get("pattern") == DATE and isinstance(data, str) and re.match(DATE, data):
+    if schema.get("pattern") in (DATE, PARTIAL_DATE) and isinstance(data, str) and re.match(schema["pattern"], data):
+        parts = [int(p) for p in data.split("-")] + [1, 1]  # a year or a month is checked from its first day
         try:
-            datetime.date.fromisoformat(data)
+            datetime.date(parts[0], parts[1], parts[2])
         except ValueError:
             problems.append(Problem(entity.path, entity.line(*path), field_name(path), f"`{data}` is not a day of the calendar"))
     elif isinstance(data, dict) and schema.get("type") == "object":
@@ -443,7 +444,9 @@ def validate(review: Review, site: SitePages) -> list:
             if name in ("mechanisms", "topics") and name not in broken:
                 problems += check_outcomes(entity)
             if name == "studies":
-                problems += check_evidence(entity)
+                problems += check_evidence(entity) + provenance.check_study(entity)
+            if name == "trials":
+                problems += provenance.check_trial(entity)
     if review.search is not None:
         problems += check_markdown(review.search, collection_schema("search"), known, trusted)
     problems += check_pages(review, known, trusted, site)

@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from ..model import markup
+from ..model import markup, provenance
 from ..model.evidence import EVIDENCE_LEVELS, GROUPS, MAP_COLUMNS, levels_in_group, rated_groups
+from ..model.registries import REGISTRIES, SEARCH_QUERY
 from ..synthesis import certainty
 from ..synthesis.characteristics import describe
-from . import addresses, search, works
-from .data import LIST_SEPARATOR, TABLES
-from .editions import edition_url
+from . import compare, search, works
+from .data import LINKS, LIST_SEPARATOR, TABLES
+from .editions import manifest_name
 from .guide import guide
 from .works import sentence_case
 
@@ -64,6 +65,16 @@ class Page:
         return key_of(self.path)
 
 
+def source_of(page: Page) -> str | None:
+    """The one content file a page is made from, relative to the project (`content/studies/shao2021.yaml`,
+    `content/pages/about.md`), or None for a page made from the whole review."""
+    if page.kind.collection == "pages":
+        return f"content/pages/{page.path}"
+    if page.kind.collection and page.item is not None:
+        return f"content/{page.kind.collection}/{page.item['id']}.yaml"
+    return None
+
+
 def key_of(path: str) -> str:
     """A page's name as the changelog writes it, from its source path: `studies/shao2021`, `index`."""
     return path.removesuffix(".md")
@@ -91,7 +102,7 @@ def _glance(index, overview) -> dict:
     return {
         "mechanisms": len(overview),
         "studies": len(index.data["studies"]),
-        "trials": len(index.data["trials"]),
+        "trials": len(index.trials.classic),
         "questions": len(rows),
         "counts": [
             (certainty.LABELS[level], sum(row["rating"].level == level for row in rated)) for level in certainty.LEVELS[::-1]
@@ -124,11 +135,7 @@ def _mechanism_parts(index, item):
         {
             "id": group.id,
             "heading": group.heading,
-            "findings": [
-                f | {"number": index.findings[f["id"]]["number"]}
-                for f in findings
-                if f["evidence"] in levels_in_group(group.id) and "role" not in f
-            ],
+            "findings": [f for f in findings if f["evidence"] in levels_in_group(group.id) and "role" not in f],
         }
         for group in GROUPS.values()
     ]
@@ -137,7 +144,7 @@ def _mechanism_parts(index, item):
         "summary_rows": index.summary.rows(item["id"]),
         "unrated": index.summary.unrated(item),
         "groups": [g for g in groups if g["findings"]],
-        "caveats": [f | {"number": index.findings[f["id"]]["number"]} for f in findings if "role" in f],
+        "caveats": [f for f in findings if "role" in f],
         "questions": _questions(index, "mechanisms", item["id"]),
         "related": [index.data["mechanisms"][r] | {"id": r} for r in item["related"]],
         "count": len(index.data["mechanisms"]),
@@ -152,7 +159,7 @@ def _topic(index, item):
     sections = [
         {
             **s,
-            "findings": [f | {"number": index.findings[f["id"]]["number"]} for f in s.get("findings", [])],
+            "findings": s.get("findings", []),
             "protocols": [
                 t for t in index.ordered("therapies") if t.get("steps") and ("therapies", t["id"]) in _links_in(s["text"])
             ],
@@ -174,7 +181,7 @@ def _study(index, item):
         "referrers": index.referrers.get(("studies", item["id"]), []),
         "findings": [index.findings[f] for f in _citing_findings(index, item["id"])],
         "questions": _questions(index, "studies", item["id"]),
-        "trials": [index.data["trials"][t] | {"id": t} for t in item.get("trials", [])],
+        "trials": [index.trials.by_id[t] for t in item.get("trials", [])],
     }
 
 
@@ -185,9 +192,24 @@ def _citing_findings(index, sid):
 def _trial(index, item):
     return {
         "item": item,
-        "studies": [s for s in index.ordered("studies") if item["id"] in s.get("trials", [])],
+        "trial": index.trials.by_id[item["id"]],
+        "current_to": index.search["current_to"],
         "questions": _questions(index, "trials", item["id"]),
         "referrers": index.referrers.get(("trials", item["id"]), []),
+    }
+
+
+def _trials(index, item):
+    trials = index.trials
+    return {
+        "classic": trials.classic,
+        "related": trials.related,
+        "registries": trials.registries(trials.classic),
+        "by_status": trials.by_status(trials.classic),
+        "by_condition": trials.by_condition(trials.classic),
+        "stale": sum(t.stale for t in trials.classic),
+        "current_to": trials.current_to,
+        "substances": index.data["substances"],
     }
 
 
@@ -196,6 +218,7 @@ def _substance(index, item):
         "item": item,
         "findings": [f for f in index.findings.values() if item["id"] in f["substances"]],
         "studies": [s["id"] for s in index.ordered("studies") if item["id"] in s["substances"]],
+        "trials": [t for t in index.trials.all if item["id"] in t.item["substances"]],
     }
 
 
@@ -213,7 +236,7 @@ def _question(index, item):
         "item": item,
         "mechanisms": [index.data["mechanisms"][m] | {"id": m} for m in item.get("mechanisms", [])],
         "findings": [index.findings[f] | {"id": f} for f in item.get("findings", [])],
-        "trials": [index.data["trials"][t] | {"id": t} for t in item.get("trials", [])],
+        "trials": [index.trials.by_id[t] for t in item.get("trials", [])],
         "references": index.cites[("questions", item["id"])],
         "referrers": index.referrers.get(("questions", item["id"]), []),
     }
@@ -275,16 +298,29 @@ def _glossary(index, item):
 
 
 def _changelog(index, item):
-    return {
+    changed = {c.version: c for c in compare.releases(index)}
+    context = {
         "releases": [
-            r
-            | {
-                "built": r["version"] in index.editions,
-                "address": addresses.absolute(edition_url(index.info["url"], r["version"]), page_path("home")),
-            }
-            for r in index.releases
-        ]
+            r | {"built": index.in_site(r["version"]), "changed": changed[r["version"]], "newest": n == 0}
+            for n, r in enumerate(index.releases)
+        ],
+        # the current pages: {name in a manifest: (name in the changelog, title)}
+        "current_pages": {
+            manifest_name(path): (key_of(path), _page_title(index, kind, name))
+            for kind, path, name in enumerate_pages(index.review.pages, lambda c: index.data[c])
+        },
+        "findings_now": index.findings,
     }
+    return context | {"page_titles": dict(context["current_pages"].values())}
+
+
+def _page_title(index, kind: Kind, name: str | None) -> str:
+    """A page's title for a list of pages (the changelog's): its kind's, its hand-written page's, or its entity's."""
+    if kind.collection == "pages" and name is not None:
+        return index.review.pages[name].title
+    if kind.collection and name is not None:
+        return index.title_of(kind.collection, name)
+    return kind.title
 
 
 def _evidence_map(index, item):
@@ -308,7 +344,7 @@ def _course_pack(index, item):
 
 
 def _editing(index, item):
-    return guide()
+    return guide() | {"primary_hosts": provenance.primary_hosts(), "registries": list(REGISTRIES.values())}
 
 
 def _characteristics(index, item):
@@ -328,16 +364,19 @@ def _method(index, item):
         "wording": certainty.WORDING,
         "search": index.search,
         "flow": index.summary.flow(),
+        "trials": index.trials,
+        "registry_query": SEARCH_QUERY,
     }
 
 
 def _data(index, item):
     release = index.releases[0]
-    url = addresses.absolute(edition_url(index.info["url"], release["version"]), page_path("data"))
+    url = index.address_in(release["version"], page_path("data"))
     dataset = works.dataset_item("data", index.info, release, url)
     return {
         "dataset_citation": works.apa(dataset, html_out=False),
         "tables": list(TABLES.values()),
+        "links": list(LINKS.values()),
         "separator": LIST_SEPARATOR.strip(),
         "mechanisms": index.ordered("mechanisms"),
         "release": index.releases[0],
@@ -467,9 +506,10 @@ KINDS = [
         "trials.html.j2",
         "trials/index.md",
         "CollectionPage",
-        _collection("trials"),
+        _trials,
         title="Registered trials",
-        description="The registered clinical trials the review draws on.",
+        description="Every registered trial of a classic psychedelic in a substance use disorder that the review "
+        "found, with its status as of its registry record's own date, its publications, and related compounds apart.",
         hide=WIDE,
         search="Overview",
     ),
@@ -673,7 +713,9 @@ def _title(kind: Kind, item: dict, labels: dict) -> str:
         label = label[:1].upper() + label[1:]  # a title's first word is capitalised: "Van der Meer et al., 2023"
         return f"{label}: {item.get('sentence_case_title') or sentence_case(item['title'])}"
     if kind.name == "trial":
-        return f"{item['nct']}: {item['title']}"
+        found = provenance.registration(item)
+        label = found[1] if found else item["id"]
+        return f"{label}: {item['title'] or item.get('acronym') or 'registered title not seen'}"
     return str(item.get("title") or item.get("name") or item.get("question"))
 
 

@@ -17,11 +17,11 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from ..model import markup
+from ..model import markup, provenance
 from ..model.evidence import EVIDENCE_LEVELS
 from ..model.schema import ATTRIBUTIONS, FINDING_ATTRIBUTIONS, TRIAL_STATUSES
 from ..synthesis import certainty, characteristics, summary
-from . import addresses, data, metadata, pages, prose, tables, works
+from . import addresses, compare, data, editions, feed, metadata, pages, prose, tables, works
 from .glossary import Glossary
 from .index import Index
 from .pages import Page, plan
@@ -90,8 +90,10 @@ class Renderer:
             return self.finding_label(target, page=True)
         if collection == "studies":
             return self.bibliography.labels[target]
+        if collection == "trials":
+            return self.index.trials.by_id[target].label
         item = self.index.data[collection][target]
-        for field in ("nct", "abbreviation", "title", "name", "term", "question"):
+        for field in ("abbreviation", "title", "name", "term", "question"):
             if item.get(field):
                 return item[field]
         return target
@@ -184,10 +186,13 @@ class Renderer:
             finding_citation=self.finding_citation,
             finding_label=self.finding_label,
             wording=self.index.wording_of,
+            word_diff=compare.word_diff,
+            certainty_label=compare.certainty_label,
             missing=characteristics.missing,
             participants_text=summary.participants_text,
             table_columns=tables.columns,
             table_rows=tables.label_rows,
+            trial_label=lambda tid: self.index.trials.by_id[tid].label,
             participants_of=lambda c: "" if c["design"] in characteristics.PRECLINICAL else characteristics.participants(c) or "",
         )
         env.filters["inline"] = jinja2.pass_context(lambda c, t: prose_filter(c, t, "inline"))
@@ -202,6 +207,7 @@ class Renderer:
             page_url=page_url,
             place_url=place_url,
             edition_href=edition_href,
+            changes_since=lambda page: compare.since(self.index, editions.manifest_name(page.path)),
             evidence_levels=EVIDENCE_LEVELS,
             attributions=ATTRIBUTIONS,
             finding_attributions=FINDING_ATTRIBUTIONS,
@@ -210,6 +216,7 @@ class Renderer:
             index_data=self.index.data,
             labels_of=certainty.LABELS,
             statuses=TRIAL_STATUSES,
+            primary_of=provenance.primary,
             not_reported=characteristics.NOT_REPORTED,
             current_to=self.index.search["current_to"],
             offline=not self.directory_urls,
@@ -219,10 +226,13 @@ class Renderer:
     # ------------------------------------------------------------------------------------------ pages
 
     def finding_label(self, fid: str, page: bool = False) -> str:
-        """A finding as readers know it: "finding 3", or with its page, "Induced neuroplasticity, finding 3"
-        (its id is an address, never shown as text)."""
+        """A finding as a reader recognises it in a list or a link: the opening words of its statement, after its
+        page's title when `page` ("Induced neuroplasticity: “In cultured cortical neurons, LSD, DMT…”"). Its id
+        is its address and, beside its own statement, its citation locator; never a name in running text."""
         finding = self.index.findings[fid]
-        return f"{finding['page_title']}, finding {finding['number']}" if page else f"finding {finding['number']}"
+        words = markup.plain(finding["statement"], "inline").split()
+        opening = f"“{' '.join(words[:8])}{'…' if len(words) > 8 else ''}”"
+        return f"{finding['page_title']}: {opening}" if page else opening
 
     def finding_citation(self, fid: str) -> str:
         """The text a finding's Cite button copies (made once per finding)."""
@@ -256,6 +266,7 @@ class Renderer:
             yield from self.downloads()
             yield from self.figures()
             yield from self.data()
+            yield Output(feed.PATH, feed.atom(self.index))
 
     def figures(self):
         """The forest plots, as SVG files: each in its wide layout and its phone's."""

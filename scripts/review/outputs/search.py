@@ -64,14 +64,14 @@ def attributes(found: dict) -> str:
 
 
 def records(index) -> list[dict]:
-    """One search record per finding: its statement, under its page's title and number, at its anchor (as an
+    """One search record per finding: its statement, under its page's title and its id, at its anchor (as an
     address relative to the search page, find/, where results are shown)."""
     out = []
     for fid, finding in index.findings.items():
         out.append(
             {
                 "url": "../" + addresses.served(finding["page"]) + f"#{fid}",
-                "title": f"{finding['page_title']}, finding {finding['number']}",
+                "title": f"{finding['page_title']}, finding: {markup.plain(finding['statement'], 'inline')[:90]}…",
                 "content": markup.plain(finding["statement"]),
                 "search": fields(FINDING, [finding["evidence"]]),
             }
