@@ -225,13 +225,13 @@ class Renderer:
 
     # ------------------------------------------------------------------------------------------ pages
 
-    def finding_label(self, fid: str, page: bool = False) -> str:
+    def finding_label(self, fid: str, page: bool = False, words: int = 8) -> str:
         """A finding as a reader recognises it in a list or a link: the opening words of its statement, after its
         page's title when `page` ("Induced neuroplasticity: “In cultured cortical neurons, LSD, DMT…”"). Its id
         is its address and, beside its own statement, its citation locator; never a name in running text."""
         finding = self.index.findings[fid]
-        words = markup.plain(finding["statement"], "inline").split()
-        opening = f"“{' '.join(words[:8])}{'…' if len(words) > 8 else ''}”"
+        said = markup.plain(finding["statement"], "inline").split()
+        opening = f"“{' '.join(said[:words])}{'…' if len(said) > words else ''}”"
         return f"{finding['page_title']}: {opening}" if page else opening
 
     def finding_citation(self, fid: str) -> str:
