@@ -14,7 +14,8 @@ def problems(content_dir):
 def test_load_reads_every_collection(review_dir):
     review = load(review_dir)
     assert review.problems == []
-    assert set(review.entities["studies"]) == {"rieser2021", "shao2021"}
+    assert set(review.entities["studies"]) == {"rieser2021", "shao2021", "trial2020a", "trial2020b"}
+    assert set(review.entities["comparisons"]) == {"drinking"}
     assert review.site.data["title"] == "Fixture review"
     assert review.pages["index"].title == "Fixture home"
 
@@ -146,7 +147,7 @@ def test_huge_file_is_refused_without_parsing(review_dir):
         ),
         (
             lambda d: (d / "stray.yaml").write_text("x: 1\n"),
-            "content/stray.yaml:1: file: unexpected here; content/ holds the folders mechanisms, topics, studies, trials, substances, therapies, questions, glossary, pages, schema and the files site.yaml, changelog.yaml, search.yaml",
+            "content/stray.yaml:1: file: unexpected here; content/ holds the folders mechanisms, topics, studies, comparisons, trials, substances, therapies, questions, glossary, pages, schema and the files site.yaml, changelog.yaml, search.yaml",
         ),
     ],
 )

@@ -53,6 +53,35 @@ def test_a_page_names_its_edition_only_when_the_edition_is_in_the_site(fixture_i
     assert built.address_of("studies/rieser2021.md", "x") == URL + "studies/rieser2021/#x"
 
 
+@pytest.mark.parametrize(
+    "missing, path, anchor",
+    [
+        ("page", "mechanisms/plasticity.md", ""),
+        ("finding", "mechanisms/plasticity.md", "pl-spines-mice"),
+    ],
+)
+def test_what_an_edition_lacks_gets_its_living_address(fixture_index, missing, path, anchor):
+    # Content added since the release (a page, a finding) is not in the release's edition: an edition address for it
+    # would be a 404 (the 0.2.0 edition has no page or finding added after it), so it gets its living address.
+    old = manifest(fixture_index, "1.2.3", "2026-01-02")
+    if missing == "page":
+        old["pages"] = [p for p in old["pages"] if p != "mechanisms/plasticity"]
+    else:
+        old["findings"] = {k: v for k, v in old["findings"].items() if k != anchor}
+    built = with_editions({"1.2.3": old})
+    assert built.address_of(path, anchor) == URL + "mechanisms/plasticity/" + (f"#{anchor}" if anchor else "")
+    whole = with_editions({"1.2.3": manifest(fixture_index, "1.2.3", "2026-01-02")})
+    assert whole.address_of(path, anchor).startswith(URL + "editions/1.2.3/")
+
+
+def test_a_download_has_its_edition_address_only_when_the_edition_holds_the_file(fixture_index):
+    holding = manifest(fixture_index, "1.2.3", "2026-01-02") | {"files": frozenset({"data/studies.csv"})}
+    built = with_editions({"1.2.3": holding})
+    assert built.file_address("1.2.3", "data/studies.csv") == URL + "editions/1.2.3/data/studies.csv"
+    assert built.file_address("1.2.3", "data/studies-trials.csv") == URL + "data/studies-trials.csv"
+    assert fixture_index.file_address("1.2.3", "data/studies.csv") == URL + "data/studies.csv"
+
+
 def test_the_page_metadata_gives_out_the_same_address_everywhere(fixture_index):
     made = renderer(FIXTURE, TEMPLATES)
     page = next(p for p in made.pages if p.path == "mechanisms/plasticity.md")

@@ -263,7 +263,7 @@ def pandoc_references(pandoc, source, tmp_path, fmt) -> dict:
 # particle as one that drops after the given names, whereas the RIS specification (and Zotero, EndNote and
 # Mendeley) write `Last, First, Suffix`. The site's RIS follows the specification, so these few names render
 # differently through pandoc's RIS reader only.
-RIS_READER_DEVIATES = ("Sr.", "Jr.", "de ", "van ", "von ")
+RIS_READER_DEVIATES = ("Sr.", "Jr.", "de ", "dos ", "van ", "von ")
 
 
 @pytest.mark.slow  # runs pandoc once per case

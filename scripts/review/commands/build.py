@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from ..model.errors import ContentError, Problem
@@ -9,13 +10,13 @@ from ..model.load import Review, load
 from ..model.validate import SitePages, validate
 from ..outputs import editions, pages
 from ..outputs.index import Index
-from ..outputs.render import Renderer
+from ..outputs.render import Renderer, slug
 
 CONTENT_DIR = Path("content")  # relative to the project folder, where every command runs
 TEMPLATES_DIR = Path("templates") / "pages"
 
 
-SITE = SitePages(pages.keys, pages.reserved())  # the site's page names, which the check needs
+SITE = SitePages(pages.keys, pages.reserved(), pages.page_anchors, slug)  # what the check needs of the site's pages
 
 
 def problems(review: Review) -> list[Problem]:
@@ -24,8 +25,11 @@ def problems(review: Review) -> list[Problem]:
 
 
 def check(content_dir=CONTENT_DIR):
-    """Read and check all content; raise ContentError with every problem at once. Return the Review."""
+    """Read and check all content; raise ContentError with every problem at once. Return the Review. Editors'
+    backup and swap files are left out, each with a notice."""
     review = load(content_dir)
+    for path in review.ignored:
+        print(f"note: {path}: left out (an editor's backup, swap or lock file)", file=sys.stderr)
     found = problems(review)
     if found:
         raise ContentError(found)

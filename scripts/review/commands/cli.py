@@ -69,7 +69,17 @@ def _editions(args) -> int:
 
 
 def main(argv=None) -> int:
-    """Run one command; exit status 1 on content errors or a failed build."""
+    """Run one command; exit status 1 on content errors or a failed build, 130 when interrupted (Ctrl-C): each
+    command leaves what it writes as it was or whole, so an interruption is one line, not a traceback."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("review: interrupted", file=sys.stderr)
+        return 130
+
+
+def _main(argv=None) -> int:
+    """Run one command."""
     parser = argparse.ArgumentParser(prog="review", description=__doc__)
     parser.add_argument("--content", type=Path, default=CONTENT_DIR, help="content folder (default: %(default)s)")
     parser.add_argument("--templates", type=Path, default=TEMPLATES_DIR, help="page templates (default: %(default)s)")

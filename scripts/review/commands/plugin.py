@@ -11,11 +11,13 @@ the Zensical export (`review export`) uses no plugin.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +26,6 @@ from urllib.parse import urlsplit
 
 import nh3
 import pathspec
-import yaml
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -35,8 +36,9 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from ..model.errors import ContentError
-from ..outputs import fastpages, pages, search
+from ..model.errors import ContentError, Problem
+from ..model.load import is_editor_file, parse_yaml, read_text
+from ..outputs import addresses, fastpages, pages, search
 from .build import CONTENT_DIR, TEMPLATES_DIR, renderer
 from .progress import Progress
 
@@ -89,6 +91,7 @@ class Built:
     files: Files | None = None
     nav: Navigation | None = None
     env: Any = None
+    sources: dict[str, str] = field(default_factory=dict)  # built HTML file -> the content file its page shows
 
 
 @dataclass
@@ -109,6 +112,7 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
     """The review's generator inside a MkDocs build."""
 
     def __init__(self) -> None:
+        self._scratch_lock: int | None = None
         self.state = BuildState()
         self.built = Built()
         self.serving = False  # under `mkdocs serve` / `review serve` the generated files outlive a build
@@ -131,10 +135,10 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
             raise PluginError("mkdocs.yml: nav: the navigation is made from scripts/review/outputs/pages.py (NAV); remove `nav:`")
         if "SOURCE_DATE_EPOCH" not in os.environ:
             changelog = self._root(config) / self.config.content_dir / "changelog.yaml"
-            try:
-                newest = yaml.safe_load(changelog.read_text(encoding="utf-8"))["releases"][0]["date"]
+            try:  # read as the check reads it: any file, however broken, is a problem the check reports
+                newest = parse_yaml(read_text(changelog, "changelog.yaml"), "changelog.yaml")["releases"][0]["date"]
                 day = datetime.strptime(str(newest), "%Y-%m-%d").replace(tzinfo=UTC)
-            except (OSError, yaml.YAMLError, KeyError, IndexError, TypeError, ValueError):
+            except (Problem, KeyError, IndexError, TypeError, ValueError):
                 return config  # the content check reports the problem
             os.environ["SOURCE_DATE_EPOCH"] = str(int(day.timestamp()))
         self._set_repository(config)
@@ -145,8 +149,8 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         until the maintainer publishes it: then no page links to a repository)."""
         site = self._root(config) / self.config.content_dir / "site.yaml"
         try:
-            repository = yaml.safe_load(site.read_text(encoding="utf-8")).get("repository")
-        except (OSError, yaml.YAMLError, AttributeError):
+            repository = parse_yaml(read_text(site, "site.yaml"), "site.yaml").get("repository")
+        except (Problem, AttributeError):
             return  # the content check reports the problem
         if isinstance(repository, str) and repository.startswith("https://"):
             config.repo_url = repository
@@ -178,6 +182,7 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         except ContentError as error:
             raise PluginError("\n" + error.report()) from None
         state.records = search.records(review.index)
+        self.built.sources = sources(review.pages, review.index.review, config.use_directory_urls)
         state.editions, state.releases = review.index.editions, review.index.releases  # review site installs them
         state.url = review.index.info["url"]
         state.writing = Progress("writing pages", len(review.pages))
@@ -190,7 +195,8 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         docs = Path(config.docs_dir)
         for file in list(files):  # only the generator's pages are published from the docs folder
             if file.src_uri not in generated and Path(file.abs_src_path or "/").is_relative_to(docs):
-                log.warning("review: %s is not a generated page and is left out", file.src_uri)
+                if not is_editor_file(Path(file.src_uri).name):  # the check has noted those, and left them out too
+                    log.warning("review: %s is not a generated page and is left out", file.src_uri)
                 files.remove(file)
         for path, source in sorted(self.state.outputs, key=lambda out: docs_order(out[0])):
             existing = files.get_file_from_path(path)
@@ -280,14 +286,74 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
 
     def _new_scratch(self, root: Path) -> Path:
         """A fresh folder for this build's generated files, under build/ (removed after the build, or when a
-        preview stops)."""
+        preview stops). It holds a lock for as long as this process uses it, so that the folders of builds that
+        were killed, whose locks the system has let go, are removed here, and a running preview's never are."""
         self._remove_scratch()
-        (root / "build").mkdir(exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix="generated-", dir=root / "build"))
+        build = root / "build"
+        build.mkdir(exist_ok=True)
+        for folder in build.glob(GENERATED + "*"):
+            _remove_if_abandoned(folder)
+        scratch = Path(tempfile.mkdtemp(prefix=GENERATED, dir=build))
+        self._scratch_lock = os.open(scratch / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        fcntl.flock(self._scratch_lock, fcntl.LOCK_EX)
+        return scratch
 
     def _remove_scratch(self) -> None:
         if self.state.scratch is not None:
             shutil.rmtree(self.state.scratch, ignore_errors=True)
+            self.state.scratch = None
+        if self._scratch_lock is not None:
+            os.close(self._scratch_lock)
+            self._scratch_lock = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """A failed build (a content error included) removes its generated files, unless a preview serves them."""
+        if not self.serving:
+            self._remove_scratch()
+
+
+GENERATED = "generated-"  # the prefix of a build's folder of generated files, in build/
+LOCK = ".in-use"  # the lock inside it, held by the process that uses it
+
+
+def _remove_if_abandoned(folder: Path) -> None:
+    """Remove a folder of generated files whose process has ended (its lock is free). A folder without a lock
+    (one being made this instant, or left by an older version) is kept for a minute."""
+    try:
+        handle = os.open(folder / LOCK, os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except FileNotFoundError:
+        try:
+            if time.time() - folder.lstat().st_mtime > 60:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            pass
+        return
+    except OSError:
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return  # in use
+    finally:
+        os.close(handle)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def sources(planned: list, review: Any, directory_urls: bool) -> dict[str, str]:
+    """{built HTML file: content file} of every page that shows one file: an entity's page its YAML file, a
+    hand-written page its Markdown (so that a fault found in the built page is reported where it is written)."""
+    out = {}
+    for page in planned:
+        collection = page.kind.collection
+        if collection == "pages":
+            source = page.item.path
+        elif collection and page.item is not None and page.item.get("id") in review.entities.get(collection, {}):
+            source = review.entities[collection][page.item["id"]].path
+        else:
+            continue
+        served = addresses.served(page.path, directory_urls)
+        out[served + "index.html" if served.endswith("/") or not served else served] = source
+    return out
 
 
 def served_anywhere(page: str, site_path: str) -> str:

@@ -167,84 +167,129 @@ def _walk(stream):
 def problems(text: str, profile: str, known: dict, pages: frozenset = frozenset()):
     """Yield (snippet, message) for each thing the text may not hold, or that points nowhere. `known` is
     {collection: ids}; `pages` the names of the site's pages (for a hand-written page's `.md` links)."""
+    for _, snippet, message in located(text, profile, known, pages):
+        yield snippet, message
+
+
+_BLOCKS = {
+    "heading_open": ("heading", "headings"),
+    "table_open": ("table", "tables"),
+    "fence": ("fence", "code blocks"),
+    "code_block": ("code", "indented code blocks"),
+    "blockquote_open": ("blockquote", "quotations"),
+    "hr": ("hr", "horizontal rules"),
+    "bullet_list_open": ("list", "lists"),
+    "ordered_list_open": ("list", "lists"),
+}
+
+
+def located(text: str, profile: str, known: dict, pages: frozenset = frozenset()) -> list:
+    """(line, snippet, message) of each problem of a text, in the order of the text. `line` counts from 0 within
+    the text (a block's first line, plus the line breaks before the problem in its paragraph), so that a message
+    finds its line without searching for it: the check stays linear in the text."""
     allowed = PROFILES[profile]
     env: dict = {}
     stream = _FULL.parse(text, env)
     lines = text.split("\n")
-    for definition in env.get("references", {}).values():
-        first = (definition.get("map") or [0])[0]
-        yield (
-            lines[first].strip() if first < len(lines) else text,
-            ("reference-style link definitions are not allowed; write the link in place: [text](https://…)"),
+
+    def at(line: int) -> str:
+        return lines[line].strip() if line < len(lines) else text
+
+    found = [
+        (
+            (definition.get("map") or [0])[0],
+            at((definition.get("map") or [0])[0]),
+            "reference-style link definitions are not allowed; write the link in place: [text](https://…)",
         )
-    block_names = {
-        "heading_open": "heading",
-        "table_open": "table",
-        "fence": "fence",
-        "code_block": "code",
-        "blockquote_open": "blockquote",
-        "hr": "hr",
-        "bullet_list_open": "list",
-        "ordered_list_open": "list",
-    }
-    for token in _walk(stream):
-        kind = block_names.get(token.type)
-        if kind and kind not in allowed.block:
-            what = {
-                "heading": "headings",
-                "table": "tables",
-                "fence": "code blocks",
-                "code": "indented code blocks",
-                "blockquote": "quotations",
-                "hr": "horizontal rules",
-                "list": "lists",
-            }[kind]
-            first = (token.map or [0])[0]
-            yield lines[first].strip() if first < len(lines) else text, f"{what} are not allowed in this field"
+        for definition in env.get("references", {}).values()
+    ]
+    for token, line in _walk_lines(stream):
+        block = _BLOCKS.get(token.type)
+        if block and block[0] not in allowed.block:
+            found.append((line, at(line), f"{block[1]} are not allowed in this field"))
         elif token.type in ("html_inline", "html_block"):
-            yield token.content.strip()[:40], "raw HTML is not allowed; write Markdown (it is shown as text, never run)"
+            found.append(
+                (line, token.content.strip()[:40], "raw HTML is not allowed; write Markdown (it is shown as text, never run)")
+            )
         elif token.type == "image":
-            yield "![", "images are not allowed (they would load from another site in every reader's browser)"
+            found.append((line, "![", "images are not allowed (they would load from another site in every reader's browser)"))
         elif token.type == "link_open":
-            href = token.attrGet("href") or ""
-            target = TARGET.match(href)
-            if target:
-                yield from _unknown_target(href, target.group(1), target.group(2), known)
-            elif (page_link := PAGE_LINK.match(href)) and allowed.page_links:
-                name = page_link.group(1)
-                if name not in pages and name.removesuffix("/index") not in pages:
-                    yield href, f"link to `{href}`: no such page"
-            elif href.startswith("#") and allowed.page_links:
-                continue
-            elif not href.startswith(SAFE_SCHEMES):
-                scheme = href.split(":", 1)[0] + ":" if ":" in href else href
-                yield href, f"link target `{scheme}` is not allowed; use http, https or mailto, or (@collection/id)"
+            found += [(line, *problem) for problem in _link_problems(token.attrGet("href") or "", allowed, known, pages)]
         elif token.type == "text":
-            yield from _text_problems(token.content, known)
+            found += [(line, *problem) for problem in _text_problems(token.content, known)]
+    found.sort(key=lambda item: item[0])  # stable: the order within a line is the text's
+    return found
+
+
+def headings(text: str) -> list[tuple[int, str]]:
+    """(line from 0, words) of each heading of a hand-written page, as its reader sees them."""
+    stream = tokens(text, "page")
+    return [
+        (token.map[0] if token.map else 0, plain(stream[i + 1].content, "page"))
+        for i, token in enumerate(stream)
+        if token.type == "heading_open" and i + 1 < len(stream)
+    ]
+
+
+def _walk_lines(stream):
+    """(token, line) of every token, child and grandchild (an image's text): a block's first line, and within a
+    paragraph the line breaks passed so far."""
+    for token in stream:
+        line = token.map[0] if token.map else 0
+        yield token, line
+        for child in token.children or ():
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            yield child, line
+            for grandchild in child.children or ():
+                yield grandchild, line
+
+
+def _link_problems(href: str, allowed: Profile, known: dict, pages: frozenset):
+    """(snippet, message) for a link's target, if it is one the field may not hold or one that points nowhere."""
+    target = TARGET.match(href)
+    if target:
+        yield from _unknown_target(href, target.group(1), target.group(2), known)
+    elif (page_link := PAGE_LINK.match(href)) and allowed.page_links:
+        name = page_link.group(1)
+        if name not in pages and name.removesuffix("/index") not in pages:
+            yield href, f"link to `{href}`: no such page"
+    elif href.startswith("#") and allowed.page_links:
+        return
+    elif not href.startswith(SAFE_SCHEMES):
+        scheme = href.split(":", 1)[0] + ":" if ":" in href else href
+        yield href, f"link target `{scheme}` is not allowed; use http, https or mailto, or (@collection/id)"
 
 
 def _text_problems(text: str, known: dict):
-    """Problems with the marks, and attribute lists, in a run of text."""
+    """Problems with the marks, and attribute lists, in a run of text, in the order they are written (a message is
+    text, or (collection, id) for a reference the caller words)."""
+    found: list[tuple[int, str, str | tuple[str, str]]] = []
     for match in CITATION.finditer(text):
         for part in match.group(1).split(";"):
             cited = CITED.match(part)
             if not cited:
-                yield match.group(0), f"citation `{match.group(0)[:60]}` is malformed: write [@id] or [@id; @id]"
+                found.append(
+                    (match.start(), match.group(0), f"citation `{match.group(0)[:60]}` is malformed: write [@id] or [@id; @id]")
+                )
                 break
             if cited.group(1) not in known.get("studies", ()):
-                yield match.group(0), ("studies", cited.group(1))
+                found.append((match.start(), match.group(0), ("studies", cited.group(1))))
     for match in BARE.finditer(text):
         target = TARGET.match("@" + match.group(1))
         if not target:
-            yield match.group(0), f"link `{match.group(0)[:60]}` is malformed: write (@collection/id)"
+            found.append((match.start(), match.group(0), f"link `{match.group(0)[:60]}` is malformed: write (@collection/id)"))
         else:
-            yield from _unknown_target("@" + match.group(1), target.group(1), target.group(2), known)
+            found += [(match.start(), *p) for p in _unknown_target("@" + match.group(1), target.group(1), target.group(2), known)]
     rendered = [m.span() for m in BARE.finditer(text) if TARGET.match("@" + m.group(1))]
     for match in MARK.finditer(text):
         if match.group(1) in known and not any(start <= match.start() < end for start, end in rendered):
-            yield match.group(0), unrendered(match.group(0))
+            found.append((match.start(), match.group(0), unrendered(match.group(0))))
     for match in ATTRIBUTE_LIST.finditer(text):
-        yield match.group(0), "attribute lists (`{: …}`, `{ #id }`, `{ onclick=… }`) are not allowed"
+        found.append((match.start(), match.group(0), "attribute lists (`{: …}`, `{ #id }`, `{ onclick=… }`) are not allowed"))
+    found.sort(key=lambda item: item[0])
+    for _, snippet, message in found:
+        yield snippet, message
 
 
 def unrendered(mark: str) -> str:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import re
+
+from .bias import DOMAINS, JUDGEMENTS, TOOLS
 from .evidence import DESIGNS, EVIDENCE_LEVELS
+from .outcomes import DIRECTIONS, MEASURES, OUTCOMES
 from .registries import ALLOCATIONS, CONDITION_GROUPS, MASKINGS, REGISTRIES
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -12,6 +17,21 @@ DOI = r"^10\.\d{4,9}/[-._;()/:A-Za-z0-9]+$"  # Crossref's recommended pattern: n
 NUMBER = r"^-?[0-9]{1,9}(\.[0-9]{1,9})?$"
 PMID = r"^[1-9][0-9]{0,8}$"
 URL = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[-A-Za-z0-9._~%!&()*+,;=:@/?#]*)?$"  # no quotes, spaces or brackets
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(re.sub(r"(?<!\\)\$", r"\\Z", pattern))
+
+
+def matches(pattern: str, text: str) -> bool:
+    """Whether text matches one of the schema's patterns as JSON Schema reads them (ECMA-262, as the editors and
+    fastjsonschema do): `$` is the end of the text. Python's `$` also matches before a final newline, which would
+    let `1.2.3\\n` through as a version and into every canonical address."""
+    return bool(_compiled(pattern).search(text))
+
+
+URL_HINT = "is not a web address: write https://…"
 TEXT_MAX = 20_000  # characters in one Markdown field; a plain field takes at most PLAIN_MAX
 PLAIN_MAX = 1_000
 LIST_MAX = 500
@@ -39,14 +59,6 @@ BLINDING = {
     "single-blind": "Single-blind",
     "open-label": "Open-label",
     "not-applicable": "Not applicable",
-}
-EFFECT_MEASURES = {  # measure id: (name, ratio?) — a ratio is drawn on a log scale, with no effect at 1
-    "odds-ratio": ("Odds ratio", True),
-    "risk-ratio": ("Risk ratio", True),
-    "hazard-ratio": ("Hazard ratio", True),
-    "mean-difference": ("Mean difference", False),
-    "standardised-mean-difference": ("Standardised mean difference", False),
-    "mean-change": ("Mean change from baseline", False),
 }
 # ClinicalTrials.gov API v2 `overallStatus` values (OpenAPI spec 2.0.3), with the registry's own wording.
 TRIAL_STATUSES = {
@@ -98,6 +110,21 @@ def _pattern(pattern, description, example, hint):
 def _date(description, example):
     """A calendar date written YYYY-MM-DD (quoted)."""
     return _pattern(DATE, description + " (YYYY-MM-DD, quoted).", example, "is not a date: write YYYY-MM-DD, quoted")
+
+
+# A release dates the build: its pages' last-changed dates, the sitemap and the timestamp of the sitemap's gzip
+# copy, which holds the seconds since 1970 in 32 bits. The check refuses a release dated outside that range.
+RELEASE_DATES = ("1970-01-01", "2106-02-07")
+
+
+def _release_date(example):
+    """The date of a release: a calendar date in RELEASE_DATES."""
+    earliest, latest = RELEASE_DATES
+    return {
+        **_date(f"Release date, from {earliest} to {latest}", example),
+        "x-earliest": earliest,
+        "x-latest": latest,
+    }
 
 
 def _ids(collection, description, example, min_items=0):
@@ -236,23 +263,127 @@ ARM = _object(
     "One arm of a study.",
 )
 
+EFFECT_ARM = _object(
+    {
+        "label": _text("The group, as the source names it.", "Psilocybin + MET/CBT", markdown=False),
+        "n": _count("Participants in the group for this outcome.", 48),
+        "mean": _reported(_estimate("Mean (or the summary the source gives for the group), quoted.", "9.7")),
+        "sd": _reported(_estimate("Standard deviation, quoted.", "12.1")),
+        "events": _count("Participants with the event (dichotomous outcomes).", 17),
+    },
+    ["label", "n", "mean", "sd", "events"],
+    "One group's data for an outcome, as reported (null where not).",
+)
+
 EFFECT = _object(
     {
-        "measure": _enum(EFFECT_MEASURES, "Kind of estimate.", "odds-ratio"),
+        "outcome": _enum(OUTCOMES, "The outcome, from the review's one list of clinical outcomes.", "heavy-drinking-days"),
+        "label": _text("The outcome as the source names it.", "Percentage of heavy drinking days", markdown=False),
+        "primary": {"type": "boolean", "description": "Whether it is a primary outcome of the study.", "examples": [True]},
+        "timepoint": _reported(_text("When the outcome was measured.", "weeks 5-36", markdown=False)),
         "comparison": _text(
-            "What is compared with what, and in which direction.", "Psilocybin vs nicotine patch", markdown=False
+            "What is compared with what, and in which direction the value is taken.",
+            "Diphenhydramine minus psilocybin, percentage points",
+            markdown=False,
         ),
-        "outcome": _text("The outcome the estimate is for.", "Biochemically verified prolonged abstinence", markdown=False),
-        "timepoint": _reported(_text("When the outcome was measured.", "6 months", markdown=False)),
-        "value": _estimate("The estimate, as the source reports it (quoted, with its decimals).", "6.1"),
-        "ci_low": _reported(_estimate("Lower confidence limit (quoted).", "2.0")),
-        "ci_high": _reported(_estimate("Upper confidence limit (quoted).", "23.3")),
+        "measure": _reported(_enum(MEASURES, "Kind of estimate (null when the source gives no number).", "mean-difference")),
+        "value": _reported(_estimate("The estimate, as the source reports it (quoted, with its decimals).", "13.9")),
+        "ci_low": _reported(_estimate("Lower confidence limit (quoted).", "3.0")),
+        "ci_high": _reported(_estimate("Upper confidence limit (quoted).", "24.7")),
         "ci_level": _reported(_integer("Confidence level in per cent.", 95, minimum=50, maximum=99)),
-        "p": _reported(_text("The p value, as reported (`0.003`, `< .001`).", "0.003", markdown=False)),
+        "p": _reported(_text("The p value, as reported (`0.003`, `< .001`).", ".01", markdown=False)),
         "favours": _enum(["higher", "lower"], "Which side of no effect favours the psychedelic.", "higher"),
+        "arms": {
+            "type": "array",
+            "items": EFFECT_ARM,
+            "maxItems": 50,
+            "description": "Each group's data, as reported (used to compute an estimate or interval the source "
+            "does not give, which the pages then mark as computed).",
+            "examples": [[]],
+        },
+        "note": _reported(_text("What a reader needs to read the numbers right.", "Arm values are model-based.", markdown=False)),
+        "source": _pattern(URL, "Where the numbers were read.", "https://pmc.ncbi.nlm.nih.gov/articles/PMC9403854", URL_HINT),
     },
-    ["measure", "comparison", "outcome", "timepoint", "value", "ci_low", "ci_high", "ci_level", "p", "favours"],
-    "An effect estimate exactly as the source reports it.",
+    [
+        "outcome",
+        "label",
+        "primary",
+        "timepoint",
+        "comparison",
+        "measure",
+        "value",
+        "ci_low",
+        "ci_high",
+        "ci_level",
+        "p",
+        "favours",
+    ],
+    "One outcome a study reports, exactly as the source reports it.",
+)
+
+RISK_OF_BIAS = _object(
+    {
+        "tool": _enum(TOOLS, "The tool: rob2, rob2-crossover, robins-i, syrcle, or none (with `why`).", "rob2"),
+        "result": _reported(
+            _text("The result the judgement is for (RoB 2 judges a result).", "Heavy drinking days, weeks 5-36", markdown=False)
+        ),
+        "domains": {
+            "type": "array",
+            "maxItems": 20,
+            "items": _object(
+                {
+                    "domain": _enum(DOMAINS, "The tool's domain.", "randomisation-process"),
+                    "judgement": _enum(JUDGEMENTS, "The judgement, in the tool's words.", "some-concerns"),
+                    "support": _text(
+                        "What the source says that supports the judgement, in our own words.",
+                        "The abstract says participants were randomly assigned; how was not described.",
+                        markdown=False,
+                    ),
+                },
+                ["domain", "judgement", "support"],
+                "One domain of the tool.",
+            ),
+            "description": "The tool's domains, in its order, each with a judgement and its support.",
+            "examples": [[]],
+        },
+        "overall": _reported(_enum(JUDGEMENTS, "The overall judgement (null for `none`).", "some-concerns")),
+        "why": _text(
+            "Why no tool was applied (with `tool: none`).", "Single-group study: no comparison to judge.", markdown=False
+        ),
+        "source": _pattern(
+            URL, "The full text, protocol or registry read.", "https://pmc.ncbi.nlm.nih.gov/articles/PMC9403854", URL_HINT
+        ),
+    },
+    ["tool", "overall", "source"],
+    "Risk of bias, by the tool's domains: the certainty rules read it for every design.",
+)
+
+ADVERSE_EVENTS = _object(
+    {
+        "summary": _text(
+            "What adverse events were reported, serious ones, by group, in our own words.",
+            "No serious adverse events with psilocybin; headache and nausea were the commonest events.",
+            markdown=False,
+        ),
+        "serious": {
+            "type": ["array", "null"],
+            "maxItems": 50,
+            "items": _object(
+                {
+                    "arm": _text("The group.", "Psilocybin 25 mg", markdown=False),
+                    "events": _count("Participants with a serious adverse event.", 1),
+                    "n": _count("Participants in the group.", 20),
+                },
+                ["arm", "events", "n"],
+                "Serious adverse events in one group.",
+            ),
+            "description": "Serious adverse events by group (null where the sources checked give no counts).",
+            "examples": [None],
+        },
+        "source": _pattern(URL, "Where they were read.", "https://pmc.ncbi.nlm.nih.gov/articles/PMC9403854", URL_HINT),
+    },
+    ["summary", "serious", "source"],
+    "Adverse events as reported.",
 )
 
 CHARACTERISTICS = _object(
@@ -288,7 +419,6 @@ CHARACTERISTICS = _object(
                 "The main result with its numbers, as the source reports it.", "Heavy drinking days 9.7% vs 23.6%", markdown=False
             )
         ),
-        "effect": {**EFFECT, "type": ["object", "null"], "description": EFFECT["description"] + " Null when none is reported."},
     },
     [
         "design",
@@ -308,7 +438,6 @@ CHARACTERISTICS = _object(
         "primary_outcome",
         "primary_timepoint",
         "main_result",
-        "effect",
     ],
     "What the study was and what it found, for the characteristics table. Every listed field is written, "
     "as `null` where the sources checked do not report it.",
@@ -385,6 +514,18 @@ OUTCOME = _object(
             "increase spine density",
             markdown=False,
         ),
+        "asks_about": _enum(
+            ["people", "animals"],
+            "Whom the question is about (default `people`): evidence from animals answers a question about people only "
+            "indirectly, and never above very low certainty.",
+            "animals",
+        ),
+        "surrogate": {
+            "type": "boolean",
+            "description": "True when the findings measure a stand-in (a brain or laboratory measure) for what the "
+            "question asks: the certainty rules rate it down for indirectness.",
+            "examples": [True],
+        },
         "certainty_override": _object(
             {
                 "level": _enum(["high", "moderate", "low", "very-low"], "The rating given instead.", "low"),
@@ -416,7 +557,13 @@ FINDING = _object(
             "substances", "Substances the finding concerns (empty for a finding about SUD itself).", ["psilocybin"]
         ),
         "studies": _ids("studies", "Studies that support the finding.", ["shao2021"], min_items=1),
-        "role": _enum(["caveat"], "`caveat` for a contradiction, limit or complicating result.", "caveat"),
+        "direction": _enum(
+            DIRECTIONS,
+            "How the result bears on the question it answers: "
+            + ", ".join(f"`{d.id}` ({d.label.lower()})" for d in DIRECTIONS.values())
+            + "; without it, `supports`. A null or harmful result is a finding like any other.",
+            "no-difference",
+        ),
         "outcome": {
             **_pattern(
                 SLUG,
@@ -481,6 +628,21 @@ COLLECTIONS = {
             "title": _text("Page title.", "Induced neuroplasticity", markdown=False),
             "order": _integer("Position in navigation and lists.", 1, minimum=1, maximum=10_000),
             "summary": _text("What the mechanism is.", "Psychedelics may promote the growth of ..."),
+            "key_messages": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 6,
+                "items": {
+                    **_text(
+                        "One key message in plain language (a sentence; emphasis, links and citations only).",
+                        "In cells and animals, psychedelics make neurons grow new connections.",
+                    ),
+                    "x-inline": True,
+                },
+                "description": "Key messages at the top of the page, in plain language, consistent with the page's "
+                "summary of findings.",
+                "examples": [["In cells and animals, psychedelics make neurons grow new connections."]],
+            },
             "altered_in_sud": _text("What is altered in substance use disorders.", "Chronic substance use ..."),
             "since_chapter": _text(
                 "What evidence published since the chapter adds or changes on this mechanism (shown near the top, "
@@ -508,7 +670,7 @@ COLLECTIONS = {
             ),
             "related": _ids("mechanisms", "Related mechanisms.", ["network-connectivity"]),
         },
-        ["id", "title", "order", "summary", "altered_in_sud", "outcomes", "findings", "psychotherapy", "related"],
+        ["id", "title", "order", "summary", "key_messages", "altered_in_sud", "outcomes", "findings", "psychotherapy", "related"],
         "A candidate mechanism of action, one page each.",
     ),
     "topics": _object(
@@ -615,6 +777,22 @@ COLLECTIONS = {
                 ),
                 "checked": CHECKED,
                 "characteristics": CHARACTERISTICS,
+                "risk_of_bias": RISK_OF_BIAS,
+                "effects": {
+                    "type": "array",
+                    "items": EFFECT,
+                    "maxItems": 200,
+                    "description": "Every outcome the study reports with numbers (or with a direction only), each as "
+                    "reported: the outcome tables and forest plots are made from them.",
+                    "examples": [[]],
+                },
+                "adverse_events": ADVERSE_EVENTS,
+                "same_participants_as": _ids(
+                    "studies",
+                    "Other works in the review that report (some of) the same participants; name the primary report. "
+                    "Totals then count these people once.",
+                    ["johnson2014"],
+                ),
             },
             ["id", "type", "authors", "year", "title", "evidence", "substances", "result", "attribution", "characteristics"],
             "A cited work, one page each.",
@@ -625,6 +803,77 @@ COLLECTIONS = {
             {"if": {"properties": {"type": {"const": "book"}}}, "then": {"required": ["publisher"]}},
         ],
     },
+    "comparisons": _object(
+        {
+            "id": _id("alcohol"),
+            "title": _text("The clinical question, short.", "Alcohol use disorder", markdown=False),
+            "order": _integer("Position on the outcomes page.", 1, minimum=1, maximum=10_000),
+            "population": _text("Who the trials treated.", "Adults with alcohol use disorder", markdown=False),
+            "intervention": _text(
+                "The treatment, as the table's sentences name it.", "Psilocybin-assisted therapy", markdown=False
+            ),
+            "comparator": _text(
+                "What it is compared with.", "placebo or an active placebo, with the same psychotherapy", markdown=False
+            ),
+            "key_message": _text(
+                "The bottom line in plain language, consistent with the table's certainty (shown on the home page).",
+                "Psilocybin-assisted therapy may reduce heavy drinking ...",
+            ),
+            "key_outcomes": {
+                "type": "array",
+                "items": _enum(OUTCOMES, "An outcome.", "heavy-drinking-days"),
+                "uniqueItems": True,
+                "maxItems": 20,
+                "description": "The outcomes whose certainty the home page gives beside the key message.",
+                "examples": [["heavy-drinking-days"]],
+            },
+            "studies": _ids(
+                "studies",
+                "The controlled trials the table compares (each trial's own report; secondary reports of the same "
+                "participants are shown with it).",
+                ["bogenschutz2022"],
+            ),
+            "single_group": _ids(
+                "studies",
+                "Studies in this population without a control group: shown apart, never against a comparator.",
+                ["jensen2025"],
+            ),
+            "reviews": _ids(
+                "studies",
+                "Published meta-analyses whose estimates the table shows beside the trials, not re-analysed (their "
+                "trials are not among the review's studies).",
+                ["krebs2012"],
+            ),
+            "trials": _ids("trials", "Registered trials without published results that bear on the question.", ["nct02037126"]),
+            "pooling": {
+                "type": "array",
+                "maxItems": 100,
+                "items": _object(
+                    {
+                        "outcome": _enum(OUTCOMES, "The outcome.", "drinks-per-day"),
+                        "pool": {
+                            "type": "boolean",
+                            "description": "Whether the trials are comparable enough to pool.",
+                            "examples": [False],
+                        },
+                        "why": _text(
+                            "Why they are or are not comparable (population, comparator, regimen, measure, time point).",
+                            "The trials differ in population and comparator.",
+                            markdown=False,
+                        ),
+                    },
+                    ["outcome", "pool", "why"],
+                    "The decision whether to pool one outcome, with the reason.",
+                ),
+                "description": "For each outcome that two or more trials report with an estimate: pool (random effects) "
+                "or not, and why. The check asks for it.",
+                "examples": [[]],
+            },
+        },
+        ["id", "title", "order", "population", "intervention", "comparator", "key_message", "studies"],
+        "A clinical question of the outcome tables (Cochrane's summary of findings): population, treatment, "
+        "comparator, and the trials that answer it.",
+    ),
     "trials": _object(
         {
             "id": {
@@ -798,7 +1047,7 @@ SITE = _object(
             "examples": [[{ORGANISATION: "SUD Psychedelics Review Team"}]],
         },
         "version": _pattern(VERSION, "Release version.", "0.1.0", "is not a version: write MAJOR.MINOR.PATCH, like `1.0.0`"),
-        "date": _date("Release date", "2026-11-26"),
+        "date": _release_date("2026-11-26"),
         "publisher": _text(
             "Publisher, where it is not the authors (APA leaves out a publisher that repeats the author).",
             "University of Zurich",
@@ -837,7 +1086,7 @@ SITE = _object(
 RELEASE = _object(
     {
         "version": _pattern(VERSION, "Release version.", "0.2.0", "is not a version: write MAJOR.MINOR.PATCH, like `1.0.0`"),
-        "date": _date("Release date", "2026-12-01"),
+        "date": _release_date("2026-12-01"),
         "changes": _text("What changed, for readers.", "Added two findings on ..."),
         "commit": _pattern(
             r"^[0-9a-f]{40}$",

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..model import markup, provenance
 from ..model.evidence import MAP_COLUMNS
-from ..model.schema import COLLECTIONS, DATE, NUMBER
+from ..model.schema import COLLECTIONS, DATE, NUMBER, URL
 from . import addresses
 from .works import csv_cell
 
@@ -56,6 +56,7 @@ class Column:
     default: Any = None  # a content field's value where the record leaves it out
     markdown: bool = False  # a Markdown field, published as plain text
     references: tuple[str, str] | None = None  # (table, column) its values are ids of
+    primary_only: bool = False  # an address where something was read: published only when it is a primary record
 
     def get(self, record: dict, index: Any) -> Any:
         """This column's value in one row."""
@@ -66,6 +67,8 @@ class Column:
             current = current.get(key) if isinstance(current, dict) else None
         if current is None:
             return [] if self.list else self.default
+        if self.primary_only and provenance.primary(str(current)) is None:
+            return None  # a copy of a record, kept in the content for audits, is never offered to readers
         return markup.plain(current) if self.markdown else current
 
 
@@ -175,8 +178,20 @@ class Table:
     def _complete(c: Column, fields: dict[str, dict]) -> Column:
         sub = fields[c.field or ""]
         kind, is_list = _table_type(sub)
+        # A field of ids of another collection references that table (when the open data has one).
+        refers = c.references or (_ref(sub["x-references"]) if sub.get("x-references") in TABLES else None)
+        # Where something was read (`source` of a checked block, a risk-of-bias judgement, an effect) is published
+        # only when it is a primary record (model/provenance.py); a copy stays in the content for audits.
+        where_read = (c.field or "").rsplit(".", 1)[-1] == "source" and sub.get("pattern") == URL
         return replace(
-            c, type=kind, list=is_list, description=c.description or sub["description"], markdown=bool(sub.get("x-markdown"))
+            c,
+            type=kind,
+            list=is_list,
+            description=(c.description or sub["description"])
+            + (" Empty where only a copy of the record was in reach." if where_read else ""),
+            markdown=bool(sub.get("x-markdown")),
+            references=refers,
+            primary_only=where_read,
         )
 
     def rows(self, index: Any) -> list[dict]:
@@ -215,6 +230,21 @@ def _names(collection: str, row_name: str, label: str) -> Table:
 
 
 _FINDING = COLLECTIONS["mechanisms"]["properties"]["findings"]["items"]
+_STUDY = COLLECTIONS["studies"]["properties"]
+_EFFECT = _STUDY["effects"]["items"]
+_DOMAIN = _STUDY["risk_of_bias"]["properties"]["domains"]["items"]
+_ADVERSE = _STUDY["adverse_events"]
+
+
+def _or(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _pooled(p) -> str | None:
+    if p is None:
+        return None
+    return f"{p.measure} {p.value:.4g} ({p.low:.4g} to {p.high:.4g}); I2 {p.i2:.1f}%; tau2 {p.tau2:.4g}"
+
 
 TABLES = {
     t.name: t
@@ -253,21 +283,6 @@ TABLES = {
                 ],
                 column("substances", references="substances"),
                 Fields("characteristics"),
-                *[
-                    column(f"characteristics.effect.{key}", name=f"effect_{key}", description=f"Effect estimate: {text}")
-                    for key, text in [
-                        ("measure", "kind of estimate."),
-                        ("comparison", "what is compared with what."),
-                        ("outcome", "the outcome."),
-                        ("timepoint", "when it was measured."),
-                        ("value", "the estimate as reported."),
-                        ("ci_low", "lower confidence limit."),
-                        ("ci_high", "upper confidence limit."),
-                        ("ci_level", "confidence level in per cent."),
-                        ("p", "p value as reported."),
-                        ("favours", "which side of no effect favours the psychedelic."),
-                    ]
-                ],
                 column("trials", references="trials"),
                 column("checked.source", name="checked_source"),
                 derived(
@@ -291,6 +306,9 @@ TABLES = {
                 "checked.also": "the editors' other addresses, kept with the record",
                 "checked.mirrors": "kept for audits and never shown to readers",
                 "characteristics.arms": "a list of arms, in `participants` on the study's page",
+                "risk_of_bias.domains": "one row per domain in the risk-of-bias table",
+                "effects": "one row per outcome in the effects table",
+                "adverse_events.serious": "one row per study in the adverse-events table, with the groups' counts",
             },
         ),
         Table(
@@ -316,7 +334,12 @@ TABLES = {
                 column(
                     "studies", description="Studies that support the finding (ids of the studies table).", references="studies"
                 ),
-                column("role", description="`caveat` for a contradiction, limit or complicating result."),
+                column(
+                    "direction",
+                    description="How the result bears on the question it answers: supports, no-difference, against, "
+                    "mixed, harm, or limitation (a limit of the evidence, not a result).",
+                    default="supports",
+                ),
                 column(
                     "attribution",
                     description="`chapter` or `since-chapter`: whether it is the chapter's or later evidence.",
@@ -416,6 +439,160 @@ TABLES = {
                 "design": "the review's proposal, on the question's page",
                 "progress.text": "the review's account, on the question's page",
             },
+        ),
+        Table(
+            "effects",
+            "Outcomes as the studies report them",
+            lambda index: [
+                {"study": s["id"], "number": i, **e}
+                for s in index.ordered("studies")
+                for i, e in enumerate(s.get("effects", []), 1)
+            ],
+            (
+                derived("study", "string", "The study (id of the studies table).", lambda r, i: r["study"], references="studies"),
+                derived("number", "integer", "The outcome's place in the study's list.", lambda r, i: r["number"]),
+                Fields(),
+                derived(
+                    "arms",
+                    "string",
+                    "Each group's data as reported: label, n, events, mean, SD (empty where not reported).",
+                    lambda r, i: [
+                        f"{a['label']}: n={_or(a.get('n'))}, events={_or(a.get('events'))}, mean={_or(a.get('mean'))}, "
+                        f"sd={_or(a.get('sd'))}"
+                        for a in r.get("arms") or []
+                    ],
+                    list_=True,
+                ),
+            ),
+            _EFFECT,
+            {"arms": "published as one text per group in the derived `arms` column"},
+            key=("study", "number"),
+        ),
+        Table(
+            "risk-of-bias",
+            "Risk of bias by domain",
+            lambda index: [
+                {"study": s["id"], "number": n, "rob": s["risk_of_bias"], **d}
+                for s in index.ordered("studies")
+                if s.get("risk_of_bias")
+                for n, d in enumerate(
+                    s["risk_of_bias"].get("domains") or [{"domain": None, "judgement": None, "support": None}], 1
+                )
+            ],
+            (
+                derived("study", "string", "The study (id of the studies table).", lambda r, i: r["study"], references="studies"),
+                derived("number", "integer", "The domain's place in the tool's order.", lambda r, i: r["number"]),
+                derived(
+                    "tool", "string", "The tool (rob2, rob2-crossover, robins-i, syrcle, none).", lambda r, i: r["rob"]["tool"]
+                ),
+                derived("result", "string", "The result the judgement is for.", lambda r, i: r["rob"].get("result")),
+                Fields(),
+                derived("overall", "string", "The study's overall judgement.", lambda r, i: r["rob"]["overall"]),
+                derived("why", "string", "Why no tool was applied (tool `none`).", lambda r, i: r["rob"].get("why")),
+            ),
+            _DOMAIN,
+            key=("study", "number"),
+        ),
+        Table(
+            "adverse-events",
+            "Adverse events as reported",
+            lambda index: [
+                {"study": s["id"], **s["adverse_events"]} for s in index.ordered("studies") if s.get("adverse_events")
+            ],
+            (
+                derived("study", "string", "The study (id of the studies table).", lambda r, i: r["study"], references="studies"),
+                Fields(),
+                derived(
+                    "serious_by_group",
+                    "string",
+                    "Serious adverse events by group: `group: events of n` (empty where no counts are reported).",
+                    lambda r, i: [f"{a['arm']}: {_or(a['events'])} of {_or(a['n'])}" for a in r.get("serious") or []],
+                    list_=True,
+                ),
+            ),
+            _ADVERSE,
+            {"serious": "published as one text per group in the derived `serious_by_group` column"},
+            key=("study",),
+        ),
+        Table(
+            "comparisons",
+            "The clinical questions of the outcome tables",
+            lambda index: index.ordered("comparisons"),
+            (column("id"), Fields(), derived("url", "string", "The question's table on the site.", _page("comparisons"))),
+            COLLECTIONS["comparisons"],
+            {
+                "key_message": "the review's plain-language summary, on the outcomes page and the home page",
+                "pooling": "each decision, with its reason, in the clinical-outcomes table",
+            },
+            row_name="comparison",
+        ),
+        Table(
+            "clinical-outcomes",
+            "Rows of the clinical outcome tables",
+            lambda index: [{"row": row} for table in index.summary.comparisons() for row in table["rows"]],
+            (
+                derived(
+                    "comparison",
+                    "string",
+                    "The clinical question (id of the comparisons table).",
+                    lambda r, i: r["row"].comparison["id"],
+                    references="comparisons",
+                ),
+                derived(
+                    "outcome",
+                    "string",
+                    "The outcome, from the review's one list of clinical outcomes.",
+                    lambda r, i: r["row"].outcome.id,
+                ),
+                derived(
+                    "trials",
+                    "string",
+                    "The controlled trials that report it (ids of the studies table).",
+                    lambda r, i: [x.study for x in r["row"].results],
+                    list_=True,
+                    references="studies",
+                ),
+                derived(
+                    "participants",
+                    "integer",
+                    "Participants in those trials, each sample counted once.",
+                    lambda r, i: r["row"].rating.participants,
+                ),
+                derived(
+                    "pooled",
+                    "string",
+                    "The random-effects pool, where the trials were judged comparable: measure, estimate, 95% CI, I², τ².",
+                    lambda r, i: _pooled(r["row"].pooled),
+                ),
+                derived(
+                    "pooling_decision",
+                    "string",
+                    "Whether the trials were pooled, and why (the editors' judgement of comparability).",
+                    lambda r, i: (
+                        None
+                        if r["row"].pooling is None
+                        else f"{'pool' if r['row'].pooling['pool'] else 'not pooled'}: {r['row'].pooling['why']}"
+                    ),
+                ),
+                derived(
+                    "absolute_effect", "string", "Per 1,000, where the data allow (computed).", lambda r, i: r["row"].absolute
+                ),
+                derived(
+                    "certainty",
+                    "string",
+                    "The certainty (this review's rating; empty when not estimable).",
+                    lambda r, i: r["row"].rating.level,
+                ),
+                derived(
+                    "downgrades",
+                    "string",
+                    "Each downgrade: domain, levels and reason.",
+                    lambda r, i: [f"{d.domain} ({d.change}): {d.text}" for d in r["row"].rating.downgrades],
+                    list_=True,
+                ),
+                derived("statement", "string", "GRADE's plain-language statement for it.", lambda r, i: r["row"].statement),
+            ),
+            key=("comparison", "outcome"),
         ),
         Table(
             "summary-of-findings",
@@ -537,16 +714,21 @@ def _link_tables() -> dict[str, Table]:
                     for k, src in zip(keys, table.key, strict=True)
                 ],
                 derived(
-                    target.row_name, "string", f"One of its `{c.name}` (an `id` of the {target.name} table).", lambda r, i: None
+                    # a table's list of its own ids (a study's `same_participants_as`) is named after the list
+                    target.row_name if target.row_name not in keys else c.name,
+                    "string",
+                    f"One of its `{c.name}` (an `id` of the {target.name} table).",
+                    lambda r, i: None,
                 ),
             )
-            name = f"{table.name}-{target.name}"
+            # named after the list, so that two lists of ids of one table (a comparison's studies and reviews) differ
+            name = f"{table.name}-{c.name.replace('_', '-')}"
             out[name] = Table(
                 name,
                 f"Link table: {table.name} and their {c.name}",
                 lambda index: [],
                 columns,
-                key=(*keys, target.row_name),
+                key=(*keys, columns[-1].name),
                 link=(table.name, c.name),
             )
     return out
@@ -618,6 +800,11 @@ def mechanism_slice(tables: dict, mechanism_id: str) -> dict[str, list[dict]]:
     todo += [("findings", r) for r in tables["findings"] if r["page"] == f"mechanisms/{mechanism_id}"]
     todo += [(name, r) for name in ("summary-of-findings", "evidence-map") for r in rows_where(name, "mechanism", mechanism_id)]
     todo += [("questions", r) for r in tables["questions"] if mechanism_id in r["mechanisms"]]
+    # A child table's rows (its key opens with the id of a parent row: a study's effects, risk of bias, adverse
+    # events) belong to the slice with their parent.
+    children = [
+        (name, c) for name, t in TABLES.items() for c in t.columns[:1] if c.name == t.key[0] and c.references and t.key != ("id",)
+    ]
     while todo:
         name, row = todo.pop()
         if key[name](row) in chosen[name]:
@@ -627,6 +814,9 @@ def mechanism_slice(tables: dict, mechanism_id: str) -> dict[str, list[dict]]:
             if c.references and row.get(c.name) is not None:
                 for value in row[c.name] if c.list else [row[c.name]]:
                     todo += [(c.references[0], r) for r in rows_where(*c.references, value)]
+        for child, c in children:
+            if c.references and c.references[0] == name:
+                todo += [(child, r) for r in rows_where(child, c.name, row[c.references[1]])]
     return with_links({name: [r for r in tables[name] if key[name](r) in chosen[name]] for name in TABLES})
 
 

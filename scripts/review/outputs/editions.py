@@ -371,7 +371,9 @@ def available(root: Path, variant: str = "web", entries: Iterable | None = None)
             continue
         if recorded is not None and (version not in recorded or recorded[version] not in (None, data.get("commit"))):
             continue
-        out[version] = data
+        # The files the edition holds, for the addresses of its downloads (Index.file_address).
+        site = path.parent / "site"
+        out[version] = data | {"files": frozenset(f.relative_to(site).as_posix() for f in site.rglob("*") if f.is_file())}
     return out
 
 

@@ -142,6 +142,7 @@ class Index:
             key = {
                 "mechanisms": lambda i: (items[i]["order"], i),
                 "topics": lambda i: (items[i]["order"], i),
+                "comparisons": lambda i: (items[i]["order"], i),
                 "glossary": lambda i: ((items[i].get("abbreviation") or items[i]["term"]).lower(), i),
                 "studies": lambda i: (items[i]["authors"][0].lower(), items[i]["year"], i),
             }.get(collection, lambda i: i)
@@ -183,9 +184,21 @@ class Index:
         return self.address_in(self.release_of(path)["version"], path, anchor)
 
     def address_in(self, version: str, path: str, anchor: str = "") -> str:
-        """A page's address in the edition of a release when that edition is in the site, else its living address."""
-        base = edition_url(self.info["url"], version) if self.in_site(version) else self.info["url"]
+        """A page's address in the edition of a release when that edition is in the site and holds the page, else
+        its living address (a page or finding added since the release has no edition address yet)."""
+        manifest = self.editions.get(version, {})
+        holds = manifest_name(path) in manifest.get("pages", [])
+        if anchor in self.findings:  # a finding added since the release is not in its edition
+            holds = holds and anchor in manifest.get("findings", {})
+        base = edition_url(self.info["url"], version) if self.in_site(version) and holds else self.info["url"]
         return addresses.absolute(base, path, anchor)
+
+    def file_address(self, version: str, file: str) -> str:
+        """A download's address: in the edition of a release when that edition is in the site and holds the file
+        (editions.available lists its files), else the living file."""
+        held = file in self.editions.get(version, {}).get("files", ())
+        base = edition_url(self.info["url"], version) if self.in_site(version) and held else self.info["url"]
+        return addresses.absolute(base, file)
 
     def editions_of(self, path: str) -> list[str]:
         """The built editions that have a page, oldest first."""

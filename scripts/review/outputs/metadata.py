@@ -232,7 +232,7 @@ def jsonld(index, page, item: dict, cited: list, description: str) -> dict:
                 "@type": "DataDownload",
                 "name": name,
                 "encodingFormat": "application/json" if name.endswith(".json") else "text/csv",
-                "contentUrl": item["URL"] + name,
+                "contentUrl": index.file_address(index.release_of(page.path)["version"], f"data/{name}"),
             }
             for name in ["datapackage.json", *[f"{t}.{ext}" for t in data_tables() for ext in ("csv", "json")]]
         ]

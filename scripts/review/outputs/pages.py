@@ -6,11 +6,17 @@ context is "what the page shows", and adding a kind of page is a template and on
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from ..model import markup, provenance
+from markdown.extensions.toc import slugify
+
+from ..model import bias, markup, provenance
 from ..model.evidence import EVIDENCE_LEVELS, GROUPS, MAP_COLUMNS, levels_in_group, rated_groups
+from ..model.outcomes import DEFAULT_DIRECTION, DIRECTIONS, MEASURES
 from ..model.registries import REGISTRIES, SEARCH_QUERY
 from ..synthesis import certainty
 from ..synthesis.characteristics import describe
@@ -90,7 +96,12 @@ def _questions(index, key, target):
 
 def _home(index, item):
     overview = index.summary.overview()
-    return {"page_text": item.text, "overview": overview, "glance": _glance(index, overview)}
+    return {
+        "page_text": item.text,
+        "overview": overview,
+        "glance": _glance(index, overview),
+        "what_we_know": _what_we_know(index),
+    }
 
 
 def _glance(index, overview) -> dict:
@@ -118,8 +129,23 @@ def _glance(index, overview) -> dict:
     }
 
 
+def _what_we_know(index):
+    """The bottom line: each comparison's key message with the certainty of its key outcomes, dated."""
+    out = []
+    for block in index.summary.comparisons():
+        c = block["comparison"]
+        keys = c.get("key_outcomes") or []
+        out.append({"comparison": c, "rows": [r for r in block["rows"] if r.outcome.id in keys]})
+    return {"blocks": out, "current_to": index.search["current_to"]}
+
+
 def _prose_page(index, item):
     return {"page_text": item.text}
+
+
+def _limit(f: dict) -> bool:
+    """A finding that states a limit of the evidence rather than a result (it has a section of its own)."""
+    return not DIRECTIONS[f.get("direction") or DEFAULT_DIRECTION].result
 
 
 def _mechanism(index, item):
@@ -135,7 +161,7 @@ def _mechanism_parts(index, item):
         {
             "id": group.id,
             "heading": group.heading,
-            "findings": [f for f in findings if f["evidence"] in levels_in_group(group.id) and "role" not in f],
+            "findings": [f for f in findings if f["evidence"] in levels_in_group(group.id) and not _limit(f)],
         }
         for group in GROUPS.values()
     ]
@@ -144,7 +170,7 @@ def _mechanism_parts(index, item):
         "summary_rows": index.summary.rows(item["id"]),
         "unrated": index.summary.unrated(item),
         "groups": [g for g in groups if g["findings"]],
-        "caveats": [f for f in findings if "role" in f],
+        "limits": [f for f in findings if _limit(f)],
         "questions": _questions(index, "mechanisms", item["id"]),
         "related": [index.data["mechanisms"][r] | {"id": r} for r in item["related"]],
         "count": len(index.data["mechanisms"]),
@@ -177,7 +203,12 @@ def _links_in(text):
 def _study(index, item):
     return {
         "item": item,
-        "characteristics": describe(item["characteristics"]),
+        "characteristics": describe(item),
+        "tool": bias.TOOLS[item["risk_of_bias"]["tool"]] if item.get("risk_of_bias") else None,
+        "tables": [
+            c["id"] for c in index.ordered("comparisons") if item["id"] in c["studies"] or item["id"] in c.get("single_group", [])
+        ],
+        "shared": [s["id"] for s in index.ordered("studies") if item["id"] in s.get("same_participants_as", [])],
         "referrers": index.referrers.get(("studies", item["id"]), []),
         "findings": [index.findings[f] for f in _citing_findings(index, item["id"])],
         "questions": _questions(index, "studies", item["id"]),
@@ -278,7 +309,8 @@ def _mechanisms(index, item):
                 **m,
                 "total": len(f),
                 "cells": [sum(x["evidence"] in levels_in_group(g.id) for x in f) for g in rated_groups()],
-                "caveats": sum("role" in x for x in f),
+                "limits": sum(_limit(x) for x in f),
+                "contrary": sum((x.get("direction") or DEFAULT_DIRECTION) in ("no-difference", "against", "harm") for x in f),
             }
         )
     return {"items": rows, "headings": [g.heading for g in rated_groups()]}
@@ -349,7 +381,7 @@ def _editing(index, item):
 
 def _characteristics(index, item):
     return {
-        "items": [s | {"described": describe(s["characteristics"])} for s in index.ordered("studies")],
+        "items": [s | {"described": describe(s)} for s in index.ordered("studies")],
         "figures": index.summary.all_estimates(),
     }
 
@@ -358,6 +390,10 @@ def _method(index, item):
     return {
         "page_text": item.text,
         "rules": certainty.RULES,
+        "departures": certainty.DEPARTURES,
+        "frameworks": certainty.FRAMEWORKS,
+        "tools": [t for t in bias.TOOLS.values() if t.domains],
+        "thresholds": {"events": certainty.OIS_EVENTS, "participants": certainty.OIS_CONTINUOUS, "i2": certainty.I2_SERIOUS},
         "levels": certainty.LEVELS[::-1],
         "labels": certainty.LABELS,
         "meaning": certainty.MEANING,
@@ -419,6 +455,23 @@ def _facets(index, item):
     }
 
 
+def _outcomes(index, item):
+    summary = index.summary
+    return {
+        "blocks": [
+            b
+            | {
+                "single_group": summary.single_group(b["comparison"]),
+                "single_group_figures": summary.single_group_figures(b["comparison"]),
+                "trials": [index.data["trials"][t] | {"id": t} for t in b["comparison"].get("trials", [])],
+            }
+            for b in summary.comparisons()
+        ],
+        "current_to": index.search["current_to"],
+        "measures": MEASURES,
+    }
+
+
 KINDS = [
     Kind("home", "home.html.j2", "index.md", "WebSite", _home, collection="pages"),
     Kind("page", "page.html.j2", "{}.md", "WebPage", _prose_page, collection="pages"),
@@ -434,6 +487,17 @@ KINDS = [
         abstract_field="summary",
         hide=NAVIGATION,
         search="Mechanism",
+    ),
+    Kind(
+        "outcomes",
+        "outcomes.html.j2",
+        "outcomes.md",
+        "CollectionPage",
+        _outcomes,
+        title="Clinical outcomes",
+        description="What the controlled trials in people with a substance use disorder found, outcome by outcome, "
+        "with how sure the evidence lets us be: the review's summary of findings for clinicians.",
+        anchors="comparisons",
     ),
     Kind(
         "mechanisms",
@@ -645,6 +709,7 @@ _ANCHOR_KIND = {k.anchors: k for k in KINDS if k.anchors}
 # Kinds not named here (one page per study, trial ...) are reached from their lists and left out of the navigation.
 NAV: list[tuple[str, tuple[str, ...]]] = [
     ("Home", ("home", "about", "method", "changelog", "course-pack", "page")),
+    ("", ("outcomes",)),
     ("Background", ("topic",)),
     ("Mechanisms", ("mechanisms", "mechanism")),
     ("", ("questions",)),
@@ -661,6 +726,31 @@ def address(collection: str, target: str) -> tuple[str, str]:
     if collection in _ENTITY_KIND:
         return _ENTITY_KIND[collection].path.format(target), ""
     return _ANCHOR_KIND[collection].path, target
+
+
+_TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "pages"
+_LITERAL_ANCHOR = re.compile(r"\{ #([a-z0-9][a-z0-9_-]*)[ }]|\sid=\"([a-z0-9][a-z0-9_-]*)\"")
+
+
+@functools.cache
+def _template_anchors(template: str) -> frozenset[str]:
+    """The ids a template writes as they are: `{ #id }` after a heading, `id="…"` in its HTML."""
+    text = (_TEMPLATES / template).read_text(encoding="utf-8")
+    return frozenset(a or b for a, b in _LITERAL_ANCHOR.findall(text))
+
+
+def page_anchors(collection: str, item: dict) -> frozenset[str]:
+    """The anchors the page of an entity (or hand-written page, collection "pages" with its `name`) has whatever its
+    findings, sections and headings are: its template's own and its cite box's, its title's (the page's first
+    heading, which an entity page takes from its title) and on a mechanism's page the evidence groups'. The check
+    refuses an id written in content that would be one of them (two elements of a page with one id)."""
+    kind = _hand_written_kind(str(item.get("name"))) if collection == "pages" else _ENTITY_KIND[collection]
+    anchors = set(_template_anchors(kind.template) | _template_anchors("_cite.html.j2"))
+    if kind.name == "mechanism":
+        anchors |= set(GROUPS)
+    if collection != "pages" and isinstance(item.get("title"), str):
+        anchors.add(slugify(item["title"], "-"))  # as the engine names a heading that has no id of its own
+    return frozenset(anchors)
 
 
 def page_path(kind: str) -> str:

@@ -17,8 +17,9 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from ..model import markup, provenance
+from ..model import bias, markup, provenance
 from ..model.evidence import EVIDENCE_LEVELS
+from ..model.outcomes import DIRECTIONS, MEASURES, OUTCOMES
 from ..model.schema import ATTRIBUTIONS, FINDING_ATTRIBUTIONS, TRIAL_STATUSES
 from ..synthesis import certainty, characteristics, summary
 from . import addresses, compare, data, editions, feed, metadata, pages, prose, tables, works
@@ -215,6 +216,12 @@ class Renderer:
             bibliography=self.bibliography,
             index_data=self.index.data,
             labels_of=certainty.LABELS,
+            directions=DIRECTIONS,
+            measures=MEASURES,
+            outcomes=OUTCOMES,
+            bias_tools=bias.TOOLS,
+            bias_domains=bias.DOMAINS,
+            bias_labels=bias.LABELS,
             statuses=TRIAL_STATUSES,
             primary_of=provenance.primary,
             not_reported=characteristics.NOT_REPORTED,
