@@ -255,6 +255,8 @@ PAGE_TYPES = [
     "/topics/background/",
     "/studies/",
     "/studies/shao2021/",
+    "/studies/bogenschutz2022/",  # a trial's effects and risk of bias by domain
+    "/outcomes/",
     "/questions/",
     "/questions/optimal-dose/",
     "/trials/",
@@ -321,6 +323,9 @@ KEY_COLUMNS = [
     ("/trials/", ".trials-table", ["Trial", "Status", "Enrolment", "Results"], ["Condition", "Substance", "Phase"]),
     ("/evidence-map/", ".evidence-map", ["Mechanism", "Cell and animal", "Patients with SUD"], []),
     ("/topics/background/", ".forest-table", ["Study", "Odds ratio", "Confidence interval"], ["Comparison"]),
+    ("/outcomes/", ".outcome-table", ["Outcome", "Effect", "Certainty", "What it means"], ["Trials (participants)"]),
+    ("/studies/bogenschutz2022/", ".effects", ["Outcome", "Estimate"], ["Groups", "Note"]),
+    ("/studies/bogenschutz2022/", ".risk-of-bias", ["Domain", "Judgement", "Support"], []),
 ]
 
 
@@ -360,7 +365,7 @@ def test_at_desktop_width_the_summary_of_findings_is_not_squeezed(server, browse
     context.close()
 
 
-@pytest.mark.parametrize("path", ["/topics/background/", "/characteristics/"])
+@pytest.mark.parametrize("path", ["/topics/background/", "/characteristics/", "/outcomes/"])
 def test_forest_plots_are_legible_on_a_phone(server, browser, path):
     """Every text of every plot renders at 9 px or more: its font size in the SVG times the image's scale."""
     import xml.etree.ElementTree as ET

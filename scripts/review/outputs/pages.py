@@ -498,6 +498,8 @@ KINDS = [
         description="What the controlled trials in people with a substance use disorder found, outcome by outcome, "
         "with how sure the evidence lets us be: the review's summary of findings for clinicians.",
         anchors="comparisons",
+        hide=NAVIGATION,
+        search="Overview",
     ),
     Kind(
         "mechanisms",
