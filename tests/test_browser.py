@@ -353,7 +353,7 @@ def test_at_desktop_width_a_table_heavy_page_gives_its_tables_the_window(server,
     context, page = at_width(browser, DESKTOP)
     page.goto(server + path)
     assert not page.locator(".md-sidebar--secondary").is_visible()
-    width = page.locator("table.rt-table").first.bounding_box()["width"]
+    width = max(table.bounding_box()["width"] for table in page.locator("table.rt-table").all())  # not a table of counts
     assert width >= 0.9 * DESKTOP["width"]
     context.close()
 
