@@ -731,13 +731,27 @@ def address(collection: str, target: str) -> tuple[str, str]:
 
 
 _TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "pages"
-_LITERAL_ANCHOR = re.compile(r"\{ #([a-z0-9][a-z0-9_-]*)[ }]|\sid=\"([a-z0-9][a-z0-9_-]*)\"")
+# an id written as it is, or after a macro's `prefix` (empty on the page itself; the course pack gives one)
+_LITERAL_ANCHOR = re.compile(
+    r"\{ #(?:\{\{ prefix \}\})?([a-z0-9][a-z0-9_-]*)[ }]|\sid=\"(?:\{\{ prefix \}\})?([a-z0-9][a-z0-9_-]*)\""
+)
+_CALL = re.compile(r"\bm\.([a-z_]+)\(")
+_MACRO = re.compile(r"\{% macro ([a-z_]+)\(.*?\{% endmacro %\}", re.S)
+
+
+@functools.cache
+def _macros() -> dict[str, str]:
+    """The shared macros' bodies (_macros.html.j2), by name."""
+    text = (_TEMPLATES / "_macros.html.j2").read_text(encoding="utf-8")
+    return {m.group(1): m.group(0) for m in _MACRO.finditer(text)}
 
 
 @functools.cache
 def _template_anchors(template: str) -> frozenset[str]:
-    """The ids a template writes as they are: `{ #id }` after a heading, `id="…"` in its HTML."""
+    """The ids a template writes as they are: `{ #id }` after a heading, `id="…"` in its HTML, its own and those of
+    the shared macros it calls (a mechanism's sections are a macro, which its page and the course pack share)."""
     text = (_TEMPLATES / template).read_text(encoding="utf-8")
+    text += "".join(_macros().get(name, "") for name in set(_CALL.findall(text)))
     return frozenset(a or b for a, b in _LITERAL_ANCHOR.findall(text))
 
 
