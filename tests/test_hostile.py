@@ -671,7 +671,7 @@ STRICT = [
             for relative in ("mechanisms/plasticity.yaml", "questions/translation.yaml", "topics/background.yaml")
         },
         [
-            "content/mechanisms/plasticity.yaml:18: findings[0].id: `references` is already an anchor of its page (a "
+            "content/mechanisms/plasticity.yaml:20: findings[0].id: `references` is already an anchor of its page (a "
             "heading's); choose another id"
         ],
     ),
