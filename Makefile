@@ -34,7 +34,7 @@ site-zensical: $(STAMP)
 ## site-offline: the site for a folder or USB stick (opens from file://, search included), as site-offline.zip
 site-offline: $(STAMP)
 	$(BIN)/python -m review editions --offline --for-site
-	printf 'INHERIT: mkdocs.yml\nplugins:\n  - search\n  - tags\n  - review\n  - offline\nextra:\n  polyfills:\n    - assets/vendor/iframe-worker-shim.js\n' > .mkdocs-offline.yml
+	printf 'INHERIT: mkdocs.yml\nplugins:\n  - search\n  - review\n  - offline\nextra:\n  polyfills:\n    - assets/vendor/iframe-worker-shim.js\n' > .mkdocs-offline.yml
 	$(BIN)/python -m review site --site-dir site-offline --config .mkdocs-offline.yml; status=$$?; rm -f .mkdocs-offline.yml; exit $$status
 	rm -f site-offline.zip
 	$(BIN)/python -m zipfile -c site-offline.zip site-offline/

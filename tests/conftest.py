@@ -142,10 +142,23 @@ def built_site(tmp_path_factory) -> Path:
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
-    """A static file handler that does not log each request."""
+    """A static file handler that does not log each request and, as static hosts do (GitHub Pages, Netlify), answers
+    a missing address with the site's 404.html."""
 
     def log_message(self, *args):
         pass
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 @pytest.fixture(scope="session")

@@ -155,7 +155,7 @@ def test_the_trials_page_counts_by_status_and_condition(review_dir):
         other = other.replace("  status: RECRUITING", f"  status: {status or 'null'}")
         (review_dir / "trials" / f"{tid}.yaml").write_text(other)
     page = build(review_dir, TEMPLATES)["trials/index.md"]
-    counts = dict(re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td></tr>", page))
+    counts = dict(re.findall(r"<tr[^>]*><td[^>]*>([^<]+)</td><td[^>]*>(\d+)</td></tr>", page))
     assert counts == {"Recruiting": "1", "Completed": "1", "Status not seen": "1", "Alcohol": "1", "Tobacco": "1", "Opioids": "1"}
     assert "<strong>3</strong> trials, registered on ClinicalTrials.gov (3)" in page
 

@@ -154,3 +154,19 @@ def test_every_page_is_reachable_from_the_home_page(OUT, real_outputs, real_rend
 def test_an_orphan_page_is_found():
     outputs = {"index.md": '<a href="about/">About</a>', "about.md": "", "orphan.md": '<a href="../">Home</a>'}
     assert reachable(outputs, []) == {"index.md", "about.md"}
+
+
+def test_no_page_shows_a_findings_id_as_text(real_outputs, real_renderer):
+    """A finding is shown by its page and number ("Induced neuroplasticity, finding 3"); its id is an address."""
+    ids = set(real_renderer.index.findings)
+    shown = {}
+    for path, text in real_outputs.items():
+        if not path.endswith(".md"):
+            continue
+        body = text.split("\n---\n", 1)[1]  # after the front matter
+        # Tags and their attributes, heading anchors, and code (the editing guide's examples of content are ids).
+        words = re.sub(r"<code>.*?</code>|<[^>]+>|\{ #[^}]*\}", " ", body)
+        found = {fid for fid in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)+", words) if fid in ids}
+        if found:
+            shown[path] = sorted(found)
+    assert shown == {}

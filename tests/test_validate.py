@@ -104,6 +104,30 @@ CASES = [
         ],
     ),
     (
+        "cross-links listed in one pair of parentheses, which nothing renders",
+        "topics/background.yaml",
+        "(@findings/pl-spines-mice)",
+        "(@findings/pl-spines-mice, @trials/nct04141501)",
+        [
+            "content/topics/background.yaml:{line}: sections[0].text: cross-link `@findings/pl-spines-mice` would show as raw "
+            "text: write one target per pair of parentheses, (@findings/pl-spines-mice), or a link, [text](@findings/pl-spines-mice)",
+            "content/topics/background.yaml:{line}: sections[0].text: cross-link `@trials/nct04141501` would show as raw "
+            "text: write one target per pair of parentheses, (@trials/nct04141501), or a link, [text](@trials/nct04141501)",
+        ],
+    ),
+    (
+        "a cross-link and a citation in a plain-text field",
+        "trials/nct04141501.yaml",
+        "condition: Alcohol use disorder",
+        "condition: Alcohol use disorder (@questions/translation) [@shao2021]",
+        [
+            "content/trials/nct04141501.yaml:{line}: condition: `@questions/translation` is not rendered in a plain-text "
+            "field; write the words (the field is shown exactly as written)",
+            "content/trials/nct04141501.yaml:{line}: condition: `[@shao2021]` is not rendered in a plain-text field; write "
+            "the words (the field is shown exactly as written)",
+        ],
+    ),
+    (
         "unknown collection in link",
         "topics/background.yaml",
         "(@findings/pl-spines-mice)",

@@ -12,6 +12,7 @@ the Zensical export (`review export`) uses no plugin.
 from __future__ import annotations
 
 import fcntl
+import json
 import logging
 import os
 import shutil
@@ -49,7 +50,7 @@ PAGE_TAGS = {
     *("a", "abbr", "blockquote", "br", "button", "caption", "code", "div", "em", "figcaption", "figure"),
     *("h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input", "label", "li", "nav", "ol", "p", "pre"),
     *("section", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr"),
-    *("ul", "details", "summary", "dl", "dt", "dd", "mark", "ins", "del"),
+    *("ul", "details", "summary", "dl", "dt", "dd", "mark", "ins", "del", "picture", "source"),
 }
 PAGE_ATTRIBUTES = {
     "*": {
@@ -58,6 +59,7 @@ PAGE_ATTRIBUTES = {
     },
     "a": {"href", "download"},
     "img": {"src", "alt", "width", "height", "loading"},
+    "source": {"srcset", "media"},
     "input": {"type", "name", "checked"},
     "label": {"for"},
     "button": {"type"},
@@ -242,7 +244,9 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         if converted is not None:
             html, tokens = converted
             page.toc = get_toc(tokens)
-        html = f"<div data-pagefind-body>\n{html}\n</div>"  # what the search indexes: the page, not the theme
+        # What the search indexes: the page, not the theme; with its kind, evidence levels and group (search.py).
+        found = (page.meta.get("review") or {}).get("search")
+        html = f"<div data-pagefind-body>\n{search.attributes(found) if found else ''}\n{html}\n</div>"
         return nh3.clean(
             html,
             tags=PAGE_TAGS,
@@ -260,6 +264,12 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         if self.state.writing is not None:
             self.state.writing.step()
         return output
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        """Make the 404 page load styled wherever a server shows it (see served_anywhere)."""
+        if template_name == "404.html":
+            return served_anywhere(output_content, urlsplit(config.site_url or "/").path or "/")
+        return output_content
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Index the built pages and the findings with Pagefind (outputs/search.py), unless Material's own search
@@ -346,6 +356,22 @@ def sources(planned: list, review: Any, directory_urls: bool) -> dict[str, str]:
         served = addresses.served(page.path, directory_urls)
         out[served + "index.html" if served.endswith("/") or not served else served] = source
     return out
+
+
+def served_anywhere(page: str, site_path: str) -> str:
+    """The 404 page, which a server sends for any missing address, at any depth: MkDocs links its styles, scripts
+    and navigation from the site's path (`/sud-psychedelics-review/assets/...`), so served from another path (the
+    site at a server's root, a preview) it loaded unstyled. Its addresses become relative to a <base> that a first
+    script sets to the site's root as seen from the address asked for: the part of the path up to the site's path
+    if it holds it, else the server's root."""
+    prefix = site_path if site_path.endswith("/") else site_path + "/"
+    for attribute in ("href", "src"):
+        page = page.replace(f'{attribute}="{prefix}', f'{attribute}="./')
+    script = (
+        "<script>(function(){var p=" + json.dumps(prefix) + ",l=location.pathname,i=l.indexOf(p);"
+        "document.write('<base href=\"'+(i<0?'/':l.slice(0,i+p.length))+'\">');})();</script>"
+    )
+    return page.replace("<head>", "<head>" + script, 1)
 
 
 def docs_order(path: str) -> tuple:

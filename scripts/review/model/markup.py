@@ -22,6 +22,7 @@ CITATION = re.compile(r"\[(@[^\[\]]{0,2000})\]")  # the ids inside; stops at the
 CITED = re.compile(rf"^\s*@({SLUG})\s*$")
 TARGET = re.compile(rf"^@([a-z]+)/({SLUG})$")
 BARE = re.compile(r"\(@([^()\s]{1,200})\)")
+MARK = re.compile(rf"@([a-z]+)/({SLUG})")  # a cross-link's target wherever it is written, rendered or not
 ATTRIBUTE_LIST = re.compile(r"\{\s*[:#.][^{}\n]{0,500}\}|\{[^{}\n]{0,500}\bon[a-z]+\s*=[^{}\n]{0,500}\}")
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 PAGE_LINK = re.compile(rf"^({SLUG}(?:/{SLUG})?)\.md(#{SLUG})?$")  # a hand-written page's link to another page
@@ -280,11 +281,29 @@ def _text_problems(text: str, known: dict):
             found.append((match.start(), match.group(0), f"link `{match.group(0)[:60]}` is malformed: write (@collection/id)"))
         else:
             found += [(match.start(), *p) for p in _unknown_target("@" + match.group(1), target.group(1), target.group(2), known)]
+    rendered = [m.span() for m in BARE.finditer(text) if TARGET.match("@" + m.group(1))]
+    for match in MARK.finditer(text):
+        if match.group(1) in known and not any(start <= match.start() < end for start, end in rendered):
+            found.append((match.start(), match.group(0), unrendered(match.group(0))))
     for match in ATTRIBUTE_LIST.finditer(text):
         found.append((match.start(), match.group(0), "attribute lists (`{: …}`, `{ #id }`, `{ onclick=… }`) are not allowed"))
     found.sort(key=lambda item: item[0])
     for _, snippet, message in found:
         yield snippet, message
+
+
+def unrendered(mark: str) -> str:
+    """The message for a cross-link written where it would show as raw text."""
+    return (
+        f"cross-link `{mark}` would show as raw text: write one target per pair of parentheses, ({mark}), "
+        f"or a link, [text]({mark})"
+    )
+
+
+def raw_marks(text: str, collections) -> list[str]:
+    """Citations and cross-link targets written in a plain-text field, where nothing renders them."""
+    marks = [m.group(0) for m in CITATION.finditer(text) if all(CITED.match(p) for p in m.group(1).split(";"))]
+    return marks + [m.group(0) for m in MARK.finditer(text) if m.group(1) in collections]
 
 
 def _unknown_target(href, collection, target, known):

@@ -15,7 +15,7 @@ from .errors import Problem, suggest
 from .load import Review
 from .outcomes import MEASURES
 from .schema import COLLECTIONS, DATE, NUMBER, PARTIAL_DATE, SINGLE_FILES, SLUG, TEXT_MAX, collection_schema, matches
-from .walk import findings_of, walk
+from .walk import findings_of, plain_strings, walk
 
 
 def _pattern(validator, pattern, instance, schema):
@@ -285,6 +285,21 @@ def check_markdown(entity, schema, known, trusted) -> list:
                 where = path if key is None else (*path, key)
                 problems += field_problems(entity, where, text, profile, known, trusted)
     return problems
+
+
+def check_plain(entity, schema, known) -> list:
+    """No citation or cross-link in a plain-text field (a title, a name, a registry value): nothing renders them
+    there, so the reader would see the raw `[@id]` or `(@collection/id)`."""
+    return [
+        Problem(
+            entity.path,
+            entity.line_of(path, mark),
+            field_name(path),
+            f"`{mark}` is not rendered in a plain-text field; write the words (the field is shown exactly as written)",
+        )
+        for path, text in plain_strings(schema, entity.data)
+        for mark in markup.raw_marks(text, known)
+    ]
 
 
 def check_pages(review: Review, known, trusted, pages: SitePages) -> list:
@@ -688,6 +703,7 @@ def validate(review: Review, site: SitePages) -> list:
         schema = collection_schema(name)
         for entity in entities.values():
             problems += check_references(entity, schema, known, trusted) + check_markdown(entity, schema, known, trusted)
+            problems += check_plain(entity, schema, known)
             if name in ("mechanisms", "topics") and name not in broken:
                 problems += check_outcomes(entity) + check_anchors(entity, site)
             if name == "studies":

@@ -53,3 +53,21 @@ def references_of(collection: str, data: dict):
                 if isinstance(text, str):
                     for ref in markup.references(text):
                         yield path, ref
+
+
+def plain_strings(schema: dict, data, path=()):
+    """Yield (path, text) for every string in data that its schema does not mark as Markdown: text shown as
+    written, where a citation or cross-link would be printed raw."""
+    if schema.get("x-markdown"):
+        return
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        properties, extra = schema.get("properties", {}), schema.get("additionalProperties")
+        for key, value in data.items():
+            sub = properties.get(key, extra if isinstance(extra, dict) else {})
+            yield from plain_strings(sub if isinstance(sub, dict) else {}, value, (*path, key))
+    elif isinstance(data, list):
+        items = schema.get("items")
+        for index, value in enumerate(data):
+            yield from plain_strings(items if isinstance(items, dict) else {}, value, (*path, index))

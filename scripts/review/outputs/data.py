@@ -630,7 +630,10 @@ TABLES = {
                     "downgrades",
                     "string",
                     "Each downgrade: domain, levels and reason.",
-                    lambda r, i: [f"{d.domain} ({d.change}): {d.text}" for d in r["row"]["rating"].downgrades],
+                    lambda r, i: [
+                        f"{d.domain} ({d.change}): {d.text}" + (f" Findings: {', '.join(d.findings)}." if d.findings else "")
+                        for d in r["row"]["rating"].downgrades
+                    ],
                     list_=True,
                 ),
                 derived(

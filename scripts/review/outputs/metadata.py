@@ -8,8 +8,8 @@ import json
 from typing import Any
 
 from ..model import markup
-from ..model.evidence import EVIDENCE_LEVELS
-from . import addresses, pages, works
+from ..model.walk import findings_of
+from . import addresses, pages, search, works
 from . import data as open_data
 
 
@@ -117,17 +117,18 @@ def page_metadata(index, page, context) -> dict:
         "title": html.escape(info["title"] if whole else page.title, quote=False),  # themes print titles as HTML
         "description": html.escape(description),  # Material prints it unescaped inside content="…"
     }
-    tags = facets(page, index)
-    if tags:
-        front["tags"] = tags
+    if page.kind.hide:
+        front["hide"] = list(page.kind.hide)
     cited = [index.bibliography.items[sid] for sid in _cited(page, context, index)]
     review: dict[str, Any] = {
         "date": cite["release"]["date"],
         "canonical": cite["url"],  # the address the page gives out for itself: what Zotero saves, what its metadata names
+        "edition": {"version": cite["release"]["version"], "current_to": cite["current_to"]},  # printed on page one
         "jsonld": json.dumps(jsonld(index, page, item, cited, description), ensure_ascii=False, sort_keys=True).replace(
             "<", "\\u003c"
         ),
     }
+    review["search"] = search.fields(page.kind.search, _levels(page))
     if page.kind.scholarly:
         review["highwire"] = highwire(item, cited, description)
     source = pages.source_of(page)
@@ -135,6 +136,15 @@ def page_metadata(index, page, context) -> dict:
         review["source"] = source  # the content file the page is made from (its "edit" link, where a repository is set)
     front["review"] = review
     return {"cite": cite, "front": front}
+
+
+def _levels(page) -> list[str]:
+    """The evidence levels of a page's study, or of its findings (a mechanism's, a topic's)."""
+    if page.kind.name == "study":
+        return [page.item["evidence"]]
+    if page.kind.name in ("mechanism", "topic"):
+        return [f["evidence"] for _, f in findings_of(page.kind.collection, page.item)]
+    return []
 
 
 def _cited(page, context, index) -> list:
@@ -250,17 +260,3 @@ def data_keywords() -> list[str]:
 def item_date(item: dict) -> str:
     """An item's date as YYYY-MM-DD."""
     return "-".join(f"{p:02d}" for p in item["issued"]["date-parts"][0])
-
-
-def facets(page, index) -> list:
-    """Tags (Material's tags plugin) for a study or mechanism page: its evidence levels and substances."""
-    if page.kind.name not in ("study", "mechanism"):
-        return []
-    findings = page.item["findings"] if page.kind.name == "mechanism" else [page.item]
-    levels = sorted({f["evidence"] for f in findings}, key=list(EVIDENCE_LEVELS).index)
-    names = sorted({index.data["substances"][s]["name"] for f in findings for s in f["substances"]})
-    # Escaped like the title: Material's tags plugin prints tag names as HTML.
-    return [
-        html.escape(text, quote=False)
-        for text in [f"Evidence: {EVIDENCE_LEVELS[level].label}" for level in levels] + [f"Substance: {name}" for name in names]
-    ]

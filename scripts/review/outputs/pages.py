@@ -15,12 +15,12 @@ from pathlib import Path
 from markdown.extensions.toc import slugify
 
 from ..model import bias, markup, provenance
-from ..model.evidence import GROUPS, MAP_COLUMNS, levels_in_group, rated_groups
+from ..model.evidence import EVIDENCE_LEVELS, GROUPS, MAP_COLUMNS, levels_in_group, rated_groups
 from ..model.outcomes import DEFAULT_DIRECTION, DIRECTIONS, MEASURES
 from ..model.registries import REGISTRIES, SEARCH_QUERY
 from ..synthesis import certainty
 from ..synthesis.characteristics import describe
-from . import compare, works
+from . import compare, search, works
 from .data import LINKS, LIST_SEPARATOR, TABLES
 from .editions import manifest_name
 from .guide import guide
@@ -45,6 +45,15 @@ class Kind:
     abstract_field: str = ""  # the entity's field whose opening is its page's description
     anchors: str | None = None  # a collection whose entities are anchors on this page (glossary terms)
     nav_title: str = ""  # its title in the navigation, where it differs from the page's own
+    # Material's sidebars this kind's pages leave out at desktop width, so that their tables get the width:
+    # WIDE (both; review.css then widens the grid) for pages that are mostly tables, NAVIGATION for a long article
+    # that opens with one (its contents list stays).
+    hide: tuple[str, ...] = ()
+    search: str = "About the review"  # what a search result from this kind of page says it is (a filter's value)
+
+
+WIDE = ("navigation", "toc")
+NAVIGATION = ("navigation",)
 
 
 @dataclass(frozen=True)
@@ -86,7 +95,38 @@ def _questions(index, key, target):
 
 
 def _home(index, item):
-    return {"page_text": item.text, "overview": index.summary.overview(), "what_we_know": _what_we_know(index)}
+    overview = index.summary.overview()
+    return {
+        "page_text": item.text,
+        "overview": overview,
+        "glance": _glance(index, overview),
+        "what_we_know": _what_we_know(index),
+    }
+
+
+def _glance(index, overview) -> dict:
+    """The home page's first screen: what the review covers, how sure its answers are (the certainty of every
+    summary-of-findings row, counted), the best-supported answers, how current it is and what is new."""
+    rows = [row for block in overview for row in block["rows"]]
+    rated = [row for row in rows if row["rating"].level]
+    best = max((certainty.LEVELS.index(row["rating"].level) for row in rated), default=None)
+    return {
+        "mechanisms": len(overview),
+        "studies": len(index.data["studies"]),
+        "trials": len(index.trials.classic),
+        "questions": len(rows),
+        "counts": [
+            (certainty.LABELS[level], sum(row["rating"].level == level for row in rated)) for level in certainty.LEVELS[::-1]
+        ],
+        "unrated": len(rows) - len(rated),
+        "best": [
+            block | {"row": row}
+            for block in overview
+            for row in block["rows"]
+            if best is not None and row["rating"].level == certainty.LEVELS[best]
+        ][:1],
+        "release": index.releases[0],
+    }
 
 
 def _what_we_know(index):
@@ -109,6 +149,13 @@ def _limit(f: dict) -> bool:
 
 
 def _mechanism(index, item):
+    """A mechanism's page: its parts, which the course pack prints too, under `mechanism` for the template's
+    `mechanism_sections`."""
+    parts = _mechanism_parts(index, item)
+    return parts | {"mechanism": parts}
+
+
+def _mechanism_parts(index, item):
     findings = item["findings"]
     groups = [
         {
@@ -127,6 +174,7 @@ def _mechanism(index, item):
         "questions": _questions(index, "mechanisms", item["id"]),
         "related": [index.data["mechanisms"][r] | {"id": r} for r in item["related"]],
         "count": len(index.data["mechanisms"]),
+        "levels": [level for level in EVIDENCE_LEVELS.values() if any(f["evidence"] == level.id for f in findings)],
         "references": index.cites[("mechanisms", item["id"])],
         "downloads": f"references/{item['id']}",
         "data_slice": f"data/mechanisms/{item['id']}",
@@ -269,7 +317,12 @@ def _mechanisms(index, item):
 
 
 def _therapies(index, item):
-    return {"items": index.ordered("therapies"), "mechanisms": index.ordered("mechanisms")}
+    items = index.ordered("therapies")
+    return {
+        "items": items,
+        "mechanisms": index.ordered("mechanisms"),
+        "headings": [t.get("abbreviation") or t["name"] for t in items],
+    }
 
 
 def _glossary(index, item):
@@ -313,16 +366,12 @@ def _evidence_map(index, item):
 
 
 def _course_pack(index, item):
+    """One document with every mechanism, as its page shows it, and their references once at the end."""
+    mechanisms = [_mechanism_parts(index, m) for m in index.ordered("mechanisms")]
     return {
-        "overview": index.summary.overview(),
-        "items": [
-            m
-            | {
-                "works": len(index.cites[("mechanisms", m["id"])]),
-                "questions": len(index.questions_of.get(("mechanisms", m["id"]), [])),
-            }
-            for m in index.ordered("mechanisms")
-        ],
+        "mechanisms": mechanisms,
+        "references": list(dict.fromkeys(sid for m in mechanisms for sid in m["references"])),
+        "release": index.releases[0],
     }
 
 
@@ -371,8 +420,39 @@ def _data(index, item):
     }
 
 
+def _find(index, item):
+    return {"tiers": search.TIERS}
+
+
 def _facets(index, item):
-    return {}
+    """The studies, mechanisms and trials under each evidence level and each substance (a mechanism is under a
+    level or substance when one of its findings is)."""
+    studies, mechanisms = index.ordered("studies"), index.ordered("mechanisms")
+
+    def mechanisms_with(test):
+        return [m for m in mechanisms if any(test(f) for f in m["findings"])]
+
+    levels = [
+        {
+            "level": level,
+            "studies": [s for s in studies if s["evidence"] == level.id],
+            "mechanisms": mechanisms_with(lambda f, level=level: f["evidence"] == level.id),
+        }
+        for level in EVIDENCE_LEVELS.values()
+    ]
+    substances = [
+        {
+            "substance": s,
+            "studies": [w for w in studies if s["id"] in w["substances"]],
+            "mechanisms": mechanisms_with(lambda f, s=s: s["id"] in f["substances"]),
+            "trials": [t for t in index.ordered("trials") if s["id"] in t["substances"]],
+        }
+        for s in index.ordered("substances")
+    ]
+    return {
+        "levels": [x for x in levels if x["studies"] or x["mechanisms"]],
+        "substances": [x for x in substances if x["studies"] or x["mechanisms"] or x["trials"]],
+    }
 
 
 def _outcomes(index, item):
@@ -405,6 +485,8 @@ KINDS = [
         "mechanisms",
         True,
         abstract_field="summary",
+        hide=NAVIGATION,
+        search="Mechanism",
     ),
     Kind(
         "outcomes",
@@ -416,6 +498,8 @@ KINDS = [
         description="What the controlled trials in people with a substance use disorder found, outcome by outcome, "
         "with how sure the evidence lets us be: the review's summary of findings for clinicians.",
         anchors="comparisons",
+        hide=NAVIGATION,
+        search="Overview",
     ),
     Kind(
         "mechanisms",
@@ -426,9 +510,20 @@ KINDS = [
         title="Mechanisms",
         description="The candidate mechanisms of psychedelic-assisted therapy for substance use disorders, with the "
         "number of findings behind each.",
+        search="Overview",
     ),
-    Kind("topic", "topic.html.j2", "topics/{}.md", "ScholarlyArticle", _topic, "topics", True, abstract_field="summary"),
-    Kind("study", "study.html.j2", "studies/{}.md", "CreativeWork", _study, "studies", abstract_field="result"),
+    Kind(
+        "topic",
+        "topic.html.j2",
+        "topics/{}.md",
+        "ScholarlyArticle",
+        _topic,
+        "topics",
+        True,
+        abstract_field="summary",
+        search="Background",
+    ),
+    Kind("study", "study.html.j2", "studies/{}.md", "CreativeWork", _study, "studies", abstract_field="result", search="Study"),
     Kind(
         "characteristics",
         "characteristics.html.j2",
@@ -438,13 +533,15 @@ KINDS = [
         title="Characteristics of included studies",
         description="Design, participants, comparator, blinding, dose, follow-up and main result of every study in "
         "the review, in one sortable table.",
+        hide=WIDE,
+        search="Overview",
     ),
     Kind(
         "find",
         "find.html.j2",
         "find.md",
         "SearchResultsPage",
-        _facets,
+        _find,
         title="Search",
         description="Search every page and every finding of the review.",
     ),
@@ -466,8 +563,10 @@ KINDS = [
         _studies,
         title="Studies",
         description="Every work cited in the review, with its evidence level, sortable and filterable.",
+        hide=WIDE,
+        search="Overview",
     ),
-    Kind("trial", "trial.html.j2", "trials/{}.md", "CreativeWork", _trial, "trials", abstract_field="design"),
+    Kind("trial", "trial.html.j2", "trials/{}.md", "CreativeWork", _trial, "trials", abstract_field="design", search="Trial"),
     Kind(
         "trials",
         "trials.html.j2",
@@ -477,6 +576,8 @@ KINDS = [
         title="Registered trials",
         description="Every registered trial of a classic psychedelic in a substance use disorder that the review "
         "found, with its status as of its registry record's own date, its publications, and related compounds apart.",
+        hide=WIDE,
+        search="Overview",
     ),
     Kind(
         "substance",
@@ -486,6 +587,7 @@ KINDS = [
         _substance,
         "substances",
         abstract_field="summary",
+        search="Substance",
     ),
     Kind(
         "substances",
@@ -495,8 +597,18 @@ KINDS = [
         _substances,
         title="Substances",
         description="The substances the evidence concerns, with their findings and studies.",
+        search="Overview",
     ),
-    Kind("therapy", "therapy.html.j2", "therapies/{}.md", "CreativeWork", _therapy, "therapies", abstract_field="summary"),
+    Kind(
+        "therapy",
+        "therapy.html.j2",
+        "therapies/{}.md",
+        "CreativeWork",
+        _therapy,
+        "therapies",
+        abstract_field="summary",
+        search="Therapy",
+    ),
     Kind(
         "therapies",
         "therapies.html.j2",
@@ -505,6 +617,7 @@ KINDS = [
         _therapies,
         title="Therapies",
         description="The psychotherapeutic approaches considered for pairing with psychedelic sessions.",
+        search="Overview",
     ),
     Kind(
         "question",
@@ -515,6 +628,7 @@ KINDS = [
         "questions",
         True,
         abstract_field="why",
+        search="Open question",
     ),
     Kind(
         "questions",
@@ -524,6 +638,7 @@ KINDS = [
         _collection("questions"),
         title="Open questions",
         description="The open questions the evidence leaves, each with the study that could answer it.",
+        search="Overview",
     ),
     Kind(
         "glossary",
@@ -534,6 +649,7 @@ KINDS = [
         title="Glossary",
         description="Definitions of the abbreviations and technical terms used in the review.",
         anchors="glossary",
+        search="Glossary",
     ),
     Kind(
         "changelog",
@@ -552,6 +668,8 @@ KINDS = [
         _evidence_map,
         title="Evidence map",
         description="Where the evidence for each mechanism comes from: findings and studies by kind of evidence, and gaps.",
+        hide=WIDE,
+        search="Overview",
     ),
     Kind(
         "course-pack",
@@ -560,7 +678,8 @@ KINDS = [
         "CollectionPage",
         _course_pack,
         title="Course pack",
-        description="How to print the mechanism pages as handouts for teaching.",
+        description="Every mechanism of the review in one document to print, with a dated cover, how to cite it, and "
+        "the references once at the end.",
         nav_title="Course pack (print)",
     ),
     Kind(
@@ -570,7 +689,8 @@ KINDS = [
         "CollectionPage",
         _facets,
         title="Facets",
-        description="Pages grouped by evidence level and by substance.",
+        description="The studies, mechanisms and trials of the review by evidence level and by substance.",
+        search="Overview",
     ),
     Kind(
         "editing",
@@ -611,13 +731,27 @@ def address(collection: str, target: str) -> tuple[str, str]:
 
 
 _TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "pages"
-_LITERAL_ANCHOR = re.compile(r"\{ #([a-z0-9][a-z0-9_-]*)[ }]|\sid=\"([a-z0-9][a-z0-9_-]*)\"")
+# an id written as it is, or after a macro's `prefix` (empty on the page itself; the course pack gives one)
+_LITERAL_ANCHOR = re.compile(
+    r"\{ #(?:\{\{ prefix \}\})?([a-z0-9][a-z0-9_-]*)[ }]|\sid=\"(?:\{\{ prefix \}\})?([a-z0-9][a-z0-9_-]*)\""
+)
+_CALL = re.compile(r"\bm\.([a-z_]+)\(")
+_MACRO = re.compile(r"\{% macro ([a-z_]+)\(.*?\{% endmacro %\}", re.S)
+
+
+@functools.cache
+def _macros() -> dict[str, str]:
+    """The shared macros' bodies (_macros.html.j2), by name."""
+    text = (_TEMPLATES / "_macros.html.j2").read_text(encoding="utf-8")
+    return {m.group(1): m.group(0) for m in _MACRO.finditer(text)}
 
 
 @functools.cache
 def _template_anchors(template: str) -> frozenset[str]:
-    """The ids a template writes as they are: `{ #id }` after a heading, `id="…"` in its HTML."""
+    """The ids a template writes as they are: `{ #id }` after a heading, `id="…"` in its HTML, its own and those of
+    the shared macros it calls (a mechanism's sections are a macro, which its page and the course pack share)."""
     text = (_TEMPLATES / template).read_text(encoding="utf-8")
+    text += "".join(_macros().get(name, "") for name in set(_CALL.findall(text)))
     return frozenset(a or b for a, b in _LITERAL_ANCHOR.findall(text))
 
 

@@ -17,6 +17,7 @@ import nh3
 from markdown_it.renderer import RendererHTML
 
 from ..model import markup
+from . import tables
 
 TAGS = {
     "inline": {"em", "strong", "a", "code", "abbr", "br", "span"},
@@ -146,7 +147,7 @@ HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
 def render_page(text: str, links: Links, slug: Callable[[str], str]):
     """A hand-written page as parts: ("heading", level, text, id) for each heading (so that the engine lists it
     in the page's contents) and ("html", fragment) for what lies between."""
-    out = render(text, "page", links)
+    out = tables.in_pattern(render(text, "page", links))
     parts: list[tuple] = []  # ("html", html) or ("heading", level, words, anchor)
     position, seen = 0, set()
     for match in HEADING.finditer(out):

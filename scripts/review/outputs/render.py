@@ -22,7 +22,7 @@ from ..model.evidence import EVIDENCE_LEVELS
 from ..model.outcomes import DIRECTIONS, MEASURES, OUTCOMES
 from ..model.schema import ATTRIBUTIONS, FINDING_ATTRIBUTIONS, TRIAL_STATUSES
 from ..synthesis import certainty, characteristics, summary
-from . import addresses, compare, data, editions, feed, metadata, pages, prose, works
+from . import addresses, compare, data, editions, feed, metadata, pages, prose, tables, works
 from .glossary import Glossary
 from .index import Index
 from .pages import Page, plan
@@ -100,7 +100,7 @@ class Renderer:
     def label(self, collection: str, target: str) -> str:
         """The text of a bare cross-link."""
         if collection == "findings":
-            return f"finding {target}"
+            return self.finding_label(target, page=True)
         if collection == "studies":
             return self.bibliography.labels[target]
         if collection == "trials":
@@ -190,16 +190,26 @@ class Renderer:
             counted=counted,
             code_spans=code_spans,
             finding_citation=self.finding_citation,
+            finding_label=self.finding_label,
             wording=self.index.wording_of,
             word_diff=compare.word_diff,
             certainty_label=compare.certainty_label,
             missing=characteristics.missing,
             participants_text=summary.participants_text,
+            table_columns=tables.columns,
+            table_rows=tables.label_rows,
             trial_label=lambda tid: self.index.trials.by_id[tid].label,
             participants_of=lambda c: "" if c["design"] in characteristics.PRECLINICAL else characteristics.participants(c) or "",
         )
         env.filters["inline"] = jinja2.pass_context(lambda c, t: prose_filter(c, t, "inline"))
+
+        def review_citation():
+            """The review's APA reference (the edition of its newest release), for the course pack's cover."""
+            home = pages.page_path("home")
+            return Markup(metadata.page_cite(self.index, home, self.index.info["title"], whole=True)["apa_html"])
+
         env.globals.update(
+            review_citation=review_citation,
             page_url=page_url,
             place_url=place_url,
             edition_href=edition_href,
@@ -226,6 +236,15 @@ class Renderer:
         return env
 
     # ------------------------------------------------------------------------------------------ pages
+
+    def finding_label(self, fid: str, page: bool = False, words: int = 8) -> str:
+        """A finding as a reader recognises it in a list or a link: the opening words of its statement, after its
+        page's title when `page` ("Induced neuroplasticity: “In cultured cortical neurons, LSD, DMT…”"). Its id
+        is its address and, beside its own statement, its citation locator; never a name in running text."""
+        finding = self.index.findings[fid]
+        said = markup.plain(finding["statement"], "inline").split()
+        opening = f"“{' '.join(said[:words])}{'…' if len(said) > words else ''}”"
+        return f"{finding['page_title']}: {opening}" if page else opening
 
     def finding_citation(self, fid: str) -> str:
         """The text a finding's Cite button copies (made once per finding)."""
@@ -262,9 +281,10 @@ class Renderer:
             yield Output(feed.PATH, feed.atom(self.index))
 
     def figures(self):
-        """The forest plots, as SVG files."""
+        """The forest plots, as SVG files: each in its wide layout and its phone's."""
         for figure in self.index.summary.figures():
             yield Output(figure.path, figure.svg())
+            yield Output(figure.narrow_path, figure.svg(narrow=True))
 
     def data(self):
         """The review as open data: CSV, JSON and a Frictionless descriptor, whole and per mechanism."""

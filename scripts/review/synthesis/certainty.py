@@ -168,6 +168,7 @@ class Reason:
     domain: str
     change: int
     text: str
+    findings: tuple[str, ...] = ()  # the findings it is about (pages show their numbers, the data their ids)
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,13 @@ class Figure:
     def within_group(self) -> bool:
         return MEASURES[self.measure].within_group
 
-    def svg(self) -> str:
-        return forest.svg(self.measure, list(self.lines), self.title)
+    @property
+    def narrow_path(self) -> str:
+        """The phone's layout of the same plot (forest.svg `narrow`)."""
+        return self.path.removesuffix(".svg") + "-narrow.svg"
+
+    def svg(self, narrow: bool = False) -> str:
+        return forest.svg(self.measure, list(self.lines), self.title, narrow)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-/* Evidence map filters: choose the kinds of evidence (columns) and one substance's map. The controls are made
-   here, so that without JavaScript the page shows every map in full and no control that does nothing. */
+/* Evidence map filters: choose the kinds of evidence (columns, on every map) and which substance's map to show
+   (among the maps by substance: the main map always stays). The controls are made here, so that without
+   JavaScript the page shows every map in full and no control that does nothing. */
 (function () {
   function setup() {
     var box = document.querySelector(".map-filter");
@@ -23,29 +24,36 @@
         });
       });
       label.appendChild(input);
-      label.appendChild(document.createTextNode(" " + th.textContent + " "));
+      label.appendChild(document.createTextNode(th.textContent));
       fieldset.appendChild(label);
     });
     box.appendChild(fieldset);
+    var substances = blocks.filter(function (block) { return block.dataset.substance !== "all"; });
+    var place = document.querySelector(".map-substance-filter");
+    if (!place || !substances.length) return;
     var label = document.createElement("label");
-    label.textContent = "Substance ";
+    label.textContent = "Show the map of ";
     var select = document.createElement("select");
-    blocks.forEach(function (block) {
+    var every = document.createElement("option");
+    every.value = "";
+    every.textContent = "every substance";
+    select.appendChild(every);
+    substances.forEach(function (block) {
       var option = document.createElement("option");
       option.value = block.dataset.substance;
       option.textContent = block.dataset.label;
       select.appendChild(option);
     });
     select.addEventListener("change", function () {
-      blocks.forEach(function (block) {
-        var shown = block.dataset.substance === select.value;
+      substances.forEach(function (block) {
+        var shown = !select.value || block.dataset.substance === select.value;
         block.hidden = !shown;
         var heading = block.previousElementSibling;
         if (heading && /^H[1-6]$/.test(heading.tagName)) heading.hidden = !shown;
       });
     });
     label.appendChild(select);
-    box.appendChild(label);
+    place.appendChild(label);
   }
   if (window.document$) { window.document$.subscribe(setup); } else { document.addEventListener("DOMContentLoaded", setup); }
 })();

@@ -28,7 +28,8 @@
     input.addEventListener("input", function () {
       var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
       Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
-        var text = row.textContent.toLowerCase();
+        var text = Array.prototype.filter.call(row.cells, function (cell) { return !cell.classList.contains("rt-toggle"); })
+          .map(function (cell) { return cell.textContent; }).join(" ").toLowerCase();
         row.hidden = !words.every(function (word) { return text.indexOf(word) !== -1; });
       });
     });
