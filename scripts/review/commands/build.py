@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..model.errors import ContentError, Problem
-from ..model.load import Review, load
-from ..model.validate import SitePages, validate
+from ..model.load import Reader, Review, load
+from ..model.validate import Checked, SitePages, validate
 from ..outputs import editions, pages
 from ..outputs.index import Index
 from ..outputs.render import Renderer
@@ -23,19 +23,37 @@ def problems(review: Review) -> list[Problem]:
     return validate(review, SITE)
 
 
+class Session:
+    """Reading and checking that remember what they did: the live preview keeps one between saves, and the build
+    cache one between builds, so that a file unchanged since the last check is neither parsed nor checked again.
+    What it returns is what a check from nothing returns (tests/test_incremental.py holds it to that)."""
+
+    def __init__(self) -> None:
+        self.reader = Reader()
+        self.checked = Checked()
+
+    def check(self, content_dir=CONTENT_DIR) -> Review:
+        """Read and check all content; raise ContentError with every problem at once. Return the Review."""
+        review = load(content_dir, self.reader)
+        found = validate(review, SITE, self.checked)
+        if found:
+            raise ContentError(found)
+        return review
+
+    def renderer(self, content_dir=CONTENT_DIR, templates_dir=TEMPLATES_DIR, directory_urls: bool = True) -> Renderer:
+        """A Renderer for checked content (ContentError if it has problems), with the editions built beside it."""
+        built = editions.available(Path(content_dir).resolve().parent, "web" if directory_urls else "offline")
+        return Renderer(Index(self.check(content_dir), built), templates_dir, directory_urls)
+
+
 def check(content_dir=CONTENT_DIR):
     """Read and check all content; raise ContentError with every problem at once. Return the Review."""
-    review = load(content_dir)
-    found = problems(review)
-    if found:
-        raise ContentError(found)
-    return review
+    return Session().check(content_dir)
 
 
 def renderer(content_dir=CONTENT_DIR, templates_dir=TEMPLATES_DIR, directory_urls: bool = True) -> Renderer:
     """A Renderer for checked content (ContentError if it has problems), with the editions built beside it."""
-    built = editions.available(Path(content_dir).resolve().parent, "web" if directory_urls else "offline")
-    return Renderer(Index(check(content_dir), built), templates_dir, directory_urls)
+    return Session().renderer(content_dir, templates_dir, directory_urls)
 
 
 def build(content_dir=CONTENT_DIR, templates_dir=TEMPLATES_DIR, directory_urls: bool = True) -> dict:

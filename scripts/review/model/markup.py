@@ -129,13 +129,21 @@ def inline_tokens(text: str, profile: str):
 
 def references(text: str):
     """(collection, id) of every citation and cross-link in a text, in order of appearance."""
+    return iter(_references(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _references(text: str) -> tuple:
+    """The references of a text, found once: the index, the check and every page that shows the text ask again."""
+    found = []
     for token in _walk(_FULL.parse(text, {})):
         if token.type == "link_open":
             match = TARGET.match(token.attrGet("href") or "")
             if match:
-                yield match.group(1), match.group(2)
+                found.append((match.group(1), match.group(2)))
         elif token.type == "text":
-            yield from _marks_in(token.content)
+            found.extend(_marks_in(token.content))
+    return tuple(found)
 
 
 def _marks_in(text: str):
@@ -165,7 +173,30 @@ def _walk(stream):
 
 def problems(text: str, profile: str, known: dict, pages: frozenset = frozenset()):
     """Yield (snippet, message) for each thing the text may not hold, or that points nowhere. `known` is
-    {collection: ids}; `pages` the names of the site's pages (for a hand-written page's `.md` links)."""
+    {collection: ids}; `pages` the names of the site's pages (for a hand-written page's `.md` links). The text is
+    parsed once (`_findings`, cached); only its references are looked up in `known` each time."""
+    for snippet, message in _findings(text, profile, pages):
+        if isinstance(message, Target):
+            yield from _unknown_target(snippet, message.collection, message.id, known)
+        else:
+            yield snippet, message
+
+
+@dataclass(frozen=True)
+class Target:
+    """A reference a text makes, to be looked up among the known ids."""
+
+    collection: str
+    id: str
+
+
+@functools.lru_cache(maxsize=65536)
+def _findings(text: str, profile: str, pages: frozenset) -> tuple:
+    """What a text holds that problems() reports: (snippet, message), or (snippet, Target) for a reference."""
+    return tuple(_syntax(text, profile, pages))
+
+
+def _syntax(text: str, profile: str, pages: frozenset):
     allowed = PROFILES[profile]
     env: dict = {}
     stream = _FULL.parse(text, env)
@@ -208,7 +239,7 @@ def problems(text: str, profile: str, known: dict, pages: frozenset = frozenset(
             href = token.attrGet("href") or ""
             target = TARGET.match(href)
             if target:
-                yield from _unknown_target(href, target.group(1), target.group(2), known)
+                yield href, Target(target.group(1), target.group(2))
             elif (page_link := PAGE_LINK.match(href)) and allowed.page_links:
                 name = page_link.group(1)
                 if name not in pages and name.removesuffix("/index") not in pages:
@@ -219,10 +250,10 @@ def problems(text: str, profile: str, known: dict, pages: frozenset = frozenset(
                 scheme = href.split(":", 1)[0] + ":" if ":" in href else href
                 yield href, f"link target `{scheme}` is not allowed; use http, https or mailto, or (@collection/id)"
         elif token.type == "text":
-            yield from _text_problems(token.content, known)
+            yield from _text_problems(token.content)
 
 
-def _text_problems(text: str, known: dict):
+def _text_problems(text: str):
     """Problems with the marks, and attribute lists, in a run of text."""
     for match in CITATION.finditer(text):
         for part in match.group(1).split(";"):
@@ -230,14 +261,13 @@ def _text_problems(text: str, known: dict):
             if not cited:
                 yield match.group(0), f"citation `{match.group(0)[:60]}` is malformed: write [@id] or [@id; @id]"
                 break
-            if cited.group(1) not in known.get("studies", ()):
-                yield match.group(0), ("studies", cited.group(1))
+            yield match.group(0), Target("studies", cited.group(1))
     for match in BARE.finditer(text):
         target = TARGET.match("@" + match.group(1))
         if not target:
             yield match.group(0), f"link `{match.group(0)[:60]}` is malformed: write (@collection/id)"
         else:
-            yield from _unknown_target("@" + match.group(1), target.group(1), target.group(2), known)
+            yield "@" + match.group(1), Target(target.group(1), target.group(2))
     for match in ATTRIBUTE_LIST.finditer(text):
         yield match.group(0), "attribute lists (`{: …}`, `{ #id }`, `{ onclick=… }`) are not allowed"
 

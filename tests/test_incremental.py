@@ -1,0 +1,171 @@
+"""Incremental work against its oracle, the whole pipeline from nothing: after a single-file edit,
+- the check that remembers the last one (build.Session: only changed files parsed and checked) reports exactly
+  the problems a check from nothing reports;
+- every page whose text changed has a new dependency key (outputs/depends.py), so that rendering only the pages
+  whose key changed gives the same site as rendering everything.
+Edits are drawn at random (hypothesis) from every scalar field of every file of the fixture review, and, in the
+slow suite, of the real content."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import FIXTURE, ROOT, TEMPLATES
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from review.commands.build import SITE, Session
+from review.model.errors import ContentError
+from review.model.load import load
+from review.model.validate import validate
+from review.outputs.depends import Dependencies
+from review.outputs.index import Index
+from review.outputs.render import Renderer
+
+CODE = "test"  # the code is not edited here: one fixed version keeps the keys comparable
+
+
+def leaves(data, path=()):
+    """(path, value) of every scalar in a YAML document."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from leaves(value, (*path, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from leaves(value, (*path, i))
+    else:
+        yield path, data
+
+
+def replaced(data, path, value):
+    if not path:
+        return value
+    copy = list(data) if isinstance(data, list) else dict(data)
+    copy[path[0]] = replaced(data[path[0]], path[1:], value)
+    return copy
+
+
+def mutations(value, choice: int):
+    """A new value of the same kind, or (choice 3) one that is likely wrong."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int):
+        return value + (1 if choice % 2 else -1)
+    if isinstance(value, float):
+        return round(value * 1.5 + 0.1, 3)
+    if isinstance(value, str):
+        return [value + " edited", "Edited " + value, value.replace("a", "o", 1) or "x", value + "-x"][choice % 4]
+    return "edited" if value is None else value
+
+
+def edits(content: Path) -> list:
+    """(file, field path) of every scalar of every YAML file of a review."""
+    found = []
+    for path in sorted(content.rglob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        found += [(path.relative_to(content).as_posix(), p) for p, _ in leaves(data)]
+    return found
+
+
+class State:
+    """A render from nothing: {page: text}, {page: key}, or the problems."""
+
+    def __init__(self, content: Path):
+        review = load(content)
+        self.problems = validate(review, SITE)
+        self.texts: dict = {}
+        self.keys: dict = {}
+        if not self.problems:
+            renderer = Renderer(Index(review), TEMPLATES)
+            self.texts = {page.path: renderer.render_page(page).text for page in renderer.pages}
+            self.keys = Dependencies(renderer, TEMPLATES, CODE).keys()
+
+
+def apply(content: Path, file: str, field: tuple, choice: int) -> bool:
+    """Make one edit; False when the field cannot be edited this way (nothing changes)."""
+    target = content / file
+    data = yaml.safe_load(target.read_text(encoding="utf-8"))
+    old = dict(leaves(data))[field]
+    new = mutations(old, choice)
+    if new == old:
+        return False
+    target.write_text(yaml.safe_dump(replaced(data, field, new), allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return True
+
+
+def check_edit(content: Path, before: State, session: Session, file: str, field: tuple, choice: int) -> None:
+    if not apply(content, file, field, choice):
+        return
+    after = State(content)
+    try:
+        session.check(content)
+        remembered: list = []
+    except ContentError as error:
+        remembered = error.problems
+    assert remembered == after.problems, f"{file} {field}: the incremental check differs from a check from nothing"
+    if before.problems or after.problems:
+        return
+    missed = [
+        page
+        for page, text in after.texts.items()
+        if page in before.texts and before.texts[page] != text and before.keys[page] == after.keys[page]
+    ]
+    assert missed == [], f"{file} {field}: pages changed but kept their key"
+
+
+@pytest.fixture(scope="module")
+def fixture_before():
+    return edits(FIXTURE), State(FIXTURE)
+
+
+@pytest.fixture(scope="module")
+def real_before():
+    return edits(ROOT / "content"), State(ROOT / "content")
+
+
+def one_edit(source: Path, folder: Path, before: State, edit: tuple, choice: int) -> None:
+    content = folder / "content"
+    shutil.copytree(source, content)
+    session = Session()
+    session.check(content)  # the state before the edit, remembered
+    check_edit(content, before, session, *edit, choice)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_single_file_edit_of_the_fixture(data, tmp_path_factory, fixture_before):
+    candidates, before = fixture_before
+    edit = data.draw(st.sampled_from(candidates), label="edit")
+    one_edit(FIXTURE, tmp_path_factory.mktemp("review"), before, edit, data.draw(st.integers(0, 3), label="kind"))
+
+
+@pytest.mark.slow
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_single_file_edit_of_the_fixture_many(data, tmp_path_factory, fixture_before):
+    candidates, before = fixture_before
+    edit = data.draw(st.sampled_from(candidates), label="edit")
+    one_edit(FIXTURE, tmp_path_factory.mktemp("review"), before, edit, data.draw(st.integers(0, 3), label="kind"))
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_single_file_edit_of_the_real_content(data, tmp_path_factory, real_before):
+    candidates, before = real_before
+    edit = data.draw(st.sampled_from(candidates), label="edit")
+    one_edit(ROOT / "content", tmp_path_factory.mktemp("real"), before, edit, data.draw(st.integers(0, 3), label="kind"))
+
+
+def test_the_remembered_check_sees_a_file_added_and_removed(review_dir):
+    session = Session()
+    session.check(review_dir)
+    study = review_dir / "studies" / "shao2021.yaml"
+    (review_dir / "studies" / "copy2021.yaml").write_text(study.read_text().replace("id: shao2021", "id: copy2021"))
+    with pytest.raises(ContentError) as added:
+        session.check(review_dir)
+    assert [str(p) for p in added.value.problems] == [str(p) for p in validate(load(review_dir), SITE)]
+    (review_dir / "studies" / "copy2021.yaml").unlink()
+    session.check(review_dir)  # no problem left
