@@ -15,6 +15,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,7 +36,9 @@ from mkdocs.structure.toc import get_toc
 
 from ..model.errors import ContentError
 from ..outputs import fastpages, pages, search
-from .build import CONTENT_DIR, TEMPLATES_DIR, renderer
+from ..outputs.render import Renderer
+from ..outputs.search import Cancelled
+from .build import CONTENT_DIR, TEMPLATES_DIR, Session
 from .progress import Progress
 
 log = logging.getLogger("mkdocs.plugins.review")
@@ -74,12 +77,14 @@ class ReviewConfig(base.Config):
 
 @dataclass
 class Built:
-    """What the last build made, which MkDocs keeps nowhere else: its files, navigation and theme environment.
-    The live preview renders single pages with them."""
+    """What the last build made, which MkDocs keeps nowhere else: its files, navigation and theme environment, the
+    generator's renderer and the folder of generated files. The live preview renders single pages with them."""
 
     files: Files | None = None
     nav: Navigation | None = None
     env: Any = None
+    renderer: Renderer | None = None
+    scratch: Path | None = None
 
 
 @dataclass
@@ -100,6 +105,16 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         self.state = BuildState()
         self.built = Built()
         self.serving = False  # under `mkdocs serve` / `review serve` the generated files outlive a build
+        self.session: Session | None = None  # remembered reading and checking (the preview's), else a fresh one
+        self.cancel: threading.Event | None = None  # set by the preview to call a build off (Cancelled)
+        # Set by `review serve`, which indexes the search in its own time and removes each build's generated files
+        # when it lets that build go (it may serve the last good build while a new one fails).
+        self.managed = False
+        self.failure: Exception | None = None  # what stopped the last build, if one failed
+
+    def _check_cancel(self) -> None:
+        if self.cancel is not None and self.cancel.is_set():
+            raise Cancelled
 
     # ---------------------------------------------------------------------------------------- lifecycle
 
@@ -109,7 +124,13 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
 
     def on_shutdown(self) -> None:
         """Remove the last build's generated files when the preview stops."""
-        self._remove_scratch()
+        if not self.managed:
+            self._remove_scratch()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """Keep what stopped a build: MkDocs reports a plugin's error as `Aborted with a BuildError!`, and the live
+        preview shows the error itself on its pages."""
+        self.failure = error
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Date the build by the newest release in content/changelog.yaml (unless SOURCE_DATE_EPOCH is set), so
@@ -140,9 +161,11 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         scratch = self._new_scratch(root)
         self.state = state = BuildState(scratch=scratch)
         try:
-            review = renderer(root / self.config.content_dir, root / self.config.templates_dir, config.use_directory_urls)
+            session = self.session or Session()
+            review = session.renderer(root / self.config.content_dir, root / self.config.templates_dir, config.use_directory_urls)
             shown = Progress("rendering pages", len(review.pages))
             for n, out in enumerate(review.render()):
+                self._check_cancel()
                 # Each output goes to disk as it is made, and MkDocs reads it from there when it needs it: at 10,000
                 # studies the generated texts would otherwise all sit in memory at once.
                 where = scratch / f"{n}{Path(out.path).suffix}"
@@ -152,6 +175,7 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
             shown.close()
         except ContentError as error:
             raise PluginError("\n" + error.report()) from None
+        self.built.renderer = review
         state.records = search.records(review.index)
         state.writing = Progress("writing pages", len(review.pages))
         config.nav = pages.navigation(review.pages)  # the navigation comes from the page declaration (pages.NAV)
@@ -186,6 +210,7 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         """Give each page the date of the release in which it last changed (the sitemap's lastmod) and, as its
         canonical address, the permanent address of that release's edition (what its citation names). With
         `html_pages` on, convert the page here (fastpages.py) and give Python-Markdown nothing to parse."""
+        self._check_cancel()
         review = page.meta.get("review")
         if not isinstance(review, dict):
             return markdown
@@ -220,6 +245,7 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         """Let go of a page's HTML once the theme has made its file (MkDocs keeps every page otherwise), and count
         it on the terminal when the build is long."""
         page.content = None
+        self._check_cancel()
         if self.state.writing is not None:
             self.state.writing.step()
         return output
@@ -230,6 +256,8 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         if self.state.writing is not None:
             self.state.writing.close()
             self.state.writing = None
+        if self.managed:
+            return
         if not self.serving:  # every generated file has been read or copied by now (a preview reads them again)
             self._remove_scratch()
         material = config.plugins.get("material/search")
@@ -240,11 +268,13 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
     # ---------------------------------------------------------------------------------------- scratch
 
     def _new_scratch(self, root: Path) -> Path:
-        """A fresh folder for this build's generated files, under build/ (removed after the build, or when a
-        preview stops)."""
-        self._remove_scratch()
+        """A fresh folder for this build's generated files, under build/ (removed after the build; under a preview,
+        which may still be serving the last build's pages, the preview removes it when it lets that build go)."""
+        if not self.managed:
+            self._remove_scratch()
         (root / "build").mkdir(exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix="generated-", dir=root / "build"))
+        self.built.scratch = Path(tempfile.mkdtemp(prefix="generated-", dir=root / "build"))
+        return self.built.scratch
 
     def _remove_scratch(self) -> None:
         if self.state.scratch is not None:
