@@ -1,6 +1,7 @@
 """Incremental work against its oracle, the whole pipeline from nothing: after a single-file edit,
 - the check that remembers the last one (build.Session: only changed files parsed and checked) reports exactly
-  the problems a check from nothing reports;
+  the problems a check from nothing reports, and a render through it (with what it remembers by identity,
+  model/remember.py) gives every page as a render from nothing does;
 - every page whose text changed has a new dependency key (outputs/depends.py), so that rendering only the pages
   whose key changed gives the same site as rendering everything.
 Edits are drawn at random (hypothesis) from every scalar field of every file of the fixture review, and, in the
@@ -100,13 +101,15 @@ def check_edit(content: Path, before: State, session: Session, file: str, field:
         return
     after = State(content)
     try:
-        session.check(content)
+        renderer = session.renderer(content, TEMPLATES)
         remembered: list = []
     except ContentError as error:
         remembered = error.problems
     assert remembered == after.problems, f"{file} {field}: the incremental check differs from a check from nothing"
     if before.problems or after.problems:
         return
+    rendered = {page.path: renderer.render_page(page).text for page in renderer.pages}
+    assert rendered == after.texts, f"{file} {field}: a render through the remembering Session differs from one from nothing"
     missed = [
         page
         for page, text in after.texts.items()
@@ -129,11 +132,13 @@ def one_edit(source: Path, folder: Path, before: State, edit: tuple, choice: int
     content = folder / "content"
     shutil.copytree(source, content)
     session = Session()
-    session.check(content)  # the state before the edit, remembered
+    renderer = session.renderer(content, TEMPLATES)  # the state before the edit, remembered
+    for page in renderer.pages:
+        renderer.render_page(page)
     check_edit(content, before, session, *edit, choice)
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_a_single_file_edit_of_the_fixture(data, tmp_path_factory, fixture_before):
     candidates, before = fixture_before

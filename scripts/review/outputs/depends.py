@@ -27,13 +27,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..model import markup
-from ..model.walk import references_of
+from ..model.walk import findings_of, references_of
 from .pages import Page
 from .render import Renderer
 
 CODE = Path(__file__).resolve().parents[1]  # the generator package: its code is an input of every output
 
 Key = tuple[str, str]  # (collection | "pages", id | page name)
+HOLDERS = ("mechanisms", "topics")  # entities that hold findings, rated from the studies they cite
 
 
 def digest(*parts: object) -> str:
@@ -87,11 +88,31 @@ class Dependencies:
         for name, page in review.pages.items():
             own[("pages", name)] = digest(page.path, page.title, page.text)
         self.forward: dict[Key, set[Key]] = {}
+        finding_refs: dict[str, set[Key]] = {}
         for name, entities in review.entities.items():
             for entity in entities.values():
-                self.forward[(name, entity.id)] = {self._holder(ref) for _, ref in references_of(name, entity.data)}
+                in_finding = {path: finding.get("id") for path, finding in findings_of(name, entity.data)}
+                refs = self.forward[(name, entity.id)] = set()
+                for path, ref in references_of(name, entity.data):
+                    refs.add(ref)
+                    fid = in_finding.get(path[:2]) or in_finding.get(path[:4])
+                    if fid is not None:
+                        finding_refs.setdefault(fid, set()).add(ref)
         for name, page in review.pages.items():
-            self.forward[("pages", name)] = {self._holder(ref) for ref in markup.references(page.text)}
+            self.forward[("pages", name)] = set(markup.references(page.text))
+        # A finding, as the pages that cite or list it show it: its text, number and holder, the holder's own
+        # fields besides its findings, and what the finding cites.
+        holders = {
+            (name, entity.id): digest(_without_findings(name, entity.data))
+            for name in HOLDERS
+            for entity in review.entities.get(name, {}).values()
+        }
+        for fid, finding in index.findings.items():
+            refs = finding_refs.get(fid, set())
+            own[("findings", fid)] = digest(
+                finding, holders.get(tuple(finding["holder"]), ""), sorted([list(r), own.get(r, "")] for r in refs)
+            )
+        self.own = own
         # An entity's fingerprint: its own, and the own fingerprints of what it references.
         self.fingerprint = {
             key: digest(value, sorted([list(ref), own.get(ref, "")] for ref in self.forward.get(key, ())))
@@ -111,29 +132,30 @@ class Dependencies:
             ids,
         )
 
-    def _holder(self, ref: Key) -> Key:
-        """What a reference depends on: a finding's holder, anything else itself."""
-        if ref[0] == "findings":
-            holder = self.renderer.index.findings.get(ref[1], {}).get("holder")
-            return (holder[0], holder[1]) if holder else ref
-        return ref
-
-    def depends_on(self, page: Page) -> set[Key] | None:
-        """The entities a page of one entity shows (None for a page of the whole review: it shows everything)."""
+    def depends_on(self, page: Page) -> dict[Key, bool] | None:
+        """The entities a page of one entity shows, each with whether the page may show what is derived from what
+        that entity references (True: the page's own entity, and holders of findings it links to, whose ratings
+        come from the studies they cite) or only the entity's own text (False: a cited study's label and
+        reference, a substance's name, the title of a page that links here; a finding's own fingerprint holds its
+        text, number, holder and the labels it cites). None for a page of the whole review."""
         key = page_key_of(page)
         if key is None:
             return None
         index = self.renderer.index
-        found = {key} | self.forward.get(key, set())
+        found = {ref: ref[0] in HOLDERS for ref in self.forward.get(key, ())}
+        found[key] = True
         refs: list[Key] = [key]
-        if key[0] in ("mechanisms", "topics") and page.item is not None:
+        if key[0] in HOLDERS and page.item is not None:
             refs += [("findings", fid) for fid, f in index.findings.items() if tuple(f["holder"]) == key]
         for ref in refs:
             for place in index.referrers.get(ref, []):
                 holder = self.path_key.get(place.path)
                 if holder is None:
                     return None  # shown on a page of the whole review: no narrower set is known
-                found.add(holder)
+                if place.finding:
+                    found[("findings", place.finding)] = False
+                else:
+                    found.setdefault(holder, False)
         return found
 
     def keys(self, pages: Iterable[Page] | None = None) -> dict[str, str]:
@@ -145,8 +167,17 @@ class Dependencies:
             if deps is None:
                 out[page.path] = digest(self.shared, page.path, "everything", everything)
             else:
-                out[page.path] = digest(self.shared, page.path, sorted((list(k), self.fingerprint.get(k, "")) for k in deps))
+                shown = sorted((list(k), (self.fingerprint if whole else self.own).get(k, "")) for k, whole in deps.items())
+                out[page.path] = digest(self.shared, page.path, shown)
         return out
+
+
+def _without_findings(collection: str, data: dict) -> dict:
+    """An entity's fields besides the findings it holds."""
+    if collection == "mechanisms":
+        return {k: v for k, v in data.items() if k != "findings"}
+    sections = [{k: v for k, v in s.items() if k != "findings"} for s in data.get("sections", []) if isinstance(s, dict)]
+    return {k: v for k, v in data.items() if k != "sections"} | {"sections": sections}
 
 
 def page_key_of(page: Page) -> Key | None:
