@@ -129,6 +129,7 @@ class Preview:
         self.queue = threading.Condition(self.lock)  # notified when a page leaves the worker's queue
         self.todo: dict[str, bool] = {}  # pages the worker has still to bring up to date -> whether to re-render them
         self.urgent: list[str] = []  # of those, the ones a reader is waiting for
+        self.planning = False  # the worker is working out which pages an edit changed (requests wait for it)
         self.worker = Worker()
         self.session = Session()
         self.code = code_version()
@@ -244,30 +245,22 @@ class Preview:
             if pages.navigation(renderer.pages) != self.nav:
                 self._start_full("the navigation changed")
                 return
-            keys = self._keys(renderer)
             own = [page for page in renderer.pages if page.path in change.own_pages]
             nav_changed = False
             for page in own:
                 nav_changed |= self._update_page(page.path, renderer.render_page(page).text)
-                self.keys[page.path] = keys[page.path]
-            todo = {page.path: True for page in renderer.pages if keys[page.path] != self.keys.get(page.path)}
-            if nav_changed:  # every page's frame shows the new title
-                todo |= {path: False for path in self._page_paths() if path not in todo and path not in change.own_pages}
-            if keys[DOWNLOADS] != self.keys.get(DOWNLOADS):
-                todo[DOWNLOADS] = True
-            self.todo = todo
-            self.urgent = []
+            # Until the worker has worked out which other pages changed, a request for any of them waits.
+            self.planning, self.todo, self.urgent = True, {}, []
             self.error = None
             self.good = self.seen
             self.current.renderer = renderer
         log.info(
-            "review: %s on screen in %.2f s; %d more outputs catch up in the background",
+            "review: %s on screen in %.2f s; the rest of the site catches up in the background",
             ", ".join(page.path for page in own) or "no page of its own",
             time.perf_counter() - started,
-            len(todo),
         )
-        if todo:
-            self.worker.start(lambda cancel: self._catch_up(renderer, keys, cancel))
+        shown = {page.path for page in own}
+        self.worker.start(lambda cancel: self._catch_up(renderer, shown, nav_changed, cancel))
 
     def _start_full(self, reason: str) -> None:
         log.info("review: %s: rebuilding everything", reason)
@@ -333,10 +326,31 @@ class Preview:
     def _doc_files(self) -> Sequence[File]:
         return self._files().documentation_pages(inclusion=InclusionLevel.is_in_serve)
 
-    def _catch_up(self, renderer: Renderer, keys: dict[str, str], cancel: threading.Event) -> None:
-        """Bring every queued output up to date, the ones readers wait for first, then index the search."""
+    def _plan(self, renderer: Renderer, shown: set[str], nav_changed: bool) -> dict[str, str]:
+        """Which outputs the edit changed: the pages whose dependency key changed (and every page's frame when a
+        title in the navigation changed), and the downloads. Returns the new keys."""
+        with self.lock:
+            try:
+                keys = self._keys(renderer)
+                for path in shown:
+                    self.keys[path] = keys[path]
+                todo = {page.path: True for page in renderer.pages if keys[page.path] != self.keys.get(page.path)}
+                if nav_changed:  # every page's frame shows the new title
+                    todo |= {path: False for path in self._page_paths() if path not in todo and path not in shown}
+                if keys[DOWNLOADS] != self.keys.get(DOWNLOADS):
+                    todo[DOWNLOADS] = True
+                self.todo = todo
+                return keys
+            finally:
+                self.planning = False
+                self.queue.notify_all()
+
+    def _catch_up(self, renderer: Renderer, shown: set[str], nav_changed: bool, cancel: threading.Event) -> None:
+        """Bring every output the edit changed up to date, the ones readers wait for first, then index the search."""
         started, done = time.perf_counter(), 0
         try:
+            keys = self._plan(renderer, shown, nav_changed)
+            by_path = {page.path: page for page in renderer.pages}
             while True:
                 with self.lock:
                     if cancel.is_set():
@@ -348,8 +362,7 @@ class Preview:
                     if path == DOWNLOADS:
                         self._write_downloads(renderer)
                     elif render:
-                        page = next(p for p in renderer.pages if p.path == path)
-                        self._update_page(path, renderer.render_page(page).text)
+                        self._update_page(path, renderer.render_page(by_path[path]).text)
                     else:
                         self._build(self._page(path))
                     if path in keys:
@@ -405,11 +418,14 @@ class Preview:
 
     def wait_for(self, url_path: str) -> None:
         """Hold a request for a page the worker has not brought up to date yet, moving it to the front of the queue."""
-        if not self.todo:
+        if not self.todo and not self.planning:
             return
         with self.lock:
             path = self.source_of(url_path)
-            if path is None or path not in self.todo:
+            if path is None:
+                return
+            self.queue.wait_for(lambda: not self.planning or not self.worker.running, timeout=WAIT)
+            if path not in self.todo:
                 return
             self.urgent.append(path)
             self.queue.wait_for(lambda: path not in self.todo or not self.worker.running, timeout=WAIT)
@@ -445,7 +461,10 @@ class Preview:
 
         class Server(LiveReloadServer):
             def _serve_request(self, environ, start_response):
-                preview.wait_for(environ["PATH_INFO"])
+                if not environ["PATH_INFO"].startswith("/livereload/"):
+                    with self._epoch_cond:  # a save being handled first (as MkDocs' own server does, below)
+                        self._epoch_cond.wait_for(lambda: self._visible_epoch == self._wanted_epoch)
+                    preview.wait_for(environ["PATH_INFO"])
                 return super()._serve_request(environ, start_response)
 
             def _inject_js_into_html(self, content, epoch):
