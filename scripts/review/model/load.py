@@ -385,8 +385,11 @@ def load(content_dir, reader: Reader | None = None) -> Review:
     reader = reader or Reader()
     seen: set[str] = set()
 
+    base = content_dir.parent.as_posix().rstrip("/") + "/" if content_dir.parent != Path(".") else ""
+
     def shown(path):
-        return path.relative_to(content_dir.parent).as_posix()
+        text = path.as_posix()  # a path under content_dir, written from the project folder
+        return text[len(base) :] if base and text.startswith(base) else path.relative_to(content_dir.parent).as_posix()
 
     def read(path: Path, parse):
         where = shown(path)
