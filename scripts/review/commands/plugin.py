@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import nh3
 import pathspec
 import yaml
@@ -28,7 +29,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -36,9 +37,11 @@ from mkdocs.structure.toc import get_toc
 
 from ..model.errors import ContentError
 from ..outputs import fastpages, pages, search
+from ..outputs.depends import Dependencies
 from ..outputs.render import Renderer
 from ..outputs.search import Cancelled
 from .build import CONTENT_DIR, TEMPLATES_DIR, Session
+from .cache import BuildCache, link, uses_cache
 from .progress import Progress
 
 log = logging.getLogger("mkdocs.plugins.review")
@@ -67,12 +70,16 @@ PAGE_ATTRIBUTES = {
 }
 
 
+CACHED_LAYOUT = "review-cached.html"  # the empty layout of a page whose HTML the build cache holds
+
+
 class ReviewConfig(base.Config):
     """The plugin's options in mkdocs.yml (`plugins: - review: {...}`), relative to the project folder."""
 
     content_dir = c.Type(str, default=str(CONTENT_DIR))
     templates_dir = c.Type(str, default=str(TEMPLATES_DIR))
     html_pages = c.Type(bool, default=True)  # hand the generated pages to MkDocs as HTML (fastpages.py)
+    cache = c.Type(bool, default=True)  # the build cache in build/cache/ (cache.py); off: `cache: false`
 
 
 @dataclass
@@ -96,6 +103,10 @@ class BuildState:
     converted: dict[str, tuple[str, list]] = field(default_factory=dict)  # src_uri -> (html, toc tokens)
     writing: Progress | None = None  # the pages being written, while MkDocs writes them
     scratch: Path | None = None  # this build's folder of generated files
+    cache: BuildCache | None = None  # the build cache, when this build uses it
+    session: Session | None = None  # what this build read and checked
+    html_keys: dict[str, str] = field(default_factory=dict)  # src_uri -> key of its HTML in the cache
+    linked: dict[str, Path] = field(default_factory=dict)  # src_uri -> its HTML in the cache, linked into the site
 
 
 class ReviewPlugin(BasePlugin[ReviewConfig]):
@@ -160,18 +171,24 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         root = self._root(config)
         scratch = self._new_scratch(root)
         self.state = state = BuildState(scratch=scratch)
+        if uses_cache(self.config.cache) and not self.serving and self.session is None:
+            state.cache = BuildCache(root, Path(config.config_file_path).name)
+        templates = root / self.config.templates_dir
         try:
-            session = self.session or Session()
-            review = session.renderer(root / self.config.content_dir, root / self.config.templates_dir, config.use_directory_urls)
+            state.session = self.session or (state.cache.session() if state.cache else Session())
+            review = state.session.renderer(root / self.config.content_dir, templates, config.use_directory_urls)
+            keys = Dependencies(review, templates, state.cache.code).keys() if state.cache else {}
             shown = Progress("rendering pages", len(review.pages))
-            for n, out in enumerate(review.render()):
+            for n, page in enumerate(review.pages):
                 self._check_cancel()
+                state.outputs.append((page.path, str(self._page_source(review, page, keys.get(page.path), scratch / f"{n}.md"))))
+                shown.step()
+            for n, out in enumerate([*review.downloads(), *review.figures(), *review.data()]):
                 # Each output goes to disk as it is made, and MkDocs reads it from there when it needs it: at 10,000
                 # studies the generated texts would otherwise all sit in memory at once.
-                where = scratch / f"{n}{Path(out.path).suffix}"
+                where = scratch / f"d{n}{Path(out.path).suffix}"
                 where.write_text(out.text, encoding="utf-8")
                 state.outputs.append((out.path, str(where)))
-                shown.step()
             shown.close()
         except ContentError as error:
             raise PluginError("\n" + error.report()) from None
@@ -180,6 +197,22 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         state.writing = Progress("writing pages", len(review.pages))
         config.nav = pages.navigation(review.pages)  # the navigation comes from the page declaration (pages.NAV)
         config.not_in_nav = pathspec.gitignore.GitIgnoreSpec.from_lines(pages.not_in_nav())
+        if state.cache is not None:
+            listed = set(_nav_paths(config.nav))
+            titles = [(page.path, page.title) for page in review.pages if page.path in listed]
+            frame = state.cache.frame(config, [config.nav, titles], root)
+            state.html_keys = {path: state.cache.html_key(key, frame) for path, key in keys.items()}
+            state.cache.pages = len(review.pages)
+
+    def _page_source(self, review: Renderer, page: pages.Page, key: str | None, scratch: Path) -> Path:
+        """The file holding a page's generated Markdown: the build cache's, rendered only if it has none under the
+        page's key, or a scratch file."""
+        state = self.state
+        if state.cache is not None and key is not None:
+            found = state.cache.markdown(key)
+            return found or state.cache.store_markdown(key, review.render_page(page).text)
+        scratch.write_text(review.render_page(page).text, encoding="utf-8")
+        return scratch
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Replace the docs folder's files with the generated ones (and drop any other file found there)."""
@@ -202,7 +235,9 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         return nav
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        """Keep the theme's template environment for the live preview, for the same reason."""
+        """Keep the theme's template environment for the live preview, for the same reason; give it the empty
+        layout of a page whose HTML comes from the build cache (cache.py), which is linked into the site whole."""
+        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({CACHED_LAYOUT: ""}), env.loader])
         self.built.env = env
         return env
 
@@ -218,6 +253,8 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
             page.update_date = str(review["date"])
         if review.get("canonical"):
             page.canonical_url = str(review["canonical"])
+        if self._from_cache(page, markdown):
+            return ""
         if self.config.html_pages:
             self.state.converted[page.file.src_uri] = fastpages.to_html(markdown)
             return ""
@@ -226,6 +263,8 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Sanitise every page's HTML against the templates' allow-list (see PAGE_TAGS), taking a page converted
         in on_page_markdown, with its contents list, from there."""
+        if page.file.src_uri in self.state.linked:
+            return ""
         converted = self.state.converted.pop(page.file.src_uri, None)
         if converted is not None:
             html, tokens = converted
@@ -241,14 +280,37 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
             strip_comments=False,
         )
 
+    @event_priority(-100)  # last: the page is final
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Let go of a page's HTML once the theme has made its file (MkDocs keeps every page otherwise), and count
-        it on the terminal when the build is long."""
+        it on the terminal when the build is long. With the build cache, the page's HTML is kept in the cache
+        and linked into the site (MkDocs writes nothing for an empty output)."""
         page.content = None
         self._check_cancel()
         if self.state.writing is not None:
             self.state.writing.step()
-        return output
+        state, src = self.state, page.file.src_uri
+        if state.cache is None or src not in state.html_keys:
+            return output
+        kept = state.linked.get(src) or state.cache.store_html(
+            state.html_keys[src], output.encode("utf-8", errors="xmlcharrefreplace")
+        )
+        link(kept, Path(page.file.abs_dest_path))
+        return ""
+
+    def _from_cache(self, page: Page, markdown: str) -> bool:
+        """Whether a page's HTML is in the build cache: if so it is laid out with an empty template and linked into
+        the site in on_post_page. A page the tags plugin fills in (its listing of every tagged page) is never."""
+        state, src = self.state, page.file.src_uri
+        if state.cache is None or src not in state.html_keys or "<!-- material/tags" in markdown:
+            state.html_keys.pop(src, None)
+            return False
+        found = state.cache.html(state.html_keys[src])
+        if found is None:
+            return False
+        state.linked[src] = found
+        page.meta["template"] = CACHED_LAYOUT
+        return True
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Index the built pages and the findings with Pagefind (outputs/search.py), unless Material's own search
@@ -260,6 +322,8 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
             return
         if not self.serving:  # every generated file has been read or copied by now (a preview reads them again)
             self._remove_scratch()
+        if self.state.cache is not None and self.state.session is not None:
+            self.state.cache.save(self.state.session)
         material = config.plugins.get("material/search")
         if material is not None and material.config.enabled:
             return
@@ -279,6 +343,16 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
     def _remove_scratch(self) -> None:
         if self.state.scratch is not None:
             shutil.rmtree(self.state.scratch, ignore_errors=True)
+
+
+def _nav_paths(nav):
+    """The page paths in MkDocs' `nav`."""
+    for entry in nav:
+        if isinstance(entry, str):
+            yield entry
+        elif isinstance(entry, dict):
+            for value in entry.values():
+                yield from [value] if isinstance(value, str) else _nav_paths(value)
 
 
 def docs_order(path: str) -> tuple:
