@@ -128,40 +128,41 @@ def real_before():
     return edits(ROOT / "content"), State(ROOT / "content")
 
 
-def one_edit(source: Path, folder: Path, before: State, edit: tuple, choice: int) -> None:
+def one_edit(data, source: Path, folder: Path, before: tuple) -> None:
+    """Draw one edit of `source` (a review) and check it in a copy in `folder`."""
+    candidates, state = before
+    edit = data.draw(st.sampled_from(candidates), label="edit")
+    choice = data.draw(st.integers(0, 3), label="kind")
     content = folder / "content"
     shutil.copytree(source, content)
     session = Session()
     renderer = session.renderer(content, TEMPLATES)  # the state before the edit, remembered
     for page in renderer.pages:
         renderer.render_page(page)
-    check_edit(content, before, session, *edit, choice)
+    check_edit(content, state, session, *edit, choice)
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture]}
+
+
+@settings(max_examples=8, **SETTINGS)
 @given(data=st.data())
 def test_a_single_file_edit_of_the_fixture(data, tmp_path_factory, fixture_before):
-    candidates, before = fixture_before
-    edit = data.draw(st.sampled_from(candidates), label="edit")
-    one_edit(FIXTURE, tmp_path_factory.mktemp("review"), before, edit, data.draw(st.integers(0, 3), label="kind"))
+    one_edit(data, FIXTURE, tmp_path_factory.mktemp("review"), fixture_before)
 
 
 @pytest.mark.slow
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, **SETTINGS)
 @given(data=st.data())
-def test_a_single_file_edit_of_the_fixture_many(data, tmp_path_factory, fixture_before):
-    candidates, before = fixture_before
-    edit = data.draw(st.sampled_from(candidates), label="edit")
-    one_edit(FIXTURE, tmp_path_factory.mktemp("review"), before, edit, data.draw(st.integers(0, 3), label="kind"))
+def test_many_single_file_edits_of_the_fixture(data, tmp_path_factory, fixture_before):
+    one_edit(data, FIXTURE, tmp_path_factory.mktemp("review"), fixture_before)
 
 
 @pytest.mark.slow
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, **SETTINGS)
 @given(data=st.data())
 def test_a_single_file_edit_of_the_real_content(data, tmp_path_factory, real_before):
-    candidates, before = real_before
-    edit = data.draw(st.sampled_from(candidates), label="edit")
-    one_edit(ROOT / "content", tmp_path_factory.mktemp("real"), before, edit, data.draw(st.integers(0, 3), label="kind"))
+    one_edit(data, ROOT / "content", tmp_path_factory.mktemp("real"), real_before)
 
 
 def test_the_remembered_check_sees_a_file_added_and_removed(review_dir):
