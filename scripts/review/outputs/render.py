@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 import yaml
 from markupsafe import Markup
 
@@ -41,6 +42,25 @@ def heading(text: str) -> Markup:
 def slug(text: str) -> str:
     """An anchor from heading words."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
+
+
+class _Compiled(jinja2.BytecodeCache):
+    """Compiled templates kept for the life of the process, keyed by name and source (Jinja checks the source's
+    checksum): each render makes its own environment (its filters know its index), and compiling the templates
+    again at every save of the live preview took longer than rendering the edited page."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED = _Compiled()
 
 
 @dataclass
@@ -118,6 +138,7 @@ class Renderer:
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
+            bytecode_cache=COMPILED,
         )
 
         def page_of(context):
