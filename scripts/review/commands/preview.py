@@ -554,8 +554,10 @@ def _interrupt(signum: int, frame: object) -> None:
 def serve(root: Path, dev_addr: str | None = None) -> None:
     """Run the preview until SIGTERM or Ctrl-C, then end the process at once."""
     # Why: a terminal closing or a supervisor stopping us sends SIGTERM, which by default ends Python without
-    # running `finally`, leaving the scratch site in /tmp; treat it as Ctrl-C so the clean-up runs.
+    # running `finally`, leaving the scratch site in /tmp; treat it as Ctrl-C so the clean-up runs. And Ctrl-C
+    # (SIGINT) itself: a shell starts a background command with SIGINT ignored, and Python then leaves it so.
     signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
     os.chdir(root)
     Preview(root, dev_addr).serve()
     # Why: at 10,000 studies the preview holds millions of objects, and freeing them one by one as the interpreter
