@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site site-zensical site-offline deploy bench test test-fast lint golden check serve markdown schema trials editions clean
+.PHONY: site site-zensical site-offline deploy release release-commit bench test test-fast lint golden check serve markdown schema trials editions clean
 
 $(STAMP): pyproject.toml requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,10 @@ $(STAMP): pyproject.toml requirements.txt
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-## site: install, validate the content and build site/ (a failed build leaves the old site/ in place)
+## site: install, validate the content, build (or take from the cache) every release's edition it can, then build
+## site/ (a failed build leaves the old site/ in place). One line says which editions could not be built, and why.
 site: $(STAMP)
+	$(BIN)/python -m review editions --for-site
 	$(BIN)/python -m review site
 
 ## site-zensical: the same content built by Zensical (Material's successor) into site-zensical/
@@ -31,19 +33,33 @@ site-zensical: $(STAMP)
 
 ## site-offline: the site for a folder or USB stick (opens from file://, search included), as site-offline.zip
 site-offline: $(STAMP)
-	$(BIN)/python -m review editions --offline
+	$(BIN)/python -m review editions --offline --for-site
 	printf 'INHERIT: mkdocs.yml\nplugins:\n  - search\n  - tags\n  - review\n  - offline\nextra:\n  polyfills:\n    - assets/vendor/iframe-worker-shim.js\n' > .mkdocs-offline.yml
 	$(BIN)/python -m review site --site-dir site-offline --config .mkdocs-offline.yml; status=$$?; rm -f .mkdocs-offline.yml; exit $$status
 	rm -f site-offline.zip
 	$(BIN)/python -m zipfile -c site-offline.zip site-offline/
 
-## editions: build every release from its own commit (its own code and pins) into build/editions/, for `make site`
+## editions: check the content, then build every release from its own commit (its own code and pins) into
+## build/editions/ (fails if an edition's build fails)
 editions: $(STAMP)
 	$(BIN)/python -m review editions
 
-## deploy: publish site/, with every edition, to the gh-pages branch of the repository's origin (GitHub Pages)
-deploy: editions site
+## deploy: the content check, every edition (none may fail), the strict build, the whole test suite, and only then
+## push site/ to the gh-pages branch of the repository's origin (GitHub Pages)
+deploy: $(STAMP)
+	$(BIN)/python -m review editions
+	$(BIN)/python -m review site
+	$(MAKE) --no-print-directory test
 	$(BIN)/ghp-import --no-jekyll --push --force site
+
+## release: record release VERSION (MAJOR.MINOR.PATCH) of today in the changelog and site.yaml, with CHANGES (what
+## changed, for readers); commit it, then run `make release-commit`
+release: $(STAMP)
+	$(BIN)/python -m review release "$$VERSION" --changes "$$CHANGES"
+
+## release-commit: record the commit just made (HEAD) as the newest release's `commit:`, so that its edition is built
+release-commit: $(STAMP)
+	$(BIN)/python -m review release --record-commit
 
 ## test: lint, then the whole test suite (browser tests need Chromium at /usr/bin/chromium)
 test: lint

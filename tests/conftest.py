@@ -84,6 +84,18 @@ def wait_until(condition, timeout: float = 120):
         time.sleep(0.02)
 
 
+def leaves(data, path=()):
+    """The path of every scalar (text, number, true/false, null) in a YAML document."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from leaves(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from leaves(value, (*path, index))
+    else:
+        yield path
+
+
 def tree(folder: Path) -> dict:
     """{relative path: bytes} of every file under folder."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -5,8 +5,11 @@ import shutil
 import subprocess
 import sys
 
+import feedparser
 import pytest
 from conftest import FIXTURE, copy_project, tree
+from review.commands import publish
+from review.outputs import editions
 
 pytestmark = pytest.mark.slow
 
@@ -70,7 +73,7 @@ def released(tmp_path_factory):
     shutil.rmtree(folder / "build" / "editions")  # rebuilt from scratch, as a fresh clone would
     result = review(folder, "editions")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1.3.0 has no commit yet" in result.stdout
+    assert "editions: 1.2.3 in the site; not built: 1.3.0, 1.0.0: no commit recorded" in result.stdout
     result = review(folder, "site")
     assert result.returncode == 0, result.stderr
     return folder, first
@@ -93,22 +96,66 @@ def test_the_current_page_links_its_edition_and_shows_the_earlier_wording(releas
     folder, _ = released
     page = (folder / "site" / "mechanisms" / "plasticity" / "index.html").read_text()
     assert NEW in page
-    assert "Earlier wording (edition 1.2.3)</summary><p>" + OLD in page
+    assert 'Earlier wording (edition 1.2.3)</summary><p class="word-diff"><del>One</del> <ins>A single</ins> dose' in page
     assert 'href="../../editions/1.2.3/mechanisms/plasticity/#pl-spines-mice"' in page
     assert "Wording since edition 1.3.0" in page and "Wording since edition 1.2.3" in page  # the untouched finding
 
 
-def test_a_citation_names_the_edition_of_the_pages_last_change(released):
+def test_a_citation_names_the_edition_of_the_pages_last_change_when_the_site_has_it(released):
+    folder, _ = released
+    study = (folder / "site" / "studies" / "shao2021" / "index.html").read_text()  # last changed in 1.2.3, built
+    assert '<link rel="canonical" href="https://example.org/fixture/editions/1.2.3/studies/shao2021/">' in study
+    # 1.3.0 (the plasticity page's last change) and 1.0.0 have no commit, so no edition: the living address
+    page = (folder / "site" / "mechanisms" / "plasticity" / "index.html").read_text()
+    assert '<link rel="canonical" href="https://example.org/fixture/mechanisms/plasticity/">' in page
+    study = (folder / "site" / "studies" / "rieser2021" / "index.html").read_text()
+    assert '<link rel="canonical" href="https://example.org/fixture/studies/rieser2021/">' in study
+    assert "editions/1.0.0" not in study and "editions/1.3.0" not in study
+    assert publish.dead_addresses(folder / "site", "https://example.org/fixture/") == []
+
+
+def test_an_old_editions_pages_carry_a_banner_to_the_current_page(released):
+    folder, first = released
+    installed = folder / "site" / "editions" / "1.2.3"
+    page = (installed / "mechanisms" / "plasticity" / "index.html").read_text()
+    assert page.count("data-edition-banner") == 1
+    assert "This is edition 1.2.3 of 2 January 2026, kept unchanged at this address; the current version is 1.3.0." in page
+    assert '<a href="../../../../mechanisms/plasticity/"' in page
+    assert page == editions.with_banner(
+        first["mechanisms/plasticity/index.html"].decode(), page[page.index("<aside") : page.index("</aside>") + 8]
+    )
+
+
+def test_the_current_page_shows_what_changed_since_the_last_edition(released):
     folder, _ = released
     page = (folder / "site" / "mechanisms" / "plasticity" / "index.html").read_text()
-    assert '<link rel="canonical" href="https://example.org/fixture/editions/1.3.0/mechanisms/plasticity/">' in page
-    study = (folder / "site" / "studies" / "rieser2021" / "index.html").read_text()
-    assert "https://example.org/fixture/editions/1.0.0/studies/rieser2021/" in study  # unchanged since 1.0.0
+    assert "What changed since edition 1.2.3 (2026-01-02)" in page
+    assert "<del>One</del> <ins>A single</ins> dose increased" in page
+
+
+def test_the_changelog_and_the_feed_list_the_reworded_finding(released):
+    folder, _ = released
+    changelog = (folder / "site" / "changelog" / "index.html").read_text()
+    assert "Findings since version 1.2.3: 0 added, 0 removed, 1 reworded." in changelog
+    assert "Every page changed" not in changelog
+    feed = feedparser.parse((folder / "site" / "feed.xml").read_bytes())
+    assert feed.bozo == 0
+    reworded = [e for e in feed.entries if e.title.startswith("Finding reworded in version 1.3.0")]
+    assert [e.link for e in reworded] == ["https://example.org/fixture/mechanisms/plasticity/#pl-spines-mice"]
+    assert (
+        '<link rel="alternate" type="application/atom+xml" href="../../feed.xml"'
+        in (folder / "site" / "mechanisms" / "plasticity" / "index.html").read_text()
+    )
 
 
 def test_without_the_history_the_site_still_builds_and_says_why(tmp_path):
     folder = copy_project(tmp_path, content=FIXTURE)
-    result = review(folder, "editions")
+    result = review(folder, "editions", "--for-site")
     assert result.returncode == 0
-    assert "has no commit yet" in result.stdout
+    assert result.stdout.splitlines() == [
+        "editions: none in the site; not built: 1.2.3, 1.0.0: no commit recorded (`make release-commit` records it; "
+        "or tag the release v<version>). Pages changed in those releases give their living address."
+    ]
     assert review(folder, "site").returncode == 0
+    page = (folder / "site" / "mechanisms" / "plasticity" / "index.html").read_text()
+    assert '<link rel="canonical" href="https://example.org/fixture/mechanisms/plasticity/">' in page

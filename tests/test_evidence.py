@@ -26,7 +26,9 @@ LABELS = [
     "Follow-up",
     "Primary outcome",
     "Main result as reported",
-    "Effect estimate",
+    "Primary outcome estimates",
+    "Risk of bias",
+    "Adverse events",
     "Registration",
 ]
 
@@ -70,10 +72,23 @@ def test_the_map_numbers_are_the_characteristics_tables(real_outputs):
         real_outputs["evidence-map.md"],
     )
     assert len(found) > 20
+    content = {s: yaml.safe_load((ROOT / "content" / "studies" / f"{s}.yaml").read_text()) for s in STUDIES}
+
+    def primary(sid):  # the report a sample's participants are counted under
+        while content[sid].get("same_participants_as"):
+            sid = content[sid]["same_participants_as"][0]
+        return sid
+
     for studies, total, ids in found:
         listed = ids.split()
         assert int(studies) == len(listed)
-        assert int(total) == sum(int(participants[s]) for s in listed if participants[s])
+        samples: dict = {}
+        for s in listed:
+            if participants[s]:
+                samples.setdefault(primary(s), []).append((s == primary(s), int(participants[s])))
+        expected = sum(next((n for own, n in ns if own), max(n for _, n in ns)) for ns in samples.values())
+        assert int(total) == expected  # each sample once, never more than the table's numbers added up
+        assert int(total) <= sum(int(participants[s]) for s in listed if participants[s])
 
 
 def test_a_gap_is_kept_apart_from_low_certainty(real_outputs):
@@ -91,11 +106,11 @@ def test_forest_plots_draw_the_numbers_the_table_beside_them_gives(real_outputs)
         ns = "{http://www.w3.org/2000/svg}"
         assert root.get("role") == "img" and root.find(f"{ns}title").text and root.find(f"{ns}desc").text, path
     for sid in STUDIES:
-        effect = yaml.safe_load((ROOT / "content" / "studies" / f"{sid}.yaml").read_text())["characteristics"]["effect"]
-        if effect and effect["ci_low"] is not None:
-            assert f"<td>{effect['value']}</td>" in table
-            assert f"{effect['ci_low']} to {effect['ci_high']}" in table
-            assert any(f">{effect['value']} (" in svg for svg in figures.values())
+        for effect in yaml.safe_load((ROOT / "content" / "studies" / f"{sid}.yaml").read_text()).get("effects", []):
+            if effect["ci_low"] is not None:
+                assert f"<td>{effect['value']}</td>" in table
+                assert f"{effect['ci_low']} to {effect['ci_high']}" in table
+                assert any(f">{effect['value']} (" in svg for svg in figures.values())
 
 
 def test_a_new_study_changes_the_ratings_and_the_map_with_no_other_edit(review_dir):
@@ -109,12 +124,28 @@ def test_a_new_study_changes_the_ratings_and_the_map_with_no_other_edit(review_d
         .replace("design: animal-experiment", "design: randomised-controlled")
         .replace("  enrolled: null", "  enrolled: 400")
         .replace("  blinding: null", "  blinding: double-blind")
+        + "risk_of_bias:\n  tool: rob2\n  result: Spines\n  domains:\n"
+        + "".join(
+            f"  - {{domain: {d}, judgement: low, support: Made up.}}\n"
+            for d in [
+                "randomisation-process",
+                "deviations-from-interventions",
+                "missing-outcome-data",
+                "measurement-of-outcome",
+                "selection-of-reported-result",
+            ]
+        )
+        + "  overall: low\n  source: https://example.org/trial2030\n"
     )
     path = review_dir / "mechanisms" / "plasticity.yaml"
     path.write_text(path.read_text().replace("    studies: [shao2021]\n", "    studies: [shao2021, trial2030]\n", 1))
+    table = review_dir / "comparisons" / "drinking.yaml"  # a trial in patients belongs in an outcome table
+    table.write_text(
+        table.read_text().replace("studies: [trial2020a, trial2020b]", "studies: [trial2020a, trial2020b, trial2030]")
+    )
     after = build(review_dir, TEMPLATES)
     sof = re.compile(r'<tr id="sof-spines">.*?</tr>', re.S)
-    assert "Low</span>" in sof.search(before["mechanisms/plasticity.md"]).group(0)
+    assert "Very low</span>" in sof.search(before["mechanisms/plasticity.md"]).group(0)
     assert "High</span>" in sof.search(after["mechanisms/plasticity.md"]).group(0)
     assert after["evidence-map.md"] != before["evidence-map.md"]
     assert 'data-study-ids="shao2021 trial2030"' in after["evidence-map.md"]

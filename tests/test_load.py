@@ -14,7 +14,8 @@ def problems(content_dir):
 def test_load_reads_every_collection(review_dir):
     review = load(review_dir)
     assert review.problems == []
-    assert set(review.entities["studies"]) == {"rieser2021", "shao2021"}
+    assert set(review.entities["studies"]) == {"rieser2021", "shao2021", "trial2020a", "trial2020b"}
+    assert set(review.entities["comparisons"]) == {"drinking"}
     assert review.site.data["title"] == "Fixture review"
     assert review.pages["index"].title == "Fixture home"
 
@@ -91,7 +92,7 @@ def test_broken_files_give_one_line_each(review_dir, name, raw, expected):
 def test_an_impossible_date_is_text_for_the_check_not_a_crash(review_dir):
     path = review_dir / "trials" / "nct04141501.yaml"
     path.write_text(path.read_text().replace("first_posted: '2019-10-28'", "first_posted: 2026-02-30"))
-    assert load(review_dir).entities["trials"]["nct04141501"].data["first_posted"] == "2026-02-30"
+    assert load(review_dir).entities["trials"]["nct04141501"].data["record"]["first_posted"] == "2026-02-30"
 
 
 def test_byte_order_mark_and_crlf_are_read_as_text(review_dir):
@@ -146,7 +147,7 @@ def test_huge_file_is_refused_without_parsing(review_dir):
         ),
         (
             lambda d: (d / "stray.yaml").write_text("x: 1\n"),
-            "content/stray.yaml:1: file: unexpected here; content/ holds the folders mechanisms, topics, studies, trials, substances, therapies, questions, glossary, pages, schema and the files site.yaml, changelog.yaml, search.yaml",
+            "content/stray.yaml:1: file: unexpected here; content/ holds the folders mechanisms, topics, studies, comparisons, trials, substances, therapies, questions, glossary, pages, schema and the files site.yaml, changelog.yaml, search.yaml",
         ),
     ],
 )

@@ -40,9 +40,14 @@ def test_every_page_has_one_coins_span_and_it_describes_the_page(real_outputs, r
         assert fields["rft.title"] == [expected_title], page.path
         assert fields["rft.aucorp"] == ["SUD Psychedelics Review Team"] and "rft.au" not in fields
         edition = real_renderer.index.release_of(page.path)["version"]  # the edition of the page's last change
+        # named only when the site carries that edition and the edition holds the page (a page added since is not in it)
+        manifest = real_renderer.index.editions.get(edition, {})
+        built = page.path.removesuffix(".md").removesuffix("/index") in manifest.get("pages", []) or (
+            page.path == "index.md" and "index" in manifest.get("pages", [])
+        )
         assert fields["rft.identifier"] == [
             real_renderer.index.info["url"]
-            + f"editions/{edition}/"
+            + (f"editions/{edition}/" if built else "")
             + ("" if page.path == "index.md" else page.path.removesuffix(".md").removesuffix("/index") + "/")
         ]
         assert fields["rft.type"] == (["book"] if page.kind.name == "home" else ["encyclopediaArticle"])
@@ -101,7 +106,11 @@ def test_a_study_page_says_which_work_it_is_about(real_outputs):
 def test_cited_works_in_json_ld_have_all_their_authors(real_outputs):
     cited = json.loads(front(real_outputs["mechanisms/neuroplasticity.md"])["review"]["jsonld"])["citation"]
     ly = next(w for w in cited if w["name"].startswith("Psychedelics promote"))
-    assert len(ly["author"]) == 16 and ly["isPartOf"]["isPartOf"]["name"] == "Cell Reports"
+    assert (
+        len(ly["author"]) == 16
+        and ly["isPartOf"]["@type"] == "PublicationIssue"
+        and ly["isPartOf"]["isPartOf"]["isPartOf"]["name"] == "Cell Reports"
+    )
 
 
 def test_json_ld_cannot_close_its_script_element(real_outputs):

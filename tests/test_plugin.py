@@ -26,3 +26,16 @@ def test_the_export_for_other_engines_has_no_plugin_of_ours_and_writes_the_navig
     config = engine_config(ROOT / "mkdocs.yml", ["index.md"], ["/studies/*.md"])
     assert "review" not in config["plugins"] and "hooks" not in config
     assert config["nav"] == ["index.md"] and config["not_in_nav"] == "/studies/*.md\n"
+
+
+def test_the_export_names_the_repository_without_edit_links():
+    config = engine_config(ROOT / "mkdocs.yml", ["index.md"], [], "https://github.com/owner/review")
+    assert (config["repo_url"], config["edit_uri"]) == ("https://github.com/owner/review", "")
+    assert "repo_url" not in engine_config(ROOT / "mkdocs.yml", ["index.md"], [])
+
+
+def test_edit_links_follow_the_host_of_the_repository():
+    from review.commands.plugin import edit_uri
+
+    assert edit_uri("https://github.com/owner/review") == "edit/main/"
+    assert edit_uri("https://gitlab.com/owner/review") == "-/edit/main/"

@@ -26,7 +26,8 @@ def test_a_good_build_is_quiet(project):
     result = make(project, "site")
     assert result.returncode == 0
     assert result.stderr == ""
-    assert [line for line in result.stdout.splitlines() if not line.startswith(".venv/bin/")] == []
+    said = [line for line in result.stdout.splitlines() if not line.startswith(".venv/bin/")]
+    assert len(said) == 1 and said[0].startswith("editions: none in the site; not built: 1.2.3, 1.0.0: no commit recorded")
 
 
 def test_the_real_site_builds_strictly(built_site):
@@ -58,6 +59,13 @@ def edit(path, old, new):
             '<p class="reference">',
             '<p><a href="#nowhere">x</a></p>\n\n<p class="reference">',
             "has no anchor `nowhere`",
+        ),
+        (
+            "a page gives out an address the site does not hold",
+            "templates/pages/study.html.j2",
+            '<p class="reference">',
+            '<p>Cite: {{ info.url }}editions/9.9.9/</p>\n\n<p class="reference">',
+            "dead self-address: studies/rieser2021/index.html: https://example.org/fixture/editions/9.9.9/ points at no file",
         ),
         (
             "no home page",

@@ -1,5 +1,7 @@
 """The check phase: each kind of bad content gives exact, fixable messages; good content gives none."""
 
+from pathlib import Path
+
 import pytest
 from conftest import lines_in
 from review.commands.build import problems as check
@@ -196,7 +198,7 @@ CASES = [
         "id: bg-trials",
         "id: pl-spines-mice",
         [
-            "content/topics/background.yaml:{line}: sections[0].findings[0].id: finding id `pl-spines-mice` is already used at content/mechanisms/plasticity.yaml:18"
+            "content/topics/background.yaml:{line}: sections[0].findings[0].id: finding id `pl-spines-mice` is already used at content/mechanisms/plasticity.yaml:20"
         ],
     ),
     (
@@ -244,7 +246,8 @@ CASES = [
         "nct: NCT04141501",
         "nct: NCT4141501",
         [
-            "content/trials/nct04141501.yaml:{line}: nct: `NCT4141501` is not an NCT number: `NCT` and eight digits, like `NCT04141501`"
+            "content/trials/nct04141501.yaml:{line}: nct: `NCT4141501` is not a ClinicalTrials.gov id: `NCT` and eight "
+            "digits, like `NCT04141501`"
         ],
     ),
     (
@@ -252,14 +255,17 @@ CASES = [
         "trials/nct04141501.yaml",
         "first_posted: '2019-10-28'",
         "first_posted: 2019-02-30",
-        ["content/trials/nct04141501.yaml:{line}: first_posted: `2019-02-30` is not a day of the calendar"],
+        ["content/trials/nct04141501.yaml:{line}: record.first_posted: `2019-02-30` is not a day of the calendar"],
     ),
     (
         "month 13",
         "trials/nct04141501.yaml",
         "first_posted: '2019-10-28'",
         "first_posted: '2019-13-45'",
-        ["content/trials/nct04141501.yaml:{line}: first_posted: `2019-13-45` is not a date: write YYYY-MM-DD, quoted"],
+        [
+            "content/trials/nct04141501.yaml:{line}: record.first_posted: `2019-13-45` is not a date: write YYYY-MM-DD or "
+            "YYYY-MM, quoted"
+        ],
     ),
     (
         "site url with a quote",
@@ -417,10 +423,101 @@ CASES = [
     (
         "effect estimate written as a number, losing its decimals",
         "studies/shao2021.yaml",
-        "  effect: null\n",
-        "  effect:\n    measure: odds-ratio\n    comparison: A vs B\n    outcome: X\n    timepoint: null\n    value: 2.0\n"
-        "    ci_low: '1.0'\n    ci_high: '4.0'\n    ci_level: 95\n    p: null\n    favours: higher\n",
-        [f"{S}:{{at:value: 2.0}}: characteristics.effect.value: expected text, got a number `2.0`"],
+        "characteristics:\n",
+        "effects:\n- outcome: other\n  label: X\n  primary: true\n  comparison: A vs B\n  timepoint: null\n"
+        "  measure: odds-ratio\n  value: 2.0\n  ci_low: '1.0'\n  ci_high: '4.0'\n  ci_level: 95\n  p: null\n"
+        "  favours: higher\ncharacteristics:\n",
+        [f"{S}:{{at:value: 2.0}}: effects[0].value: expected text or null, got a number `2.0`"],
+    ),
+    (
+        "a copy offered to readers as a record's source",
+        "studies/shao2021.yaml",
+        "  source: https://pubmed.ncbi.nlm.nih.gov/34228959/",
+        "  source: https://www.scribd.com/document/1/shao",
+        [
+            "content/studies/shao2021.yaml:{line}: checked.source: `https://www.scribd.com/document/1/shao` is not a primary "
+            "record (PubMed, PMC, a DOI, the publisher or a registry); move it to `mirrors`"
+        ],
+    ),
+    (
+        "a copy among the other addresses",
+        "studies/shao2021.yaml",
+        "  date: '2026-12-07'\n  mirrors:",
+        "  date: '2026-12-07'\n  also:\n  - https://doi.org/10.1016/j.neuron.2021.06.008\n  - http://47.251.13.51:8081/34228959\n  mirrors:",
+        [
+            "content/studies/shao2021.yaml:{at:47.251}: checked.also[1]: `http://47.251.13.51:8081/34228959` is not a primary "
+            "record (PubMed, PMC, a DOI, the publisher or a registry); move it to `mirrors`"
+        ],
+    ),
+    (
+        "a record checked nowhere",
+        "studies/rieser2021.yaml",
+        "  mirrors:\n  - https://example.org/a-copy-of-rieser2021\n",
+        "",
+        [
+            "content/studies/rieser2021.yaml:{at:checked:}: checked.source: missing: give the primary record's address, or "
+            "list the copies read in `mirrors`"
+        ],
+    ),
+    (
+        "a registry copy as a trial's source",
+        "trials/nct04141501.yaml",
+        "  source: https://clinicaltrials.gov/study/NCT04141501",
+        "  source: https://ichgcp.net/clinical-trials-registry/NCT04141501",
+        [
+            "content/trials/nct04141501.yaml:{line}: checked.source: `https://ichgcp.net/clinical-trials-registry/NCT04141501` "
+            "is not ClinicalTrials.gov's own page for NCT04141501; write https://clinicaltrials.gov/study/NCT04141501 and "
+            "move the copy to `mirrors`"
+        ],
+    ),
+    (
+        "another trial's record as the source",
+        "trials/nct04141501.yaml",
+        "  source: https://clinicaltrials.gov/study/NCT04141501",
+        "  source: https://clinicaltrials.gov/study/NCT04999999",
+        [
+            "content/trials/nct04141501.yaml:{line}: checked.source: `https://clinicaltrials.gov/study/NCT04999999` is not "
+            "ClinicalTrials.gov's own page for NCT04141501; write https://clinicaltrials.gov/study/NCT04141501"
+        ],
+    ),
+    (
+        "two main registrations",
+        "trials/nct04141501.yaml",
+        "nct: NCT04141501\n",
+        "nct: NCT04141501\nactrn: ACTRN12622000463774\n",
+        [
+            "content/trials/nct04141501.yaml:{at:actrn:}: file: give exactly one registry id (nct, actrn, isrctn, drks, "
+            "eudract), the trial's main registration; put its other registrations in `other_ids`"
+        ],
+    ),
+    (
+        "no registration",
+        "trials/nct04141501.yaml",
+        "nct: NCT04141501\n",
+        "",
+        [
+            "content/trials/nct04141501.yaml:1: file: give exactly one registry id (nct, actrn, isrctn, drks, eudract), the "
+            "trial's main registration; put its other registrations in `other_ids`"
+        ],
+    ),
+    (
+        "an id that is not the registry id",
+        "trials/nct04141501.yaml",
+        "nct: NCT04141501",
+        "nct: NCT04141502",
+        [
+            "content/trials/nct04141501.yaml:1: id: `nct04141501` is not the registry id in lower case without punctuation: "
+            "`nct04141502`",
+            "content/trials/nct04141501.yaml:{at:  source:}: checked.source: `https://clinicaltrials.gov/study/NCT04141501` is "
+            "not ClinicalTrials.gov's own page for NCT04141502; write https://clinicaltrials.gov/study/NCT04141502",
+        ],
+    ),
+    (
+        "a partial registry date that is no day",
+        "trials/nct04141501.yaml",
+        "  last_update_posted: '2022-05-20'",
+        "  last_update_posted: '2022-04-31'",
+        ["content/trials/nct04141501.yaml:{line}: record.last_update_posted: `2022-04-31` is not a day of the calendar"],
     ),
     (
         "organisation and person mixed up",
@@ -432,6 +529,87 @@ CASES = [
         ],
     ),
 ]
+
+T = "content/studies/trial2020a.yaml"
+C = "content/comparisons/drinking.yaml"
+_TRIAL = Path(__file__).parent / "fixtures" / "review" / "studies" / "trial2020a.yaml"
+_ROB_BLOCK = _TRIAL.read_text().split("risk_of_bias:\n", 1)[1].split("effects:\n", 1)[0]
+SYNTHESIS_CASES = [
+    (
+        "controlled trial without its risk of bias",
+        "studies/trial2020a.yaml",
+        "risk_of_bias:\n" + _ROB_BLOCK,
+        "",
+        [f"{T}:1: risk_of_bias: a controlled trial needs its risk of bias by domain (rob2)"],
+    ),
+    (
+        "risk-of-bias domains out of order",
+        "studies/trial2020a.yaml",
+        "  - {domain: randomisation-process, judgement: low, support: Made up.}\n"
+        "  - {domain: deviations-from-interventions, judgement: low, support: Made up.}\n",
+        "  - {domain: deviations-from-interventions, judgement: low, support: Made up.}\n"
+        "  - {domain: randomisation-process, judgement: low, support: Made up.}\n",
+        [
+            f"{T}:{{at:  domains:}}: risk_of_bias.domains: RoB 2, the Cochrane risk-of-bias tool for randomised trials has "
+            "these domains, in this order: randomisation-process, deviations-from-interventions, missing-outcome-data, "
+            "measurement-of-outcome, selection-of-reported-result"
+        ],
+    ),
+    (
+        "a parallel trial assessed with the cross-over tool",
+        "studies/trial2020a.yaml",
+        "  tool: rob2\n",
+        "  tool: rob2-crossover\n",
+        [
+            f"{T}:{{line}}: risk_of_bias.tool: `rob2-crossover` does not assess a `randomised-controlled` study; use rob2",
+            f"{T}:{{at:  domains:}}: risk_of_bias.domains: RoB 2 for cross-over trials has these domains, in this order: "
+            "randomisation-process, period-and-carryover, deviations-from-interventions, missing-outcome-data, "
+            "measurement-of-outcome, selection-of-reported-result",
+        ],
+    ),
+    (
+        "a judgement the tool does not make",
+        "studies/trial2020a.yaml",
+        "  overall: some-concerns\n",
+        "  overall: moderate\n",
+        [f"{T}:{{line}}: risk_of_bias.overall: give the overall judgement: one of low, some-concerns, high"],
+    ),
+    (
+        "two trials with estimates and no pooling decision",
+        "comparisons/drinking.yaml",
+        "pooling:\n  - outcome: heavy-drinking-days\n    pool: true\n    why: Same population, comparator, dose and time point (made up).\n",
+        "",
+        [
+            f"{C}:{{at:studies:}}: pooling: 2 trials report `heavy-drinking-days` with an estimate: add a pooling decision (pool: true or false, and why)"
+        ],
+    ),
+    (
+        "a controlled trial in patients left out of the outcome tables",
+        "comparisons/drinking.yaml",
+        "studies: [trial2020a, trial2020b]",
+        "studies: [trial2020a]",
+        [
+            "content/studies/trial2020b.yaml:1: id: a controlled trial in people with a substance use disorder belongs in an "
+            "outcome table: add it to a comparison's `studies` in content/comparisons/ (or name the trial it reports in "
+            "`same_participants_as`)"
+        ],
+    ),
+    (
+        "an animal study compared in an outcome table",
+        "comparisons/drinking.yaml",
+        "studies: [trial2020a, trial2020b]",
+        "studies: [trial2020a, trial2020b, shao2021]",
+        [f"{C}:{{line}}: studies[2]: only studies in people go in an outcome table"],
+    ),
+    (
+        "a study sharing participants with itself",
+        "studies/trial2020a.yaml",
+        "adverse_events:\n",
+        "same_participants_as: [trial2020a]\nadverse_events:\n",
+        [f"{T}:{{line}}: same_participants_as[0]: a study cannot share its participants with itself"],
+    ),
+]
+CASES += SYNTHESIS_CASES
 
 
 @pytest.mark.parametrize("name, relative, old, new, expected", CASES, ids=[c[0] for c in CASES])

@@ -115,8 +115,8 @@ def article(**extra):
         ),
         (
             article(issue="1"),
-            "Shao, L.-X., &amp; Kwan, A. C. (2021). A title. <i>Neuron</i>.",
-        ),  # an issue without a volume is not shown
+            "Shao, L.-X., &amp; Kwan, A. C. (2021). A title. <i>Neuron</i>, (1).",
+        ),  # an issue without a volume, as APA's CSL style prints it
         (
             {
                 "type": "book",
@@ -263,7 +263,7 @@ def pandoc_references(pandoc, source, tmp_path, fmt) -> dict:
 # particle as one that drops after the given names, whereas the RIS specification (and Zotero, EndNote and
 # Mendeley) write `Last, First, Suffix`. The site's RIS follows the specification, so these few names render
 # differently through pandoc's RIS reader only.
-RIS_READER_DEVIATES = ("Sr.", "Jr.", "de ", "van ", "von ")
+RIS_READER_DEVIATES = ("Sr.", "Jr.", "de ", "dos ", "van ", "von ")
 
 
 @pytest.mark.slow  # runs pandoc once per case
@@ -287,6 +287,16 @@ def test_pandoc_renders_every_cite_box_as_its_apa_text(real_outputs, pandoc, tmp
     for path, text in real_outputs.items():
         if not path.endswith(".md"):
             continue
+        if (
+            fmt == "ris"
+            and path.startswith("studies/")
+            and any(
+                mark in a
+                for a in re.findall(r"^AU  - (.*)$", text.split("cite-ris", 1)[-1].split("ER  -")[0], re.M)
+                for mark in RIS_READER_DEVIATES
+            )
+        ):
+            continue  # a study page's first box is the paper's: pandoc's RIS reader reads these names differently
         source = html.unescape(re.search(rf'<code class="{css}">(.*?)</code>', text, re.S).group(1))
         apa = re.search(r'<p class="cite-apa">(.*?)</p>', text, re.S).group(1)
         key = f"page{len(boxes)}"

@@ -1,4 +1,4 @@
-"""Command line: `review check | site | write DIR | export DIR | schema | trials`."""
+"""Command line: `review check | site | write DIR | export DIR | schema | trials | serve | editions | release`."""
 
 from __future__ import annotations
 
@@ -28,9 +28,10 @@ def schema_files(content_dir) -> dict:
     }
 
 
-def engine_config(mkdocs_yml: Path, nav: list, not_in_nav: list[str]) -> dict:
+def engine_config(mkdocs_yml: Path, nav: list, not_in_nav: list[str], repository: str | None = None) -> dict:
     """The project's mkdocs.yml for an engine that runs no MkDocs plugin of ours: pages pre-rendered into docs/,
-    the navigation written out (the plugin makes it during a MkDocs build), and no `review` plugin."""
+    the navigation and the repository's address (content/site.yaml) written out, as the plugin sets them during a
+    MkDocs build, and no `review` plugin. No page gets an edit link: only the plugin knows each page's file."""
     config = yaml.safe_load(mkdocs_yml.read_text(encoding="utf-8"))
     for key in ("hooks", "watch"):
         config.pop(key, None)
@@ -40,11 +41,47 @@ def engine_config(mkdocs_yml: Path, nav: list, not_in_nav: list[str]) -> dict:
     config["docs_dir"] = "docs"
     config["site_dir"] = "site"
     config["theme"]["custom_dir"] = str((mkdocs_yml.parent / config["theme"]["custom_dir"]).resolve())
+    if repository:
+        config["repo_url"], config["edit_uri"] = repository, ""
     return config
 
 
+def _editions(args) -> int:
+    """`review editions`: the content check (the changelog is read by it, before any git command), then the builds."""
+    from ..outputs import editions
+
+    try:
+        review = check(args.content)
+    except ContentError as error:
+        print(error.report(), file=sys.stderr)
+        return 1
+    assert review.changelog is not None and review.site is not None
+    try:
+        status = editions.build_all(
+            Path.cwd(),
+            review.changelog.data["releases"],
+            review.site.data["url"],
+            "offline" if args.offline else "web",
+            verbose=not args.for_site,
+        )
+    except editions.ChangelogError as error:
+        print(f"editions: {error}", file=sys.stderr)
+        return 1
+    return 0 if args.for_site else status
+
+
 def main(argv=None) -> int:
-    """Run one command; exit status 1 on content errors or a failed build."""
+    """Run one command; exit status 1 on content errors or a failed build, 130 when interrupted (Ctrl-C): each
+    command leaves what it writes as it was or whole, so an interruption is one line, not a traceback."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("review: interrupted", file=sys.stderr)
+        return 130
+
+
+def _main(argv=None) -> int:
+    """Run one command."""
     parser = argparse.ArgumentParser(prog="review", description=__doc__)
     parser.add_argument("--content", type=Path, default=CONTENT_DIR, help="content folder (default: %(default)s)")
     parser.add_argument("--templates", type=Path, default=TEMPLATES_DIR, help="page templates (default: %(default)s)")
@@ -72,13 +109,29 @@ def main(argv=None) -> int:
         "serve", help="live preview: an edited page is shown at once, the rest of the site catches up behind it"
     )
     preview.add_argument("--dev-addr", default=None, help="host:port (default: mkdocs.yml's dev_addr, 127.0.0.1:8000)")
-    built = commands.add_parser("editions", help="build every release from its own commit into build/editions/")
+    built = commands.add_parser(
+        "editions", help="check the content, then build every release from its own commit into build/editions/"
+    )
     built.add_argument("--offline", action="store_true", help="the offline variant (for site-offline)")
+    built.add_argument(
+        "--for-site",
+        action="store_true",
+        help="before a site build: quiet but for one line on what could not be built, and never a failure for that",
+    )
+    release = commands.add_parser("release", help="record a new release in the changelog and site.yaml (make release)")
+    release.add_argument("version", nargs="?", help="the new version, MAJOR.MINOR.PATCH")
+    release.add_argument("--changes", default="", help="what changed, for readers (Markdown)")
+    release.add_argument("--date", default=None, help="the release date (default: today)")
+    release.add_argument("--record-commit", action="store_true", help="record HEAD as the newest release's commit")
     args = parser.parse_args(argv)
     if args.command == "editions":
-        from ..outputs import editions
+        return _editions(args)
+    if args.command == "release":
+        from . import release as releasing
 
-        return editions.build_all(Path.cwd(), "offline" if args.offline else "web")
+        if args.record_commit:
+            return releasing.record_commit(Path.cwd(), args.content)
+        return releasing.new(args.content, args.version or "", args.changes, args.date)
     if args.command == "serve":
         import logging
 
@@ -106,7 +159,7 @@ def main(argv=None) -> int:
             if args.no_cache:
                 os.environ[SWITCH] = "off"
             return publish.build(Path.cwd(), args.site_dir, args.config)
-        made = renderer(args.content, args.templates)
+        made = renderer(args.content, args.templates, with_editions=args.command != "export")  # Zensical carries none
         outputs = {out.path: out.text for out in made.render()}
     except ContentError as error:
         print(error.report(), file=sys.stderr)
@@ -116,7 +169,9 @@ def main(argv=None) -> int:
     if args.command == "export":
         (args.out_dir / "mkdocs.yml").write_text(
             yaml.safe_dump(
-                engine_config(Path("mkdocs.yml"), pages.navigation(made.pages), pages.not_in_nav()),
+                engine_config(
+                    Path("mkdocs.yml"), pages.navigation(made.pages), pages.not_in_nav(), made.index.info.get("repository")
+                ),
                 allow_unicode=True,
                 sort_keys=False,
             ),

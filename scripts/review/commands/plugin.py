@@ -11,20 +11,22 @@ the Zensical export (`review export`) uses no plugin.
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import shutil
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 import nh3
 import pathspec
-import yaml
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -35,8 +37,9 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from ..model.errors import ContentError
-from ..outputs import fastpages, pages, search
+from ..model.errors import ContentError, Problem
+from ..model.load import is_editor_file, parse_yaml, read_text
+from ..outputs import addresses, fastpages, pages, search
 from ..outputs.depends import Dependencies
 from ..outputs.render import Renderer
 from ..outputs.search import Cancelled
@@ -52,7 +55,7 @@ PAGE_TAGS = {
     *("a", "abbr", "blockquote", "br", "button", "caption", "code", "div", "em", "figcaption", "figure"),
     *("h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input", "label", "li", "nav", "ol", "p", "pre"),
     *("section", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr"),
-    *("ul", "details", "summary", "dl", "dt", "dd", "mark"),
+    *("ul", "details", "summary", "dl", "dt", "dd", "mark", "ins", "del"),
 }
 PAGE_ATTRIBUTES = {
     "*": {
@@ -71,6 +74,12 @@ PAGE_ATTRIBUTES = {
 
 
 CACHED_LAYOUT = "review-cached.html"  # the empty layout of a page whose HTML the build cache holds
+
+
+def edit_uri(repository: str) -> str:
+    """The path from a repository's address to the editor of a file on its main branch (GitHub's or GitLab's)."""
+    host = urlsplit(repository).hostname or ""
+    return "-/edit/main/" if "gitlab" in host else "edit/main/"
 
 
 class ReviewConfig(base.Config):
@@ -92,6 +101,7 @@ class Built:
     env: Any = None
     renderer: Renderer | None = None
     scratch: Path | None = None
+    sources: dict[str, str] = field(default_factory=dict)  # built HTML file -> the content file its page shows
 
 
 @dataclass
@@ -107,6 +117,9 @@ class BuildState:
     session: Session | None = None  # what this build read and checked
     html_keys: dict[str, str] = field(default_factory=dict)  # src_uri -> key of its HTML in the cache
     linked: dict[str, Path] = field(default_factory=dict)  # src_uri -> its HTML in the cache, linked into the site
+    editions: dict[str, dict] = field(default_factory=dict)  # the built editions the pages were rendered with
+    releases: list[dict] = field(default_factory=list)  # the changelog's releases, newest first
+    url: str = ""  # the site's address as the content gives it (site.yaml), on which every citation is built
 
 
 class ReviewPlugin(BasePlugin[ReviewConfig]):
@@ -140,8 +153,11 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         """Keep what stopped a build: MkDocs reports a plugin's error as `Aborted with a BuildError!`, and the live
-        preview shows the error itself on its pages."""
+        preview shows the error itself on its pages. A failed build (a content error included) removes its
+        generated files, unless a preview serves them (`review serve` removes them itself)."""
         self.failure = error
+        if not self.serving and not self.managed:
+            self._remove_scratch()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Date the build by the newest release in content/changelog.yaml (unless SOURCE_DATE_EPOCH is set), so
@@ -151,13 +167,26 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
             raise PluginError("mkdocs.yml: nav: the navigation is made from scripts/review/outputs/pages.py (NAV); remove `nav:`")
         if "SOURCE_DATE_EPOCH" not in os.environ:
             changelog = self._root(config) / self.config.content_dir / "changelog.yaml"
-            try:
-                newest = yaml.safe_load(changelog.read_text(encoding="utf-8"))["releases"][0]["date"]
+            try:  # read as the check reads it: any file, however broken, is a problem the check reports
+                newest = parse_yaml(read_text(changelog, "changelog.yaml"), "changelog.yaml")["releases"][0]["date"]
                 day = datetime.strptime(str(newest), "%Y-%m-%d").replace(tzinfo=UTC)
-            except (OSError, yaml.YAMLError, KeyError, IndexError, TypeError, ValueError):
+            except (Problem, KeyError, IndexError, TypeError, ValueError):
                 return config  # the content check reports the problem
             os.environ["SOURCE_DATE_EPOCH"] = str(int(day.timestamp()))
+        self._set_repository(config)
         return config
+
+    def _set_repository(self, config: MkDocsConfig) -> None:
+        """MkDocs' `repo_url` and `edit_uri` from content/site.yaml's `repository`, the one place it is set (null
+        until the maintainer publishes it: then no page links to a repository)."""
+        site = self._root(config) / self.config.content_dir / "site.yaml"
+        try:
+            repository = parse_yaml(read_text(site, "site.yaml"), "site.yaml").get("repository")
+        except (Problem, AttributeError):
+            return  # the content check reports the problem
+        if isinstance(repository, str) and repository.startswith("https://"):
+            config.repo_url = repository
+            config.edit_uri = edit_uri(repository)
 
     @staticmethod
     def _root(config: MkDocsConfig) -> Path:
@@ -194,6 +223,9 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
             raise PluginError("\n" + error.report()) from None
         self.built.renderer = review
         state.records = search.records(review.index)
+        self.built.sources = sources(review.pages, review.index.review, config.use_directory_urls)
+        state.editions, state.releases = review.index.editions, review.index.releases  # review site installs them
+        state.url = review.index.info["url"]
         state.writing = Progress("writing pages", len(review.pages))
         config.nav = pages.navigation(review.pages)  # the navigation comes from the page declaration (pages.NAV)
         config.not_in_nav = pathspec.gitignore.GitIgnoreSpec.from_lines(pages.not_in_nav())
@@ -220,7 +252,8 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         docs = Path(config.docs_dir)
         for file in list(files):  # only the generator's pages are published from the docs folder
             if file.src_uri not in generated and Path(file.abs_src_path or "/").is_relative_to(docs):
-                log.warning("review: %s is not a generated page and is left out", file.src_uri)
+                if not is_editor_file(Path(file.src_uri).name):  # the check has noted those, and left them out too
+                    log.warning("review: %s is not a generated page and is left out", file.src_uri)
                 files.remove(file)
         for path, source in sorted(self.state.outputs, key=lambda out: docs_order(out[0])):
             existing = files.get_file_from_path(path)
@@ -253,6 +286,10 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
             page.update_date = str(review["date"])
         if review.get("canonical"):
             page.canonical_url = str(review["canonical"])
+        # The edit link opens the content file the page is made from; a page made from the whole review has none.
+        page.edit_url = (
+            f"{config.repo_url}/{config.edit_uri}{review['source']}" if config.repo_url and review.get("source") else None
+        )
         if self._from_cache(page, markdown):
             return ""
         if self.config.html_pages:
@@ -333,16 +370,84 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
 
     def _new_scratch(self, root: Path) -> Path:
         """A fresh folder for this build's generated files, under build/ (removed after the build; under a preview,
-        which may still be serving the last build's pages, the preview removes it when it lets that build go)."""
+        which may still be serving the last build's pages, the preview removes it when it lets that build go). It
+        holds a lock for as long as this process uses it, so that the folders of builds that were killed, whose
+        locks the system has let go, are removed here, and a running preview's never are."""
         if not self.managed:
             self._remove_scratch()
-        (root / "build").mkdir(exist_ok=True)
-        self.built.scratch = Path(tempfile.mkdtemp(prefix="generated-", dir=root / "build"))
-        return self.built.scratch
+        build = root / "build"
+        build.mkdir(exist_ok=True)
+        for folder in build.glob(GENERATED + "*"):
+            _remove_if_abandoned(folder)
+        scratch = Path(tempfile.mkdtemp(prefix=GENERATED, dir=build))
+        _hold(scratch)
+        self.built.scratch = scratch
+        return scratch
 
     def _remove_scratch(self) -> None:
         if self.state.scratch is not None:
+            release(self.state.scratch)
             shutil.rmtree(self.state.scratch, ignore_errors=True)
+            self.state.scratch = None
+
+
+GENERATED = "generated-"  # the prefix of a build's folder of generated files, in build/
+LOCK = ".in-use"  # the lock inside it, held by the process that uses it
+_HELD: dict[Path, int] = {}  # this process's locks on its folders of generated files (a preview's may be several)
+
+
+def _hold(folder: Path) -> None:
+    """Lock a new folder of generated files for as long as this process uses it."""
+    handle = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    _HELD[folder] = handle
+
+
+def release(folder: Path | str) -> None:
+    """Let go of the lock on a folder of generated files this process no longer uses (before removing it)."""
+    handle = _HELD.pop(Path(folder), None)
+    if handle is not None:
+        os.close(handle)
+
+
+def _remove_if_abandoned(folder: Path) -> None:
+    """Remove a folder of generated files whose process has ended (its lock is free). A folder without a lock
+    (one being made this instant, or left by an older version) is kept for a minute."""
+    try:
+        handle = os.open(folder / LOCK, os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except FileNotFoundError:
+        try:
+            if time.time() - folder.lstat().st_mtime > 60:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            pass
+        return
+    except OSError:
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return  # in use
+    finally:
+        os.close(handle)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def sources(planned: list, review: Any, directory_urls: bool) -> dict[str, str]:
+    """{built HTML file: content file} of every page that shows one file: an entity's page its YAML file, a
+    hand-written page its Markdown (so that a fault found in the built page is reported where it is written)."""
+    out = {}
+    for page in planned:
+        collection = page.kind.collection
+        if collection == "pages":
+            source = page.item.path
+        elif collection and page.item is not None and page.item.get("id") in review.entities.get(collection, {}):
+            source = review.entities[collection][page.item["id"]].path
+        else:
+            continue
+        served = addresses.served(page.path, directory_urls)
+        out[served + "index.html" if served.endswith("/") or not served else served] = source
+    return out
 
 
 def _nav_paths(nav):

@@ -55,7 +55,7 @@ from ..outputs.render import Renderer
 from ..outputs.search import Cancelled
 from .build import CONTENT_DIR, TEMPLATES_DIR, Session
 from .changes import ChangeKind, detect_change
-from .plugin import Built, ReviewPlugin
+from .plugin import Built, ReviewPlugin, release
 
 log = logging.getLogger("mkdocs.review.preview")
 
@@ -174,6 +174,7 @@ class Preview:
         except BaseException as error:
             discard(folder)
             if plugin.built.scratch is not None and plugin.built.scratch not in self.scratch:
+                release(plugin.built.scratch)
                 discard(plugin.built.scratch)
             if isinstance(error, Abort) and plugin.failure is not None:
                 raise plugin.failure from None  # the error itself, not MkDocs' "Aborted with a BuildError!"
@@ -190,6 +191,7 @@ class Preview:
                 self.server.root = folder
             for scratch in self.scratch:
                 if scratch != built.scratch:
+                    release(scratch)
                     discard(scratch)
             self.scratch = [built.scratch] if built.scratch else []
             self.keys, self.nav = keys, pages.navigation(renderer.pages)
@@ -517,6 +519,7 @@ class Preview:
             self.worker.stop(STOP)
             discard(self.site_dir)
             for folder in self.scratch:
+                release(folder)
                 discard(folder)
             self.site_dir = ""
 

@@ -1,6 +1,15 @@
 """Content problems: each one names its file, line and field, and says how to fix it."""
 
 import difflib
+import re
+
+_UNSEEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # control characters, and the two Unicode line breaks
+
+
+def one_line(text) -> str:
+    """Text for a one-line message: control characters and line breaks written as escapes (`\\n`), so that
+    what content holds cannot add a line to a report or move the terminal's cursor."""
+    return _UNSEEN.sub(lambda m: {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(m.group(), f"\\u{ord(m.group()):04x}"), str(text))
 
 
 class Problem(Exception):
@@ -11,7 +20,7 @@ class Problem(Exception):
         self.path, self.line, self.field, self.message = path, line, field, message
 
     def __str__(self):
-        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+        return one_line(f"{self.path}:{self.line}: {self.field}: {self.message}")
 
     def __eq__(self, other):
         return isinstance(other, Problem) and self.args == other.args

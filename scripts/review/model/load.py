@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import os
 import stat
@@ -52,13 +53,48 @@ class Entity:
     def line_of(self, keys, snippet: str) -> int:
         """The line where snippet (a piece of a field's text) is written, searching from the field's line: the
         first line of a multi-line field is not where its fault is."""
+        return self.lines_of(keys, [snippet])[0]
+
+    def lines_of(self, keys, snippets: list[str]) -> list[int]:
+        """The lines of several snippets of one field, given in the order they are written, found in one pass
+        over the field's text: each search starts where the last one ended and stops where the next field
+        starts, so that the work is linear in the field however many problems it has. A snippet not written as
+        such (broken by a folded scalar's line break) is looked for by its first word, else takes the line of
+        the one before it."""
         start = self.line(*keys)
-        source = self.text.splitlines()
-        first = snippet.split("\n", 1)[0].strip()[:40]
-        for number in range(start, len(source) + 1):
-            if first and first in source[number - 1]:
-                return number
-        return start
+        starts = self._line_starts
+        offset = starts[min(start, len(starts)) - 1]
+        after = bisect.bisect_right(self._field_starts, start)
+        end = starts[self._field_starts[after] - 1] if after < len(self._field_starts) else len(self.text)
+        line, out, last = start, [], None
+        for snippet in snippets:
+            first = snippet.split("\n", 1)[0].strip()
+            word = first.split(maxsplit=1)[0] if first else ""
+            begin = offset + 1 if snippet == last else offset  # the same text again is written further on
+            found = self.text.find(first[:40], begin, end) if first else -1
+            if found < 0 and len(word) >= 3:
+                found = self.text.find(word[:40], begin, end)
+            if found >= 0:
+                line += self.text.count("\n", offset, found)
+                offset = found
+            out.append(line)
+            last = snippet
+        return out
+
+    @functools.cached_property
+    def _field_starts(self) -> list[int]:
+        """The lines on which a field or list item starts, in order."""
+        return sorted(set(self.lines.values()))
+
+    @functools.cached_property
+    def _line_starts(self) -> list[int]:
+        """The offset in the text at which each line starts."""
+        starts = [0]
+        position = self.text.find("\n")
+        while position >= 0:
+            starts.append(position + 1)
+            position = self.text.find("\n", position + 1)
+        return starts
 
 
 @dataclass(frozen=True)
@@ -80,6 +116,7 @@ class Review:
     changelog: Entity | None = None
     search: Entity | None = None
     problems: list = field(default_factory=list)
+    ignored: list = field(default_factory=list)  # editors' backup, swap and lock files, left out with a notice
     broken: set = field(default_factory=set)  # collections with a file that could not be read or checked
     unreadable: set = field(default_factory=set)  # (collection, file stem) of the files that could not be read
 
@@ -114,7 +151,8 @@ def _problem_at(shown, mark, message, field_name="yaml"):
 def compose(text: str, shown: str, loader_class=None) -> yaml.Node:
     """The YAML node tree of a file's text, or a Problem. Before anything is built, one pass over the parser's
     events refuses what the content model never needs and what can exhaust memory or the stack: anchors and
-    aliases (a few lines can expand to gigabytes), merge keys, and nesting deeper than MAX_DEPTH."""
+    aliases (a few lines can expand to gigabytes), explicit tags (`!!timestamp 2026-02-30`, `!!int abc` would
+    reach a constructor that fails), merge keys, and nesting deeper than MAX_DEPTH."""
     if loader_class is None:
         try:
             return compose(text, shown, _FastLoader)
@@ -131,6 +169,12 @@ def compose(text: str, shown: str, loader_class=None) -> yaml.Node:
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise _problem_at(
                     shown, event.start_mark, "anchors and aliases (`&name`, `*name`) are not allowed; write the value out in full"
+                )
+            if getattr(event, "tag", None) is not None:
+                raise _problem_at(
+                    shown,
+                    event.start_mark,
+                    f"tags such as `{_short(event.tag)}` are not allowed; write the value plainly (quote text, like '2.0')",
                 )
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
@@ -159,6 +203,11 @@ def compose(text: str, shown: str, loader_class=None) -> yaml.Node:
     return node
 
 
+def _short(tag: str) -> str:
+    """A tag as it was written: `!!int` for YAML's own, `!x` for a local one."""
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+
+
 def _reader_problem(shown, text, error):
     """A character YAML does not allow, with its line."""
     line = text.count("\n", 0, error.position) + 1
@@ -185,7 +234,7 @@ def _construct(loader, node, shown):
                 raise _problem_at(shown, key_node.start_mark, "merge keys (`<<`) are not allowed; write the fields out")
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _problem_at(shown, key_node.start_mark, "a key must be a plain word, not a list or mapping")
-            key = loader.construct_object(key_node)
+            key = _scalar(loader, key_node, shown)
             if not isinstance(key, (str, int, float, bool)) or key is None:
                 raise _problem_at(shown, key_node.start_mark, f"the key `{key}` is not a word; write field names as text")
             if key in first:
@@ -195,10 +244,26 @@ def _construct(loader, node, shown):
         return data
     if isinstance(node, yaml.SequenceNode):
         return [_construct(loader, item, shown) for item in node.value]
+    return _scalar(loader, node, shown)
+
+
+INT_DIGITS = 4_300  # Python converts no longer text to a whole number (sys.get_int_max_str_digits)
+
+
+def _scalar(loader, node, shown):
+    """The value of a scalar node (plain YAML resolves it to text, a number, true/false or null)."""
+    if node.tag == "tag:yaml.org,2002:int" and len(node.value) > INT_DIGITS:
+        raise _problem_at(
+            shown, node.start_mark, f"a number of {len(node.value):,} characters; no field takes one longer than {INT_DIGITS:,}"
+        )
     try:
         return loader.construct_object(node)
     except yaml.YAMLError as error:
         raise _yaml_problem(shown, error) from None
+    except (ValueError, KeyError, TypeError, OverflowError):  # a value its resolved type cannot hold
+        raise _problem_at(
+            shown, node.start_mark, f"`{str(node.value)[:40]}` cannot be read; quote it to write it as text"
+        ) from None
 
 
 def field_lines(node, path=()) -> dict:
@@ -251,14 +316,29 @@ def read_text(path: Path, shown: str) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _is_ignored(name: str) -> bool:
-    """Editors' lock, swap and backup files, which sit beside the content while it is edited."""
-    return name.startswith(".") or name.endswith(("~", ".swp", ".swo", ".bak", ".orig", ".tmp"))
+def is_editor_file(name: str) -> bool:
+    """Editors' backup, swap, lock and autosave files (`about.md~`, `about.md.swp`, `#about.md#`), which sit beside
+    the content while it is edited: the check and the build both leave them out, with a notice."""
+    return name.endswith(("~", ".swp", ".swo", ".swx", ".bak", ".orig", ".tmp")) or (
+        len(name) > 1 and name.startswith("#") and name.endswith("#")
+    )
 
 
-def scan(folder: Path, shown, suffix: str, problems: list, depth_allowed=False):
+def _is_ignored(name: str, ignored: list | None = None, shown: str = "") -> bool:
+    """Hidden files (silently, as MkDocs does) and editors' files (noted in `ignored`) are not content."""
+    if name.startswith("."):
+        return True
+    if is_editor_file(name):
+        if ignored is not None:
+            ignored.append(shown)
+        return True
+    return False
+
+
+def scan(folder: Path, shown, suffix: str, problems: list, ignored: list | None = None):
     """The regular files with `suffix` directly in folder, in name order; anything else there gets a problem:
-    links (which could point outside the repository), folders, special files, and files of other kinds."""
+    links (which could point outside the repository), folders, special files, and files of other kinds. Editors'
+    files are listed in `ignored`."""
     found: list[Path] = []
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -268,7 +348,7 @@ def scan(folder: Path, shown, suffix: str, problems: list, depth_allowed=False):
         problems.append(Problem(shown(folder), 1, "file", f"cannot be read ({error.strerror or error})"))
         return found
     for entry in entries:
-        if _is_ignored(entry.name):
+        if _is_ignored(entry.name, ignored, shown(Path(entry.path))):
             continue
         path = Path(entry.path)
         mode = entry.stat(follow_symlinks=False).st_mode
@@ -297,7 +377,7 @@ def scan(folder: Path, shown, suffix: str, problems: list, depth_allowed=False):
 FOLDERS = (*COLLECTIONS, "pages", "schema")  # what content/ holds besides the SPECIAL files
 
 
-def check_root(content_dir: Path, shown) -> list:
+def check_root(content_dir: Path, shown, ignored: list | None = None) -> list:
     """Problems with what sits directly in content/: only the known folders and the two single files belong."""
     problems = []
     try:
@@ -305,7 +385,7 @@ def check_root(content_dir: Path, shown) -> list:
     except OSError as error:
         return [Problem(shown(content_dir), 1, "file", f"cannot be read ({error.strerror or error})")]
     for entry in entries:
-        if _is_ignored(entry.name):
+        if _is_ignored(entry.name, ignored, shown(Path(entry.path))):
             continue
         if entry.is_symlink():
             problems.append(
@@ -396,9 +476,9 @@ def load(content_dir, reader: Reader | None = None) -> Review:
         seen.add(where)
         return reader.parsed(reader.text(path, where), where, parse)
 
-    review.problems += check_root(content_dir, shown)
+    review.problems += check_root(content_dir, shown, review.ignored)
     for collection in COLLECTIONS:
-        for path in scan(content_dir / collection, shown, ".yaml", review.problems):
+        for path in scan(content_dir / collection, shown, ".yaml", review.problems, review.ignored):
             try:
                 data = read(path, parse_yaml)
                 entity = Entity(collection, data, shown(path), reader.files[shown(path)][1])
@@ -423,7 +503,7 @@ def load(content_dir, reader: Reader | None = None) -> Review:
             setattr(review, name, Entity(name, data, shown(path), reader.files[shown(path)][1]))
         except Problem as problem:
             review.problems.append(problem)
-    for path in scan(content_dir / "pages", shown, ".md", review.problems):
+    for path in scan(content_dir / "pages", shown, ".md", review.problems, review.ignored):
         try:
             review.pages[path.stem] = read(path, page_from_text)
         except Problem as problem:

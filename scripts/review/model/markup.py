@@ -173,103 +173,156 @@ def _walk(stream):
 
 def problems(text: str, profile: str, known: dict, pages: frozenset = frozenset()):
     """Yield (snippet, message) for each thing the text may not hold, or that points nowhere. `known` is
-    {collection: ids}; `pages` the names of the site's pages (for a hand-written page's `.md` links). The text is
-    parsed once (`_findings`, cached); only its references are looked up in `known` each time."""
-    for snippet, message in _findings(text, profile, pages):
+    {collection: ids}; `pages` the names of the site's pages (for a hand-written page's `.md` links)."""
+    for _, snippet, message in located(text, profile, known, pages):
+        yield snippet, message
+
+
+_BLOCKS = {
+    "heading_open": ("heading", "headings"),
+    "table_open": ("table", "tables"),
+    "fence": ("fence", "code blocks"),
+    "code_block": ("code", "indented code blocks"),
+    "blockquote_open": ("blockquote", "quotations"),
+    "hr": ("hr", "horizontal rules"),
+    "bullet_list_open": ("list", "lists"),
+    "ordered_list_open": ("list", "lists"),
+}
+
+
+def located(text: str, profile: str, known: dict, pages: frozenset = frozenset()) -> list:
+    """(line, snippet, message) of each problem of a text, in the order of the text. `line` counts from 0 within
+    the text (a block's first line, plus the line breaks before the problem in its paragraph), so that a message
+    finds its line without searching for it: the check stays linear in the text. The text is parsed once
+    (`_findings`, cached); only its references are looked up in `known` each time."""
+    found = []
+    for line, snippet, message in _findings(text, profile, pages):
         if isinstance(message, Target):
-            yield from _unknown_target(snippet, message.collection, message.id, known)
+            found += [(line, *problem) for problem in message.unknown(snippet, known)]
         else:
-            yield snippet, message
+            found.append((line, snippet, message))
+    return found
 
 
 @dataclass(frozen=True)
 class Target:
-    """A reference a text makes, to be looked up among the known ids."""
+    """A reference a text makes, to be looked up among the known ids; a citation names a study."""
 
     collection: str
     id: str
+    citation: bool = False
+
+    def unknown(self, snippet: str, known: dict):
+        """(snippet, message) if the reference points nowhere among `known`."""
+        if self.citation:
+            if self.id not in known.get("studies", ()):
+                yield snippet, ("studies", self.id)
+        else:
+            yield from _unknown_target(snippet, self.collection, self.id, known)
 
 
 @functools.lru_cache(maxsize=65536)
 def _findings(text: str, profile: str, pages: frozenset) -> tuple:
-    """What a text holds that problems() reports: (snippet, message), or (snippet, Target) for a reference."""
-    return tuple(_syntax(text, profile, pages))
-
-
-def _syntax(text: str, profile: str, pages: frozenset):
+    """What a text holds that located() reports, in the order of the text: (line, snippet, message), with a Target
+    as the message of each reference."""
     allowed = PROFILES[profile]
     env: dict = {}
     stream = _FULL.parse(text, env)
     lines = text.split("\n")
-    for definition in env.get("references", {}).values():
-        first = (definition.get("map") or [0])[0]
-        yield (
-            lines[first].strip() if first < len(lines) else text,
-            ("reference-style link definitions are not allowed; write the link in place: [text](https://…)"),
+
+    def at(line: int) -> str:
+        return lines[line].strip() if line < len(lines) else text
+
+    found = [
+        (
+            (definition.get("map") or [0])[0],
+            at((definition.get("map") or [0])[0]),
+            "reference-style link definitions are not allowed; write the link in place: [text](https://…)",
         )
-    block_names = {
-        "heading_open": "heading",
-        "table_open": "table",
-        "fence": "fence",
-        "code_block": "code",
-        "blockquote_open": "blockquote",
-        "hr": "hr",
-        "bullet_list_open": "list",
-        "ordered_list_open": "list",
-    }
-    for token in _walk(stream):
-        kind = block_names.get(token.type)
-        if kind and kind not in allowed.block:
-            what = {
-                "heading": "headings",
-                "table": "tables",
-                "fence": "code blocks",
-                "code": "indented code blocks",
-                "blockquote": "quotations",
-                "hr": "horizontal rules",
-                "list": "lists",
-            }[kind]
-            first = (token.map or [0])[0]
-            yield lines[first].strip() if first < len(lines) else text, f"{what} are not allowed in this field"
+        for definition in env.get("references", {}).values()
+    ]
+    for token, line in _walk_lines(stream):
+        block = _BLOCKS.get(token.type)
+        if block and block[0] not in allowed.block:
+            found.append((line, at(line), f"{block[1]} are not allowed in this field"))
         elif token.type in ("html_inline", "html_block"):
-            yield token.content.strip()[:40], "raw HTML is not allowed; write Markdown (it is shown as text, never run)"
+            found.append(
+                (line, token.content.strip()[:40], "raw HTML is not allowed; write Markdown (it is shown as text, never run)")
+            )
         elif token.type == "image":
-            yield "![", "images are not allowed (they would load from another site in every reader's browser)"
+            found.append((line, "![", "images are not allowed (they would load from another site in every reader's browser)"))
         elif token.type == "link_open":
-            href = token.attrGet("href") or ""
-            target = TARGET.match(href)
-            if target:
-                yield href, Target(target.group(1), target.group(2))
-            elif (page_link := PAGE_LINK.match(href)) and allowed.page_links:
-                name = page_link.group(1)
-                if name not in pages and name.removesuffix("/index") not in pages:
-                    yield href, f"link to `{href}`: no such page"
-            elif href.startswith("#") and allowed.page_links:
-                continue
-            elif not href.startswith(SAFE_SCHEMES):
-                scheme = href.split(":", 1)[0] + ":" if ":" in href else href
-                yield href, f"link target `{scheme}` is not allowed; use http, https or mailto, or (@collection/id)"
+            found += [(line, *problem) for problem in _link_problems(token.attrGet("href") or "", allowed, pages)]
         elif token.type == "text":
-            yield from _text_problems(token.content)
+            found += [(line, *problem) for problem in _text_problems(token.content)]
+    found.sort(key=lambda item: item[0])  # stable: the order within a line is the text's
+    return tuple(found)
+
+
+def headings(text: str) -> list[tuple[int, str]]:
+    """(line from 0, words) of each heading of a hand-written page, as its reader sees them."""
+    stream = tokens(text, "page")
+    return [
+        (token.map[0] if token.map else 0, plain(stream[i + 1].content, "page"))
+        for i, token in enumerate(stream)
+        if token.type == "heading_open" and i + 1 < len(stream)
+    ]
+
+
+def _walk_lines(stream):
+    """(token, line) of every token, child and grandchild (an image's text): a block's first line, and within a
+    paragraph the line breaks passed so far."""
+    for token in stream:
+        line = token.map[0] if token.map else 0
+        yield token, line
+        for child in token.children or ():
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            yield child, line
+            for grandchild in child.children or ():
+                yield grandchild, line
+
+
+def _link_problems(href: str, allowed: Profile, pages: frozenset):
+    """(snippet, message) for a link's target, if it is one the field may not hold, or a Target to look up."""
+    target = TARGET.match(href)
+    if target:
+        yield href, Target(target.group(1), target.group(2))
+    elif (page_link := PAGE_LINK.match(href)) and allowed.page_links:
+        name = page_link.group(1)
+        if name not in pages and name.removesuffix("/index") not in pages:
+            yield href, f"link to `{href}`: no such page"
+    elif href.startswith("#") and allowed.page_links:
+        return
+    elif not href.startswith(SAFE_SCHEMES):
+        scheme = href.split(":", 1)[0] + ":" if ":" in href else href
+        yield href, f"link target `{scheme}` is not allowed; use http, https or mailto, or (@collection/id)"
 
 
 def _text_problems(text: str):
-    """Problems with the marks, and attribute lists, in a run of text."""
+    """Problems with the marks, and attribute lists, in a run of text, in the order they are written (a message is
+    text, or a Target for a reference to look up)."""
+    found: list[tuple[int, str, str | Target]] = []
     for match in CITATION.finditer(text):
         for part in match.group(1).split(";"):
             cited = CITED.match(part)
             if not cited:
-                yield match.group(0), f"citation `{match.group(0)[:60]}` is malformed: write [@id] or [@id; @id]"
+                found.append(
+                    (match.start(), match.group(0), f"citation `{match.group(0)[:60]}` is malformed: write [@id] or [@id; @id]")
+                )
                 break
-            yield match.group(0), Target("studies", cited.group(1))
+            found.append((match.start(), match.group(0), Target("studies", cited.group(1), citation=True)))
     for match in BARE.finditer(text):
         target = TARGET.match("@" + match.group(1))
         if not target:
-            yield match.group(0), f"link `{match.group(0)[:60]}` is malformed: write (@collection/id)"
+            found.append((match.start(), match.group(0), f"link `{match.group(0)[:60]}` is malformed: write (@collection/id)"))
         else:
-            yield "@" + match.group(1), Target(target.group(1), target.group(2))
+            found.append((match.start(), "@" + match.group(1), Target(target.group(1), target.group(2))))
     for match in ATTRIBUTE_LIST.finditer(text):
-        yield match.group(0), "attribute lists (`{: …}`, `{ #id }`, `{ onclick=… }`) are not allowed"
+        found.append((match.start(), match.group(0), "attribute lists (`{: …}`, `{ #id }`, `{ onclick=… }`) are not allowed"))
+    found.sort(key=lambda item: item[0])
+    for _, snippet, message in found:
+        yield snippet, message
 
 
 def _unknown_target(href, collection, target, known):
@@ -280,14 +333,22 @@ def _unknown_target(href, collection, target, known):
         yield href, (collection, target)
 
 
-def plain(text: str, profile: str = "prose") -> str:
-    """A Markdown text reduced to its words: citations dropped, links reduced to their text, marks gone."""
+def plain(text: str, profile: str = "prose", headings: bool = True) -> str:
+    """A Markdown text reduced to its words: citations dropped, links reduced to their text, marks gone, one space
+    between blocks (paragraphs, list items, headings; `headings=False` leaves the headings out)."""
     words = []
-    for token in inline_tokens(text, profile):
-        if token.type in ("text", "code_inline"):
-            words.append(token.content)
-        elif token.type in ("softbreak", "hardbreak"):
-            words.append(" ")
+    heading = False
+    for block in tokens(text, profile):
+        if block.type in ("heading_open", "heading_close"):
+            heading = block.type == "heading_open"
+        if block.type != "inline" or (heading and not headings):
+            continue
+        for token in block.children or ():
+            if token.type in ("text", "code_inline"):
+                words.append(token.content)
+            elif token.type in ("softbreak", "hardbreak"):
+                words.append(" ")
+        words.append(" ")
     joined = " ".join("".join(words).split())
     return re.sub(r"\s+([.,;:])", r"\1", joined)
 

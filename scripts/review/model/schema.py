@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import re
+
+from .bias import DOMAINS, JUDGEMENTS, TOOLS
 from .evidence import DESIGNS, EVIDENCE_LEVELS
+from .outcomes import DIRECTIONS, MEASURES, OUTCOMES
+from .registries import ALLOCATIONS, CONDITION_GROUPS, MASKINGS, REGISTRIES
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 DATE = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"  # the calendar is checked after the pattern
@@ -10,8 +16,22 @@ VERSION = r"^\d+\.\d+\.\d+$"
 DOI = r"^10\.\d{4,9}/[-._;()/:A-Za-z0-9]+$"  # Crossref's recommended pattern: no quotes, brackets or spaces
 NUMBER = r"^-?[0-9]{1,9}(\.[0-9]{1,9})?$"
 PMID = r"^[1-9][0-9]{0,8}$"
-NCT = r"^NCT[0-9]{8}$"
 URL = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[-A-Za-z0-9._~%!&()*+,;=:@/?#]*)?$"  # no quotes, spaces or brackets
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(re.sub(r"(?<!\\)\$", r"\\Z", pattern))
+
+
+def matches(pattern: str, text: str) -> bool:
+    """Whether text matches one of the schema's patterns as JSON Schema reads them (ECMA-262, as the editors and
+    fastjsonschema do): `$` is the end of the text. Python's `$` also matches before a final newline, which would
+    let `1.2.3\\n` through as a version and into every canonical address."""
+    return bool(_compiled(pattern).search(text))
+
+
+URL_HINT = "is not a web address: write https://…"
 TEXT_MAX = 20_000  # characters in one Markdown field; a plain field takes at most PLAIN_MAX
 PLAIN_MAX = 1_000
 LIST_MAX = 500
@@ -40,14 +60,6 @@ BLINDING = {
     "open-label": "Open-label",
     "not-applicable": "Not applicable",
 }
-EFFECT_MEASURES = {  # measure id: (name, ratio?) — a ratio is drawn on a log scale, with no effect at 1
-    "odds-ratio": ("Odds ratio", True),
-    "risk-ratio": ("Risk ratio", True),
-    "hazard-ratio": ("Hazard ratio", True),
-    "mean-difference": ("Mean difference", False),
-    "standardised-mean-difference": ("Standardised mean difference", False),
-    "mean-change": ("Mean change from baseline", False),
-}
 # ClinicalTrials.gov API v2 `overallStatus` values (OpenAPI spec 2.0.3), with the registry's own wording.
 TRIAL_STATUSES = {
     "NOT_YET_RECRUITING": "Not yet recruiting",
@@ -66,7 +78,7 @@ TRIAL_STATUSES = {
     "WITHHELD": "Withheld",
 }
 PARTIAL_DATE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
-SUBSTANCE_CLASSES = ["classic-psychedelic", "entactogen", "non-hallucinogenic-analogue", "antagonist"]
+SUBSTANCE_CLASSES = ["classic-psychedelic", "atypical-psychedelic", "entactogen", "non-hallucinogenic-analogue", "antagonist"]
 WORK_TYPES = ["journal-article", "book", "chapter"]
 ORGANISATION = "organisation"
 
@@ -98,6 +110,21 @@ def _pattern(pattern, description, example, hint):
 def _date(description, example):
     """A calendar date written YYYY-MM-DD (quoted)."""
     return _pattern(DATE, description + " (YYYY-MM-DD, quoted).", example, "is not a date: write YYYY-MM-DD, quoted")
+
+
+# A release dates the build: its pages' last-changed dates, the sitemap and the timestamp of the sitemap's gzip
+# copy, which holds the seconds since 1970 in 32 bits. The check refuses a release dated outside that range.
+RELEASE_DATES = ("1970-01-01", "2106-02-07")
+
+
+def _release_date(example):
+    """The date of a release: a calendar date in RELEASE_DATES."""
+    earliest, latest = RELEASE_DATES
+    return {
+        **_date(f"Release date, from {earliest} to {latest}", example),
+        "x-earliest": earliest,
+        "x-latest": latest,
+    }
 
 
 def _ids(collection, description, example, min_items=0):
@@ -162,11 +189,19 @@ def _object(properties, required, description, example=None):
     return schema
 
 
+MIRRORS_DESCRIPTION = (
+    "Copies of the record (mirrors, aggregators, document-sharing sites) that were read where no primary copy "
+    "was in reach: kept for the next audit, never shown to readers."
+)
+
 CHECKED = _object(
     {
         "source": _pattern(
             URL,
-            "Address where the record (title, authors, year, identifier) was seen.",
+            "The primary record (PubMed, PMC, the publisher, a registry) where the record (title, authors, year, "
+            "identifier) was seen, or its identifier address (https://doi.org/…) where only a copy showing that "
+            "identifier was in reach; readers follow it. Leave it out when no primary record or identifier was in "
+            "reach: the copies read go in `mirrors`, and the page says so.",
             "https://pubmed.ncbi.nlm.nih.gov/34228959/",
             "is not a web address: write https://…",
         ),
@@ -181,7 +216,7 @@ CHECKED = _object(
                 "https://doi.org/10.1016/j.neuron.2021.06.008",
                 "is not a web address: write https://…",
             ),
-            "description": "Other addresses used (abstract, full text, registry).",
+            "description": "Other primary addresses used (abstract, full text, registry).",
             "examples": [[]],
         },
         "mirrors": {
@@ -194,13 +229,13 @@ CHECKED = _object(
                 "https://example.org/copy-of-pubmed-34228959",
                 "is not a web address: write https://…",
             ),
-            "description": "Copies of the record (mirrors, aggregators) that were read where no primary copy was in "
-            "reach: kept for the next audit, never shown to readers.",
+            "description": MIRRORS_DESCRIPTION,
             "examples": [[]],
         },
     },
-    ["source", "date"],
-    "Where the record was checked, and when: the record's provenance, shown on its page.",
+    ["date"],
+    "Where the record was checked, and when: the record's provenance, shown on its page. `source` and `also` must be "
+    "primary records (model/provenance.py lists their hosts); `source`, or at least one of `mirrors`, is required.",
 )
 
 
@@ -228,23 +263,127 @@ ARM = _object(
     "One arm of a study.",
 )
 
+EFFECT_ARM = _object(
+    {
+        "label": _text("The group, as the source names it.", "Psilocybin + MET/CBT", markdown=False),
+        "n": _count("Participants in the group for this outcome.", 48),
+        "mean": _reported(_estimate("Mean (or the summary the source gives for the group), quoted.", "9.7")),
+        "sd": _reported(_estimate("Standard deviation, quoted.", "12.1")),
+        "events": _count("Participants with the event (dichotomous outcomes).", 17),
+    },
+    ["label", "n", "mean", "sd", "events"],
+    "One group's data for an outcome, as reported (null where not).",
+)
+
 EFFECT = _object(
     {
-        "measure": _enum(EFFECT_MEASURES, "Kind of estimate.", "odds-ratio"),
+        "outcome": _enum(OUTCOMES, "The outcome, from the review's one list of clinical outcomes.", "heavy-drinking-days"),
+        "label": _text("The outcome as the source names it.", "Percentage of heavy drinking days", markdown=False),
+        "primary": {"type": "boolean", "description": "Whether it is a primary outcome of the study.", "examples": [True]},
+        "timepoint": _reported(_text("When the outcome was measured.", "weeks 5-36", markdown=False)),
         "comparison": _text(
-            "What is compared with what, and in which direction.", "Psilocybin vs nicotine patch", markdown=False
+            "What is compared with what, and in which direction the value is taken.",
+            "Diphenhydramine minus psilocybin, percentage points",
+            markdown=False,
         ),
-        "outcome": _text("The outcome the estimate is for.", "Biochemically verified prolonged abstinence", markdown=False),
-        "timepoint": _reported(_text("When the outcome was measured.", "6 months", markdown=False)),
-        "value": _estimate("The estimate, as the source reports it (quoted, with its decimals).", "6.1"),
-        "ci_low": _reported(_estimate("Lower confidence limit (quoted).", "2.0")),
-        "ci_high": _reported(_estimate("Upper confidence limit (quoted).", "23.3")),
+        "measure": _reported(_enum(MEASURES, "Kind of estimate (null when the source gives no number).", "mean-difference")),
+        "value": _reported(_estimate("The estimate, as the source reports it (quoted, with its decimals).", "13.9")),
+        "ci_low": _reported(_estimate("Lower confidence limit (quoted).", "3.0")),
+        "ci_high": _reported(_estimate("Upper confidence limit (quoted).", "24.7")),
         "ci_level": _reported(_integer("Confidence level in per cent.", 95, minimum=50, maximum=99)),
-        "p": _reported(_text("The p value, as reported (`0.003`, `< .001`).", "0.003", markdown=False)),
+        "p": _reported(_text("The p value, as reported (`0.003`, `< .001`).", ".01", markdown=False)),
         "favours": _enum(["higher", "lower"], "Which side of no effect favours the psychedelic.", "higher"),
+        "arms": {
+            "type": "array",
+            "items": EFFECT_ARM,
+            "maxItems": 50,
+            "description": "Each group's data, as reported (used to compute an estimate or interval the source "
+            "does not give, which the pages then mark as computed).",
+            "examples": [[]],
+        },
+        "note": _reported(_text("What a reader needs to read the numbers right.", "Arm values are model-based.", markdown=False)),
+        "source": _pattern(URL, "Where the numbers were read.", "https://pmc.ncbi.nlm.nih.gov/articles/PMC9403854", URL_HINT),
     },
-    ["measure", "comparison", "outcome", "timepoint", "value", "ci_low", "ci_high", "ci_level", "p", "favours"],
-    "An effect estimate exactly as the source reports it.",
+    [
+        "outcome",
+        "label",
+        "primary",
+        "timepoint",
+        "comparison",
+        "measure",
+        "value",
+        "ci_low",
+        "ci_high",
+        "ci_level",
+        "p",
+        "favours",
+    ],
+    "One outcome a study reports, exactly as the source reports it.",
+)
+
+RISK_OF_BIAS = _object(
+    {
+        "tool": _enum(TOOLS, "The tool: rob2, rob2-crossover, robins-i, syrcle, or none (with `why`).", "rob2"),
+        "result": _reported(
+            _text("The result the judgement is for (RoB 2 judges a result).", "Heavy drinking days, weeks 5-36", markdown=False)
+        ),
+        "domains": {
+            "type": "array",
+            "maxItems": 20,
+            "items": _object(
+                {
+                    "domain": _enum(DOMAINS, "The tool's domain.", "randomisation-process"),
+                    "judgement": _enum(JUDGEMENTS, "The judgement, in the tool's words.", "some-concerns"),
+                    "support": _text(
+                        "What the source says that supports the judgement, in our own words.",
+                        "The abstract says participants were randomly assigned; how was not described.",
+                        markdown=False,
+                    ),
+                },
+                ["domain", "judgement", "support"],
+                "One domain of the tool.",
+            ),
+            "description": "The tool's domains, in its order, each with a judgement and its support.",
+            "examples": [[]],
+        },
+        "overall": _reported(_enum(JUDGEMENTS, "The overall judgement (null for `none`).", "some-concerns")),
+        "why": _text(
+            "Why no tool was applied (with `tool: none`).", "Single-group study: no comparison to judge.", markdown=False
+        ),
+        "source": _pattern(
+            URL, "The full text, protocol or registry read.", "https://pmc.ncbi.nlm.nih.gov/articles/PMC9403854", URL_HINT
+        ),
+    },
+    ["tool", "overall", "source"],
+    "Risk of bias, by the tool's domains: the certainty rules read it for every design.",
+)
+
+ADVERSE_EVENTS = _object(
+    {
+        "summary": _text(
+            "What adverse events were reported, serious ones, by group, in our own words.",
+            "No serious adverse events with psilocybin; headache and nausea were the commonest events.",
+            markdown=False,
+        ),
+        "serious": {
+            "type": ["array", "null"],
+            "maxItems": 50,
+            "items": _object(
+                {
+                    "arm": _text("The group.", "Psilocybin 25 mg", markdown=False),
+                    "events": _count("Participants with a serious adverse event.", 1),
+                    "n": _count("Participants in the group.", 20),
+                },
+                ["arm", "events", "n"],
+                "Serious adverse events in one group.",
+            ),
+            "description": "Serious adverse events by group (null where the sources checked give no counts).",
+            "examples": [None],
+        },
+        "source": _pattern(URL, "Where they were read.", "https://pmc.ncbi.nlm.nih.gov/articles/PMC9403854", URL_HINT),
+    },
+    ["summary", "serious", "source"],
+    "Adverse events as reported.",
 )
 
 CHARACTERISTICS = _object(
@@ -280,7 +419,6 @@ CHARACTERISTICS = _object(
                 "The main result with its numbers, as the source reports it.", "Heavy drinking days 9.7% vs 23.6%", markdown=False
             )
         ),
-        "effect": {**EFFECT, "type": ["object", "null"], "description": EFFECT["description"] + " Null when none is reported."},
     },
     [
         "design",
@@ -300,7 +438,6 @@ CHARACTERISTICS = _object(
         "primary_outcome",
         "primary_timepoint",
         "main_result",
-        "effect",
     ],
     "What the study was and what it found, for the characteristics table. Every listed field is written, "
     "as `null` where the sources checked do not report it.",
@@ -319,12 +456,20 @@ def _partial_date(description, example):
     )
 
 
-REGISTRY = _object(
+RECORD = _object(
     {
-        "status": _reported(_enum(TRIAL_STATUSES, "Overall recruitment status (ClinicalTrials.gov API v2).", "COMPLETED")),
+        "status": _reported(
+            _enum(
+                TRIAL_STATUSES,
+                "Overall recruitment status, in ClinicalTrials.gov API v2 words (another registry's status is mapped "
+                "to the nearest word, and `notes` says so).",
+                "COMPLETED",
+            )
+        ),
         "why_stopped": _reported(_text("Why the trial stopped, as registered.", "Funding ended", markdown=False)),
-        "enrollment": _count("Enrolment.", 37),
+        "enrollment": _count("Enrolment (target or actual: see `enrollment_type`).", 37),
         "enrollment_type": _reported(_enum(["ACTUAL", "ESTIMATED"], "Whether enrolment is actual or estimated.", "ACTUAL")),
+        "first_posted": _partial_date("First posted on the registry", "2019-10-28"),
         "start": _partial_date("Study start", "2020-06-08"),
         "primary_completion": _partial_date("Primary completion", "2023-08"),
         "completion": _partial_date("Study completion", "2023-09"),
@@ -332,13 +477,10 @@ REGISTRY = _object(
             {"type": "boolean", "description": "Whether results are posted on the registry.", "examples": [False]}
         ),
         "results_first_posted": _partial_date("Results first posted", "2022-10-18"),
-        "last_update_posted": _partial_date("Last update posted on the registry", "2023-09-21"),
-        "as_of": _date("The date these values were read", "2026-12-01"),
-        "source": _pattern(
-            URL,
-            "Where they were read: the registry record (or the copy of it that was seen).",
-            "https://clinicaltrials.gov/api/v2/studies/NCT04141501",
-            "is not a web address: write https://…",
+        "last_update_posted": _partial_date(
+            "The record's own date, its last update on the registry: pages say the status is as of this date, and flag "
+            "it as possibly stale when it is more than a year before the review's `current_to` or was not seen",
+            "2023-09-21",
         ),
     },
     [
@@ -350,11 +492,9 @@ REGISTRY = _object(
         "completion",
         "results_posted",
         "last_update_posted",
-        "as_of",
-        "source",
     ],
-    "The trial's registry record as of a date: written by `make trials` from the ClinicalTrials.gov API, "
-    "or by hand from the copy that was seen (null where it was not).",
+    "The trial's registry record as it was read (where and when: `checked`): written by `make trials` from the "
+    "ClinicalTrials.gov API, or by hand from the copy that was seen (null where a value was not seen).",
 )
 
 
@@ -374,6 +514,18 @@ OUTCOME = _object(
             "increase spine density",
             markdown=False,
         ),
+        "asks_about": _enum(
+            ["people", "animals"],
+            "Whom the question is about (default `people`): evidence from animals answers a question about people only "
+            "indirectly, and never above very low certainty.",
+            "animals",
+        ),
+        "surrogate": {
+            "type": "boolean",
+            "description": "True when the findings measure a stand-in (a brain or laboratory measure) for what the "
+            "question asks: the certainty rules rate it down for indirectness.",
+            "examples": [True],
+        },
         "certainty_override": _object(
             {
                 "level": _enum(["high", "moderate", "low", "very-low"], "The rating given instead.", "low"),
@@ -405,7 +557,13 @@ FINDING = _object(
             "substances", "Substances the finding concerns (empty for a finding about SUD itself).", ["psilocybin"]
         ),
         "studies": _ids("studies", "Studies that support the finding.", ["shao2021"], min_items=1),
-        "role": _enum(["caveat"], "`caveat` for a contradiction, limit or complicating result.", "caveat"),
+        "direction": _enum(
+            DIRECTIONS,
+            "How the result bears on the question it answers: "
+            + ", ".join(f"`{d.id}` ({d.label.lower()})" for d in DIRECTIONS.values())
+            + "; without it, `supports`. A null or harmful result is a finding like any other.",
+            "no-difference",
+        ),
         "outcome": {
             **_pattern(
                 SLUG,
@@ -470,6 +628,21 @@ COLLECTIONS = {
             "title": _text("Page title.", "Induced neuroplasticity", markdown=False),
             "order": _integer("Position in navigation and lists.", 1, minimum=1, maximum=10_000),
             "summary": _text("What the mechanism is.", "Psychedelics may promote the growth of ..."),
+            "key_messages": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 6,
+                "items": {
+                    **_text(
+                        "One key message in plain language (a sentence; emphasis, links and citations only).",
+                        "In cells and animals, psychedelics make neurons grow new connections.",
+                    ),
+                    "x-inline": True,
+                },
+                "description": "Key messages at the top of the page, in plain language, consistent with the page's "
+                "summary of findings.",
+                "examples": [["In cells and animals, psychedelics make neurons grow new connections."]],
+            },
             "altered_in_sud": _text("What is altered in substance use disorders.", "Chronic substance use ..."),
             "since_chapter": _text(
                 "What evidence published since the chapter adds or changes on this mechanism (shown near the top, "
@@ -497,7 +670,7 @@ COLLECTIONS = {
             ),
             "related": _ids("mechanisms", "Related mechanisms.", ["network-connectivity"]),
         },
-        ["id", "title", "order", "summary", "altered_in_sud", "outcomes", "findings", "psychotherapy", "related"],
+        ["id", "title", "order", "summary", "key_messages", "altered_in_sud", "outcomes", "findings", "psychotherapy", "related"],
         "A candidate mechanism of action, one page each.",
     ),
     "topics": _object(
@@ -604,6 +777,22 @@ COLLECTIONS = {
                 ),
                 "checked": CHECKED,
                 "characteristics": CHARACTERISTICS,
+                "risk_of_bias": RISK_OF_BIAS,
+                "effects": {
+                    "type": "array",
+                    "items": EFFECT,
+                    "maxItems": 200,
+                    "description": "Every outcome the study reports with numbers (or with a direction only), each as "
+                    "reported: the outcome tables and forest plots are made from them.",
+                    "examples": [[]],
+                },
+                "adverse_events": ADVERSE_EVENTS,
+                "same_participants_as": _ids(
+                    "studies",
+                    "Other works in the review that report (some of) the same participants; name the primary report. "
+                    "Totals then count these people once.",
+                    ["johnson2014"],
+                ),
             },
             ["id", "type", "authors", "year", "title", "evidence", "substances", "result", "attribution", "characteristics"],
             "A cited work, one page each.",
@@ -614,32 +803,153 @@ COLLECTIONS = {
             {"if": {"properties": {"type": {"const": "book"}}}, "then": {"required": ["publisher"]}},
         ],
     },
+    "comparisons": _object(
+        {
+            "id": _id("alcohol"),
+            "title": _text("The clinical question, short.", "Alcohol use disorder", markdown=False),
+            "order": _integer("Position on the outcomes page.", 1, minimum=1, maximum=10_000),
+            "population": _text("Who the trials treated.", "Adults with alcohol use disorder", markdown=False),
+            "intervention": _text(
+                "The treatment, as the table's sentences name it.", "Psilocybin-assisted therapy", markdown=False
+            ),
+            "comparator": _text(
+                "What it is compared with.", "placebo or an active placebo, with the same psychotherapy", markdown=False
+            ),
+            "key_message": _text(
+                "The bottom line in plain language, consistent with the table's certainty (shown on the home page).",
+                "Psilocybin-assisted therapy may reduce heavy drinking ...",
+            ),
+            "key_outcomes": {
+                "type": "array",
+                "items": _enum(OUTCOMES, "An outcome.", "heavy-drinking-days"),
+                "uniqueItems": True,
+                "maxItems": 20,
+                "description": "The outcomes whose certainty the home page gives beside the key message.",
+                "examples": [["heavy-drinking-days"]],
+            },
+            "studies": _ids(
+                "studies",
+                "The controlled trials the table compares (each trial's own report; secondary reports of the same "
+                "participants are shown with it).",
+                ["bogenschutz2022"],
+            ),
+            "single_group": _ids(
+                "studies",
+                "Studies in this population without a control group: shown apart, never against a comparator.",
+                ["jensen2025"],
+            ),
+            "reviews": _ids(
+                "studies",
+                "Published meta-analyses whose estimates the table shows beside the trials, not re-analysed (their "
+                "trials are not among the review's studies).",
+                ["krebs2012"],
+            ),
+            "trials": _ids("trials", "Registered trials without published results that bear on the question.", ["nct02037126"]),
+            "pooling": {
+                "type": "array",
+                "maxItems": 100,
+                "items": _object(
+                    {
+                        "outcome": _enum(OUTCOMES, "The outcome.", "drinks-per-day"),
+                        "pool": {
+                            "type": "boolean",
+                            "description": "Whether the trials are comparable enough to pool.",
+                            "examples": [False],
+                        },
+                        "why": _text(
+                            "Why they are or are not comparable (population, comparator, regimen, measure, time point).",
+                            "The trials differ in population and comparator.",
+                            markdown=False,
+                        ),
+                    },
+                    ["outcome", "pool", "why"],
+                    "The decision whether to pool one outcome, with the reason.",
+                ),
+                "description": "For each outcome that two or more trials report with an estimate: pool (random effects) "
+                "or not, and why. The check asks for it.",
+                "examples": [[]],
+            },
+        },
+        ["id", "title", "order", "population", "intervention", "comparator", "key_message", "studies"],
+        "A clinical question of the outcome tables (Cochrane's summary of findings): population, treatment, "
+        "comparator, and the trials that answer it.",
+    ),
     "trials": _object(
         {
-            "id": _id("nct04141501"),
-            "nct": _pattern(
-                NCT,
-                "ClinicalTrials.gov number.",
-                "NCT04141501",
-                "is not an NCT number: `NCT` and eight digits, like `NCT04141501`",
+            "id": {
+                **_id("nct04141501"),
+                "description": "The registry id in lower case, letters and digits only (`nct04141501`, "
+                "`actrn12622000463774`); equals the file name.",
+            },
+            **{
+                r.key: _pattern(
+                    f"^{r.id_pattern}$",
+                    f"The trial's {r.name} id, where that registry holds its main record (a trial gives exactly one "
+                    "of the registry ids; its other registrations go in `other_ids`).",
+                    r.example,
+                    f"is not a {r.name} id: {r.id_hint}",
+                )
+                for r in REGISTRIES.values()
+            },
+            "other_ids": {
+                "type": "array",
+                "maxItems": 50,
+                "uniqueItems": True,
+                "items": _text("Another id, with its registry.", "EudraCT 2022-000810-33", markdown=False),
+                "description": "Other registrations or ids of the same trial that its record shows.",
+                "examples": [["EudraCT 2022-000810-33"]],
+            },
+            "title": _reported(
+                _text(
+                    "Registered title (null where the record's title was not seen).",
+                    "Clinical and Mechanistic Effects of Psilocybin in Alcohol Addicted Patients",
+                    markdown=False,
+                )
             ),
-            "title": _text(
-                "Registered title.", "Clinical and Mechanistic Effects of Psilocybin in Alcohol Addicted Patients", markdown=False
+            "acronym": _reported(_text("Acronym, as registered.", "QUANTUM Trip", markdown=False)),
+            "condition": _text("Condition studied, as registered.", "Alcohol use disorder", markdown=False),
+            "condition_group": _enum(CONDITION_GROUPS, "The substance use the trials page counts it under.", "alcohol"),
+            "substances": _ids(
+                "substances",
+                "Substances given. A trial none of whose substances is a classic psychedelic is listed apart, as a "
+                "related compound.",
+                ["psilocybin"],
+                min_items=1,
             ),
-            "condition": _text("Condition studied.", "Alcohol use disorder", markdown=False),
-            "substances": _ids("substances", "Substances given.", ["psilocybin"], min_items=1),
-            "phase": _text("Trial phase.", "Phase 2", markdown=False),
-            "sponsor": _text("Sponsor.", "University of Zurich", markdown=False),
-            "first_posted": _date("Date first posted", "2019-10-28"),
-            "design": _text("Design in our own words.", "Double-blind, placebo-controlled ..."),
-            "registry": REGISTRY,
+            "sponsor": _reported(_text("Sponsor.", "University of Zurich", markdown=False)),
+            "countries": _nullable(
+                {
+                    "type": "array",
+                    "maxItems": 100,
+                    "items": _text("A country.", "Switzerland", markdown=False),
+                    "description": "Countries where it runs.",
+                    "examples": [["Switzerland"]],
+                }
+            ),
+            "phase": _reported(_text("Trial phase, as registered.", "Phase 2", markdown=False)),
+            "allocation": _reported(_enum(ALLOCATIONS, "Allocation.", "randomised")),
+            "masking": _reported(_enum(MASKINGS, "Masking, in the registry's word.", "quadruple")),
+            "comparator": _reported(_text("The comparator, in words.", "Mannitol placebo", markdown=False)),
+            "design": _text("Design in our own words: arms, doses, setting.", "Double-blind, placebo-controlled ..."),
+            "record": RECORD,
+            "checked": {
+                **CHECKED,
+                "description": "Where and when the registry record was read: `source` is the registry's own address "
+                "for it (which readers follow), `date` the day it was read, `mirrors` the copies read where the "
+                "registry's own page was out of reach (never shown to readers).",
+            },
             "outcome": _text(
-                "What came of the trial as of the registry date: its publications in our own words, or that none was found.",
+                "What came of the trial as of the date it was checked: its publications in our own words, or that "
+                "none was found; for a trial reported only in the press, what is known and from where.",
                 "Results published in 2025 [@rieser2025].",
             ),
+            "notes": _text(
+                "For auditors: conflicting copies and their dates, values not seen, how another registry's status was mapped.",
+                "The status is from a copy of the 2023 version of the record.",
+            ),
         },
-        ["id", "nct", "title", "condition", "substances", "design", "registry", "outcome"],
-        "A registered clinical trial.",
+        ["id", "title", "condition", "condition_group", "substances", "design", "record", "checked", "outcome"],
+        "A registered clinical trial. Its publications are the studies that list it in their `trials`.",
     ),
     "substances": _object(
         {
@@ -737,7 +1047,7 @@ SITE = _object(
             "examples": [[{ORGANISATION: "SUD Psychedelics Review Team"}]],
         },
         "version": _pattern(VERSION, "Release version.", "0.1.0", "is not a version: write MAJOR.MINOR.PATCH, like `1.0.0`"),
-        "date": _date("Release date", "2026-11-26"),
+        "date": _release_date("2026-11-26"),
         "publisher": _text(
             "Publisher, where it is not the authors (APA leaves out a publisher that repeats the author).",
             "University of Zurich",
@@ -757,6 +1067,17 @@ SITE = _object(
             "https://example.org/review/",
             "is not a web address: write https://…/",
         ),
+        "repository": _nullable(
+            _pattern(
+                r"^https://[A-Za-z0-9.-]+/[A-Za-z0-9._-]+/[A-Za-z0-9._-]+$",
+                "The public repository of the review's source (GitHub or GitLab, no trailing slash), the one place "
+                "it is set: readers report errors in its issues, pages link to the file to edit, and the build sets "
+                "MkDocs' `repo_url` and `edit_uri` from it. `null` until the maintainer publishes it (pages then "
+                "say that no address for reports is published yet).",
+                "https://github.com/owner/sud-psychedelics-review",
+                "is not a repository address: write https://host/owner/name, without a trailing slash",
+            )
+        ),
     },
     ["title", "description", "authors", "version", "date", "disclaimer", "license", "license_url", "url"],
     "Facts about the site as a whole; `version` and `date` equal the newest entry of the changelog.",
@@ -765,7 +1086,7 @@ SITE = _object(
 RELEASE = _object(
     {
         "version": _pattern(VERSION, "Release version.", "0.2.0", "is not a version: write MAJOR.MINOR.PATCH, like `1.0.0`"),
-        "date": _date("Release date", "2026-12-01"),
+        "date": _release_date("2026-12-01"),
         "changes": _text("What changed, for readers.", "Added two findings on ..."),
         "commit": _pattern(
             r"^[0-9a-f]{40}$",
@@ -856,6 +1177,25 @@ SEARCH = _object(
             "maxItems": 10_000,
             "items": _WORK_WITH_REASON,
             "description": "Works found but not yet verifiable, with what is missing.",
+            "examples": [[]],
+        },
+        "screened": _integer(
+            "Records screened in the latest search (title and abstract, or a registry summary; copies of one record "
+            "counted once).",
+            87,
+        ),
+        "registrations_excluded": {
+            "type": "array",
+            "maxItems": 10_000,
+            "items": _WORK_WITH_REASON,
+            "description": "Registered trials found and left off the trials page, with the reason.",
+            "examples": [[]],
+        },
+        "registrations_unconfirmed": {
+            "type": "array",
+            "maxItems": 10_000,
+            "items": _WORK_WITH_REASON,
+            "description": "Trials mentioned in the sources whose registry record was not reached, with what is missing.",
             "examples": [[]],
         },
     },

@@ -8,15 +8,25 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import fastjsonschema
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError, validators
 
-from . import evidence, markup
+from . import bias, evidence, markup, provenance
 from .errors import Problem, suggest
 from .load import Review
-from .schema import COLLECTIONS, DATE, SINGLE_FILES, SLUG, collection_schema
+from .outcomes import MEASURES
+from .schema import COLLECTIONS, DATE, NUMBER, PARTIAL_DATE, SINGLE_FILES, SLUG, TEXT_MAX, collection_schema, matches
 from .walk import findings_of, walk
 
-_VALIDATORS = {name: Draft202012Validator(collection_schema(name)) for name in [*COLLECTIONS, *SINGLE_FILES]}
+
+def _pattern(validator, pattern, instance, schema):
+    """The `pattern` keyword as JSON Schema (ECMA-262) and fastjsonschema read it: `$` ends the text (jsonschema's
+    own uses Python's `re`, whose `$` also matches before a final newline)."""
+    if validator.is_type(instance, "string") and not matches(pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+_VALIDATORS = {name: _Validator(collection_schema(name)) for name in [*COLLECTIONS, *SINGLE_FILES]}
 # The one optimisation of this phase: the schemas compiled to Python code, which accept a valid file about ten times
 # faster than jsonschema does; jsonschema, whose errors carry the paths the messages need, runs only on a file that
 # fails here. A property test checks that both accept the same documents. (No keyword newer than draft 7 is used.)
@@ -129,19 +139,35 @@ def check_schema(entity, schema_name: str) -> list:
     try:
         _FAST[schema_name](entity.data)
         problems = []
-    except fastjsonschema.JsonSchemaException:
+    except fastjsonschema.JsonSchemaValueException as refused:
         problems = [p for error in _VALIDATORS[schema_name].iter_errors(entity.data) for p in _schema_problem(entity, error)]
+        if not problems:  # the two validators disagree: what the fast one refuses is refused all the same
+            path = [int(k) if k.isdigit() else k for k in refused.path[1:]]
+            problems = [Problem(entity.path, entity.line(*path), field_name(path), refused.message)]
     return problems + _check_dates(entity, collection_schema(schema_name), entity.data)
 
 
 def _check_dates(entity, schema, data, path=()) -> list:
     """Dates that have the pattern but not a day in the calendar (2026-02-30)."""
     problems = []
-    if schema.get("pattern") == DATE and isinstance(data, str) and re.match(DATE, data):
+    if schema.get("pattern") in (DATE, PARTIAL_DATE) and isinstance(data, str) and matches(schema["pattern"], data):
+        parts = [int(p) for p in data.split("-")] + [1, 1]  # a year or a month is checked from its first day
         try:
-            datetime.date.fromisoformat(data)
+            datetime.date(parts[0], parts[1], parts[2])
         except ValueError:
             problems.append(Problem(entity.path, entity.line(*path), field_name(path), f"`{data}` is not a day of the calendar"))
+        else:
+            earliest, latest = schema.get("x-earliest", data), schema.get("x-latest", data)
+            if not earliest <= data <= latest:
+                problems.append(
+                    Problem(
+                        entity.path,
+                        entity.line(*path),
+                        field_name(path),
+                        f"`{data}` is outside the dates a release can have, {earliest} to {latest} (the sitemap's "
+                        "timestamp holds no other)",
+                    )
+                )
     elif isinstance(data, dict) and schema.get("type") == "object":
         for key, value in data.items():
             if key in schema.get("properties", {}):
@@ -178,7 +204,7 @@ def known_ids(review: Review):
         for entity in entities.values():
             for path, finding in findings_of(entity.collection, entity.data):
                 fid = finding.get("id")
-                if not isinstance(fid, str) or not re.match(SLUG, fid):
+                if not isinstance(fid, str) or not matches(SLUG, fid):
                     continue
                 if fid in where:
                     first, first_path = where[fid]
@@ -224,17 +250,27 @@ def check_references(entity, schema, known, trusted) -> list:
 
 
 def text_problems(text: str, profile: str, known: dict, trusted: set, page_keys=frozenset()):
-    """Yield (snippet, message) for each problem of one Markdown text."""
-    for snippet, message in markup.problems(text, profile, known, page_keys):
+    """Yield (line within the text, snippet, message) for each problem of one Markdown text, in its order."""
+    for line, snippet, message in markup.located(text, profile, known, page_keys):
         if isinstance(message, tuple):
             collection, value = message
             if collection == "collection":
-                yield snippet, f"link `{snippet}`: no collection `{value}`{suggest(value, sorted(known))}"
+                yield line, snippet, f"link `{snippet}`: no collection `{value}`{suggest(value, sorted(known))}"
             elif collection in trusted:
                 what = f"citation `@{value}`" if snippet.startswith("[") else f"link `{snippet}`"
-                yield snippet, f"{what}: {_unknown(collection, value, known)}"
+                yield line, snippet, f"{what}: {_unknown(collection, value, known)}"
         else:
-            yield snippet, message
+            yield line, snippet, message
+
+
+def field_problems(entity, where, text: str, profile: str, known: dict, trusted: set, limit: int = TEXT_MAX) -> list:
+    """The problems of one Markdown field, each at its line of the file. A text over its length limit is not
+    parsed at all (the schema reports its length): the check's work stays bounded by the limits."""
+    if len(text) > limit:
+        return []
+    found = list(text_problems(text, profile, known, trusted))
+    lines = entity.lines_of(where, [snippet for _, snippet, _ in found])
+    return [Problem(entity.path, line, field_name(where), message) for line, (_, _, message) in zip(lines, found, strict=True)]
 
 
 def check_markdown(entity, schema, known, trusted) -> list:
@@ -247,10 +283,7 @@ def check_markdown(entity, schema, known, trusted) -> list:
         for key, text in value.items() if isinstance(value, dict) else [(None, value)]:
             if isinstance(text, str):
                 where = path if key is None else (*path, key)
-                problems += [
-                    Problem(entity.path, entity.line_of(where, snippet), field_name(where), message)
-                    for snippet, message in text_problems(text, profile, known, trusted)
-                ]
+                problems += field_problems(entity, where, text, profile, known, trusted)
     return problems
 
 
@@ -265,9 +298,58 @@ def check_pages(review: Review, known, trusted, pages: SitePages) -> list:
     for name, page in review.pages.items():
         if name in pages.reserved:
             problems.append(Problem(page.path, 1, "file", f"`{name}` is the name of a generated page; rename the file"))
-        for snippet, message in text_problems(page.text, "page", known, trusted, frozenset(keys)):
-            offset = page.text.find(snippet.split("\n", 1)[0])
-            problems.append(Problem(page.path, page.text.count("\n", 0, max(offset, 0)) + 1, "text", message))
+        for line, _, message in text_problems(page.text, "page", known, trusted, frozenset(keys)):
+            problems.append(Problem(page.path, line + 1, "text", message))  # a page's text keeps its file's lines
+        problems += check_headings(page, name, pages)
+    return problems
+
+
+def check_anchors(entity, site: SitePages) -> list:
+    """The ids a mechanism or topic writes that become anchors of its page (findings, sections) are none of the
+    page's own (a heading's: a finding `references`), nor the summary rows' (`sof-…`), nor each other's: a page
+    with two elements of one id fails the build, and a link would go to the first."""
+    own = site.anchors(entity.collection, entity.data)
+    written: dict[str, str] = {}
+    outcomes = entity.data.get("outcomes") if isinstance(entity.data.get("outcomes"), list) else []
+    for o in outcomes:
+        if isinstance(o, dict) and isinstance(o.get("id"), str):
+            written["sof-" + o["id"]] = "a row of its summary of findings"
+    places = [(("sections", i), s) for i, s in enumerate(entity.data.get("sections") or []) if isinstance(s, dict)]
+    problems = []
+    for path, part in [*places, *findings_of(entity.collection, entity.data)]:
+        value = part.get("id")
+        if not isinstance(value, str):
+            continue
+        if value in own or value in written:
+            other = f"the anchor of {written[value]}" if value in written else "an anchor of its page (a heading's)"
+            problems.append(
+                Problem(
+                    entity.path,
+                    entity.line(*path, "id"),
+                    field_name([*path, "id"]),
+                    f"`{value}` is already {other}; choose another id",
+                )
+            )
+        written.setdefault(value, f"a finding ({field_name(path)})" if "findings" in path else f"a section ({field_name(path)})")
+    return problems
+
+
+def check_headings(page, name: str, site: SitePages) -> list:
+    """A hand-written page's headings do not take an anchor its page already has (`Cite this page`)."""
+    own = site.anchors("pages", {"name": name})
+    problems = []
+    for line, words in markup.headings(page.text):
+        anchor = site.slug(words)
+        if anchor in own:
+            problems.append(
+                Problem(
+                    page.path,
+                    line + 1,
+                    "text",
+                    f"the heading `{words}` has the anchor `{anchor}`, which its page already gives another part; "
+                    "reword the heading",
+                )
+            )
     return problems
 
 
@@ -296,6 +378,189 @@ def check_evidence(entity) -> list:
     design = data.get("characteristics", {}).get("design") if isinstance(data.get("characteristics"), dict) else None
     message = evidence.problem(data.get("evidence"), design) if isinstance(data.get("evidence"), str) else None
     return [Problem(entity.path, entity.line("evidence"), "evidence", message)] if message else []
+
+
+def check_effect(entity) -> list:
+    """A study's effect estimates are ones a source can report: a ratio (odds, risk, hazard) and its confidence limits
+    are greater than 0, and the interval runs from its lower to its upper limit around the estimate. The forest
+    plot draws ratios on a log scale, where 0 and below do not exist."""
+    problems = []
+    for i, effect in enumerate(entity.data.get("effects") or []):
+        if not isinstance(effect, dict) or effect.get("measure") not in MEASURES:
+            continue
+        measure = MEASURES[effect["measure"]]
+        numbers = {
+            key: float(effect[key])
+            for key in ("value", "ci_low", "ci_high")
+            if isinstance(effect.get(key), str) and matches(NUMBER, effect[key])
+        }
+        found: list[Problem] = []
+
+        def problem(key, message, i=i, found=found):
+            path = ("effects", i, key)
+            found.append(Problem(entity.path, entity.line(*path), field_name(path), message))
+
+        for key, number in numbers.items():
+            if measure.ratio and number <= 0:
+                problem(key, f"`{effect[key]}`: {measure.name.lower()}s and their confidence limits are greater than 0")
+        if not found and {"ci_low", "ci_high"} <= set(numbers):
+            low, high = numbers["ci_low"], numbers["ci_high"]
+            if low > high:
+                problem(
+                    "ci_low", f"`{effect['ci_low']}` is above the upper limit `{effect['ci_high']}`; write the lower limit here"
+                )
+            elif "value" in numbers and not low <= numbers["value"] <= high:
+                problem(
+                    "value",
+                    f"`{effect['value']}` lies outside its confidence interval ({effect['ci_low']} to {effect['ci_high']}); "
+                    "check the numbers against the source",
+                )
+        problems += found
+    return problems
+
+
+def check_synthesis(entity, studies: dict) -> list:
+    """A study's synthesis data hold together: its risk of bias fits its tool and design (a controlled trial in
+    people has one, from a tool), each effect's number has its measure, and its `same_participants_as` names
+    another study, without a cycle."""
+    data, problems = entity.data, []
+    c = data.get("characteristics") if isinstance(data.get("characteristics"), dict) else {}
+    design = c.get("design") if isinstance(c.get("design"), str) else None
+    rob = data.get("risk_of_bias")
+    if isinstance(rob, dict):
+        for path, message in bias.problems(rob, design):
+            problems.append(
+                Problem(entity.path, entity.line("risk_of_bias", *path), field_name(["risk_of_bias", *path]), message)
+            )
+    elif design in evidence.DESIGNS and evidence.DESIGNS[design].controlled_trial:
+        tools = [t.id for t in bias.TOOLS.values() if design in t.designs]
+        problems.append(
+            Problem(
+                entity.path,
+                entity.line("id"),
+                "risk_of_bias",
+                f"a controlled trial needs its risk of bias by domain ({', '.join(tools)})",
+            )
+        )
+    if (
+        isinstance(rob, dict)
+        and rob.get("tool") == "none"
+        and design in evidence.DESIGNS
+        and evidence.DESIGNS[design].controlled_trial
+    ):
+        problems.append(
+            Problem(
+                entity.path,
+                entity.line("risk_of_bias", "tool"),
+                "risk_of_bias.tool",
+                "a controlled trial is assessed with a tool, not `none`",
+            )
+        )
+    for i, e in enumerate(data.get("effects") or []):
+        if not isinstance(e, dict):
+            continue
+        where = ["effects", i]
+        if e.get("value") is not None and e.get("measure") is None:
+            problems.append(
+                Problem(entity.path, entity.line(*where, "measure"), field_name([*where, "measure"]), "a value needs its measure")
+            )
+    same = data.get("same_participants_as") or []
+    for i, other in enumerate(same):
+        if other == data.get("id"):
+            problems.append(
+                Problem(
+                    entity.path,
+                    entity.line("same_participants_as", i),
+                    field_name(["same_participants_as", i]),
+                    "a study cannot share its participants with itself",
+                )
+            )
+        seen, nxt = [data.get("id")], other
+        while isinstance(nxt, str) and nxt in studies and nxt not in seen:
+            seen.append(nxt)
+            following = studies[nxt].data.get("same_participants_as") or [None]
+            nxt = following[0] if isinstance(following, list) and following else None
+        if nxt == data.get("id") and other != data.get("id"):
+            problems.append(
+                Problem(
+                    entity.path,
+                    entity.line("same_participants_as", i),
+                    field_name(["same_participants_as", i]),
+                    f"`{other}` leads back to this study: name the primary report in the subsets only",
+                )
+            )
+    return problems
+
+
+def check_comparisons(review: Review) -> list:
+    """The outcome tables: a comparison's trials are controlled studies in people and its single-group studies are
+    uncontrolled (never drawn against a comparator); an outcome that two or more of its trials report with an
+    estimate has a pooling decision; and every controlled trial of a psychedelic in people with SUD is in a
+    comparison (itself, or the trial whose participants it reports)."""
+    problems, studies = [], review.entities["studies"]
+    placed = set()
+    for entity in review.entities["comparisons"].values():
+        data = entity.data
+        for key, want in (("studies", False), ("single_group", True)):
+            for i, sid in enumerate(data.get(key) or []):
+                if sid not in studies:
+                    continue  # the reference check reports it
+                placed.add(sid)
+                design = (studies[sid].data.get("characteristics") or {}).get("design")
+                uncontrolled = design in evidence.DESIGNS and evidence.DESIGNS[design].uncontrolled
+                preclinical = design in evidence.DESIGNS and evidence.DESIGNS[design].kind != "human"
+                if uncontrolled != want or preclinical:
+                    message = (
+                        "a study without a control group is listed under `single_group`, never compared"
+                        if uncontrolled
+                        else "only studies in people without a control group go under `single_group`"
+                        if want
+                        else "only studies in people go in an outcome table"
+                    )
+                    problems.append(Problem(entity.path, entity.line(key, i), field_name([key, i]), message))
+        decided = {p.get("outcome") for p in data.get("pooling") or [] if isinstance(p, dict)}
+        counts: dict[str, int] = {}
+        for sid in data.get("studies") or []:
+            if sid in studies:
+                reported = {
+                    e.get("outcome")
+                    for e in studies[sid].data.get("effects") or []
+                    if isinstance(e, dict)
+                    and e.get("value") is not None
+                    and not MEASURES.get(e.get("measure") or "", MEASURES["proportion"]).within_group
+                }
+                for o in reported:
+                    if isinstance(o, str):
+                        counts[o] = counts.get(o, 0) + 1
+        for outcome, n in sorted(counts.items()):
+            if n >= 2 and outcome not in decided:
+                problems.append(
+                    Problem(
+                        entity.path,
+                        entity.line("studies"),
+                        "pooling",
+                        f"{n} trials report `{outcome}` with an estimate: add a pooling decision (pool: true or false, and why)",
+                    )
+                )
+    for sid, entity in studies.items():
+        data = entity.data
+        c = data.get("characteristics") if isinstance(data.get("characteristics"), dict) else {}
+        design = c.get("design")
+        controlled = design in evidence.DESIGNS and evidence.DESIGNS[design].controlled_trial
+        if not controlled or data.get("evidence") != "patients-sud":
+            continue
+        parent = (data.get("same_participants_as") or [None])[0]
+        if sid not in placed and parent not in placed:
+            problems.append(
+                Problem(
+                    entity.path,
+                    entity.line("id"),
+                    "id",
+                    "a controlled trial in people with a substance use disorder belongs in an outcome table: add it to a "
+                    "comparison's `studies` in content/comparisons/ (or name the trial it reports in `same_participants_as`)",
+                )
+            )
+    return problems
 
 
 def check_outcomes(entity) -> list:
@@ -348,10 +613,7 @@ def check_changelog(review: Review, known, trusted, pages: SitePages) -> list:
         if not isinstance(release, dict):
             continue
         if isinstance(release.get("changes"), str):
-            problems += [
-                Problem(log.path, log.line_of(("releases", index, "changes"), s), field_name(["releases", index, "changes"]), m)
-                for s, m in text_problems(release["changes"], "prose", known, trusted)
-            ]
+            problems += field_problems(log, ("releases", index, "changes"), release["changes"], "prose", known, trusted)
         listed = release.get("pages")
         for p, page in enumerate(listed if isinstance(listed, list) else []):
             if isinstance(page, str) and page not in keys:
@@ -398,6 +660,8 @@ class SitePages:
 
     names: Callable[[Review], frozenset[str]]
     reserved: frozenset[str]
+    anchors: Callable[[str, dict], frozenset[str]] = lambda collection, item: frozenset()  # a page's own anchors
+    slug: Callable[[str], str] = str  # a hand-written heading's anchor
 
 
 class Checked:
@@ -462,17 +726,26 @@ def validate(review: Review, site: SitePages, checked: Checked | None = None) ->
                 continue
             found = check_references(entity, schema, known, trusted) + check_markdown(entity, schema, known, trusted)
             if name in ("mechanisms", "topics") and name not in broken:
-                found += check_outcomes(entity)
+                found += check_outcomes(entity) + check_anchors(entity, site)
             if name == "studies":
-                found += check_evidence(entity)
+                found += check_evidence(entity) + check_effect(entity) + provenance.check_study(entity)
+            if name == "trials":
+                found += provenance.check_trial(entity)
             checked.links[entity.path] = (entity.text, key, found)
             problems += found
+    if "studies" not in broken:
+        # Not remembered per file: a study's `same_participants_as` chain runs through other studies' files.
+        studies = review.entities.get("studies", {})
+        for entity in studies.values():
+            problems += check_synthesis(entity, studies)
     checked.forget_missing(review)
     if review.search is not None:
         problems += check_markdown(review.search, collection_schema("search"), known, trusted)
     problems += check_pages(review, known, trusted, site)
     if not broken & {"mechanisms", "topics", "studies"}:
         problems += check_cited(review)
+    if not broken & {"studies", "comparisons"}:
+        problems += check_comparisons(review)
     if review.changelog is not None:
         problems += check_changelog(review, known, trusted, site)
     if review.site is not None and not problems:

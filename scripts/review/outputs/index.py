@@ -11,8 +11,10 @@ from ..model.load import Review
 from ..model.schema import COLLECTIONS
 from ..model.walk import findings_of, references_of
 from ..synthesis.summary import Summary
-from .editions import history
-from .pages import address, page_path
+from ..synthesis.trials import Trials
+from . import addresses
+from .editions import edition_url, history, manifest_name, snapshot
+from .pages import address, enumerate_pages, page_path
 from .works import Bibliography
 
 
@@ -36,16 +38,17 @@ class Index:
         self.releases: list[dict] = review.changelog.data["releases"]
         self.search = review.search.data
         self.data = {name: {e.id: e.data for e in entities.values()} for name, entities in review.entities.items()}
-        self.findings: dict[str, dict] = {}  # id -> finding data, with its holder ("page", "page_title", "holder", "number")
+        # id -> finding data, with its holder ("page", "page_title", "holder"). A finding is cited by its id, which
+        # never changes: no number is given by its place in the file (which is not its place on the page).
+        self.findings: dict[str, dict] = {}
         for name in ("mechanisms", "topics"):
             for item in self.ordered(name):
-                for number, (_, finding) in enumerate(findings_of(name, item), start=1):
+                for _, finding in findings_of(name, item):
                     self.findings[finding["id"]] = {
                         **finding,
                         "page": address(name, item["id"])[0],
                         "page_title": item["title"],
                         "holder": (name, item["id"]),
-                        "number": number,
                     }
         self.citing: dict[str, list[str]] = {}  # study id -> ids of the findings that cite it, in page order
         for fid, finding in self.findings.items():
@@ -89,6 +92,29 @@ class Index:
         """The rated summaries: summary-of-findings rows, evidence-map cells, forest plots (summary.py)."""
         return Summary(self, self.bibliography.labels)
 
+    @functools.cached_property
+    def snapshot(self) -> dict:
+        """The current content as an edition's manifest records it (editions.snapshot), with the site's pages: what
+        the newest release is compared with when its own edition is not built."""
+        ratings = {
+            f"{m['id']}/{row['outcome']['id']}": {"question": row["outcome"]["question"], "certainty": row["rating"].level}
+            for m in self.ordered("mechanisms")
+            for row in self.summary.rows(m["id"])
+        }
+        every = enumerate_pages(self.review.pages, lambda collection: self.data[collection])
+        release = self.releases[0]
+        return {
+            "version": release["version"],
+            "date": release["date"],
+            "pages": sorted({manifest_name(path) for _, path, _ in every}),
+            **snapshot(self.data, ratings),
+        }
+
+    @functools.cached_property
+    def trials(self) -> Trials:
+        """The registered trials with their status dates, staleness, publications and counts (trials.py)."""
+        return Trials(self.ordered("trials"), self.ordered("studies"), self.data["substances"], self.search["current_to"])
+
     def _index_references(self, name: str, item: dict):
         """Record what one entity references, and where (in which finding)."""
         holder_path, title = address(name, item["id"])[0], self.title_of(name, item["id"])
@@ -116,6 +142,7 @@ class Index:
             key = {
                 "mechanisms": lambda i: (items[i]["order"], i),
                 "topics": lambda i: (items[i]["order"], i),
+                "comparisons": lambda i: (items[i]["order"], i),
                 "glossary": lambda i: ((items[i].get("abbreviation") or items[i]["term"]).lower(), i),
                 "studies": lambda i: (items[i]["authors"][0].lower(), items[i]["year"], i),
             }.get(collection, lambda i: i)
@@ -147,11 +174,36 @@ class Index:
         """The release in which a page last changed."""
         return self._releases_touching(path)[0]
 
+    def in_site(self, version: str) -> bool:
+        """Whether the edition of a release is in the site being built (built, and installed with it)."""
+        return version in self.editions
+
+    def address_of(self, path: str, anchor: str = "") -> str:
+        """The address a page gives out for itself: the edition of the release in which it last changed when that
+        edition is in the site (a text that never changes), else its living address."""
+        return self.address_in(self.release_of(path)["version"], path, anchor)
+
+    def address_in(self, version: str, path: str, anchor: str = "") -> str:
+        """A page's address in the edition of a release when that edition is in the site and holds the page, else
+        its living address (a page or finding added since the release has no edition address yet)."""
+        manifest = self.editions.get(version, {})
+        holds = manifest_name(path) in manifest.get("pages", [])
+        if anchor in self.findings:  # a finding added since the release is not in its edition
+            holds = holds and anchor in manifest.get("findings", {})
+        base = edition_url(self.info["url"], version) if self.in_site(version) and holds else self.info["url"]
+        return addresses.absolute(base, path, anchor)
+
+    def file_address(self, version: str, file: str) -> str:
+        """A download's address: in the edition of a release when that edition is in the site and holds the file
+        (editions.available lists its files), else the living file."""
+        held = file in self.editions.get(version, {}).get("files", ())
+        base = edition_url(self.info["url"], version) if self.in_site(version) and held else self.info["url"]
+        return addresses.absolute(base, file)
+
     def editions_of(self, path: str) -> list[str]:
         """The built editions that have a page, oldest first."""
-        key = path.removesuffix(".md").removesuffix("/index")
-        key = "index" if key == "index" else key
-        return [r["version"] for r in reversed(self.releases) if key in self.editions.get(r["version"], {}).get("pages", [])]
+        name = manifest_name(path)
+        return [r["version"] for r in reversed(self.releases) if name in self.editions.get(r["version"], {}).get("pages", [])]
 
     def wording_of(self, fid: str) -> dict | None:
         """Since which edition a finding reads as it does now, and its earlier wording (editions.history)."""
@@ -159,5 +211,14 @@ class Index:
         return found and found | {"page": self.findings[fid]["page"]}
 
     def first_release_of(self, path: str) -> dict:
-        """The release in which a page first appeared."""
-        return self._releases_touching(path)[-1]
+        """The release in which a page first appeared: the oldest edition that has it, where the editions are built;
+        else the oldest release whose `pages` list it (a release without a list touched every page)."""
+        name, key = manifest_name(path), path.removesuffix(".md")
+        for release in reversed(self.releases):
+            manifest = self.editions.get(release["version"])
+            if manifest is not None:
+                if name in manifest["pages"]:
+                    return release
+            elif not release.get("pages") or key in release["pages"]:
+                return release
+        return self.releases[0]

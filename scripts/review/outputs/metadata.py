@@ -9,12 +9,14 @@ from typing import Any
 
 from ..model import markup
 from ..model.evidence import EVIDENCE_LEVELS
-from . import addresses, editions, pages, works
+from . import addresses, pages, works
+from . import data as open_data
 
 
-def abstract_of(text: str, limit: int = 300) -> str:
-    """A page's description from a Markdown field: its words, cut at a word near `limit` characters."""
-    words = markup.plain(text)
+def abstract_of(text: str, limit: int = 300, profile: str = "prose") -> str:
+    """A page's description from a Markdown field: its words (plain text, headings left out), cut at a word near
+    `limit` characters."""
+    words = markup.plain(text, profile, headings=False)
     if len(words) <= limit:
         return words
     return words[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
@@ -24,7 +26,7 @@ def abstract(page, info) -> str:
     """The page's own description, in plain words."""
     item, kind = page.item, page.kind
     if kind.name == "page":
-        return abstract_of(item.text)
+        return abstract_of(item.text, profile="page")
     if kind.abstract_field:
         return abstract_of(item[kind.abstract_field])
     return kind.description or info["description"].strip()
@@ -34,9 +36,13 @@ def page_cite(index, path: str, title: str, anchor: str = "", description: str =
     """A page's citation in every format, for the release in which it last changed."""
     info = index.info
     release = index.release_of(path)
-    # A citation names the edition of the release in which the page last changed: that text never changes.
-    url = addresses.absolute(editions.edition_url(info["url"], release["version"]), path, anchor)
-    key = works.slug_key(_first_family(info), release["date"][:4], "review" if whole else title)
+    # A citation names the edition of the release in which the page last changed (that text never changes) when that
+    # edition is in the site, else the living page (Index.address_of).
+    url = index.address_of(path, anchor)
+    # The key names the page by its address, which never changes: whole words, one page one key.
+    key = works.slug_key(
+        _first_family(info), release["date"][:4], "review" if whole else pages.key_of(path).removesuffix("/index")
+    )
     current_to = index.search["current_to"]
     item = works.page_item(key, info, info["title"] if whole else title, url, release, description, whole, current_to)
     intext = works.labels({key: item})[key]
@@ -64,11 +70,33 @@ def _first_family(info) -> str:
 
 
 def finding_cite(index, fid: str) -> str:
-    """The citation of one finding: its page, with the finding as locator and its anchor as address."""
+    """The citation of one finding: its page, with the finding's id as locator (the same in every edition, as the
+    page shows it beside the finding) and its anchor as address; the in-text form names the edition, in which the
+    finding's wording is fixed."""
     finding = index.findings[fid]
     cite = page_cite(index, finding["page"], finding["page_title"], anchor=fid)
-    intext = cite["intext"][:-1] + f", Finding {finding['number']})"
-    return f"{cite['apa_text']} In text: {intext}"
+    return f"{cite['apa_text']} In text: {finding_intext(cite, fid)}"
+
+
+def finding_intext(cite: dict, fid: str) -> str:
+    """`(SUD Psychedelics Review Team, 2026, Version 0.3.0, finding np-spines-mouse-mpfc)`."""
+    return f"{cite['intext'][:-1]}, {cite['item']['edition']}, finding {fid})"
+
+
+def study_cite(index, sid: str) -> dict:
+    """A study page's first citation: the paper itself, in every format (its DOI and PMID included)."""
+    bibliography = index.bibliography
+    item = bibliography.items[sid]
+    return {
+        "item": item,
+        "key": sid,
+        "apa_html": bibliography.html[sid],
+        "apa_text": bibliography.text[sid],
+        "intext": f"({bibliography.labels[sid]})",
+        "bibtex": works.bibtex(item),
+        "ris": works.ris(item),
+        "csl": works.csl_json([item]),
+    }
 
 
 def page_metadata(index, page, context) -> dict:
@@ -77,6 +105,8 @@ def page_metadata(index, page, context) -> dict:
     description = abstract(page, info)
     whole = page.kind.name == "home"
     cite = page_cite(index, page.path, page.title, description=description, whole=whole)
+    if page.kind.name == "study":  # a study page cites the paper first, and itself second
+        cite["work"] = study_cite(index, page.item["id"])
     item = cite["item"]
     front: dict[str, Any] = {
         "title": html.escape(info["title"] if whole else page.title, quote=False),  # themes print titles as HTML
@@ -88,13 +118,16 @@ def page_metadata(index, page, context) -> dict:
     cited = [index.bibliography.items[sid] for sid in _cited(page, context, index)]
     review: dict[str, Any] = {
         "date": cite["release"]["date"],
-        "canonical": cite["url"],  # the edition's address: what Zotero saves, and what the page's metadata names
+        "canonical": cite["url"],  # the address the page gives out for itself: what Zotero saves, what its metadata names
         "jsonld": json.dumps(jsonld(index, page, item, cited, description), ensure_ascii=False, sort_keys=True).replace(
             "<", "\\u003c"
         ),
     }
     if page.kind.scholarly:
         review["highwire"] = highwire(item, cited, description)
+    source = pages.source_of(page)
+    if source:
+        review["source"] = source  # the content file the page is made from (its "edit" link, where a repository is set)
     front["review"] = review
     return {"cite": cite, "front": front}
 
@@ -118,10 +151,12 @@ def highwire(item: dict, cited: list, description: str) -> list:
     tags += [
         ["citation_publication_date", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))],
         ["citation_inbook_title", item["container-title"]],
+        ["citation_edition", item["edition"]],
         ["citation_public_url", item["URL"]],
         ["citation_abstract", description],
         ["citation_language", "en"],
     ]
+    tags = [[name, works.meta_value(value)] for name, value in tags]
     tags += [["citation_reference", works.highwire_reference(work)] for work in cited]
     return tags
 
@@ -141,7 +176,7 @@ def jsonld(index, page, item: dict, cited: list, description: str) -> dict:
         "author": [works.schema_person(n) for n in works.names(item)],
         "datePublished": index.first_release_of(page.path)["date"],
         "dateModified": item_date(item),
-        "version": item["version"],
+        "version": index.release_of(page.path)["version"],
         "temporalCoverage": f"../{index.search['current_to']}",  # the evidence it covers, up to the search date
     }
     if kind.name != "home":
@@ -156,11 +191,12 @@ def jsonld(index, page, item: dict, cited: list, description: str) -> dict:
     if kind.name == "study":
         data["about"] = works.schema_work(index.bibliography.items[page.item["id"]])
     elif kind.name == "trial":
+        trial = index.trials.by_id[page.item["id"]]
         data["about"] = {
             "@type": "MedicalTrial",
-            "name": page.item["title"],
-            "identifier": page.item["nct"],
-            "url": f"https://clinicaltrials.gov/study/{page.item['nct']}",
+            "name": page.item["title"] or trial.label,
+            "identifier": trial.label,
+            "url": trial.address,
         }
     elif kind.name == "substance":
         data["about"] = {"@type": "Drug", "name": page.item["name"]}
@@ -177,9 +213,32 @@ def jsonld(index, page, item: dict, cited: list, description: str) -> dict:
             }
             for entry in index.ordered("glossary")
         ]
+    elif kind.name == "data":  # Google's Dataset search needs a creator and a distribution per file
+        data["creator"] = data["author"]
+        data["isAccessibleForFree"] = True
+        data["keywords"] = data_keywords()
+        data["distribution"] = [
+            {
+                "@type": "DataDownload",
+                "name": name,
+                "encodingFormat": "application/json" if name.endswith(".json") else "text/csv",
+                "contentUrl": index.file_address(index.release_of(page.path)["version"], f"data/{name}"),
+            }
+            for name in ["datapackage.json", *[f"{t}.{ext}" for t in data_tables() for ext in ("csv", "json")]]
+        ]
     elif kind.name == "home":
         data["about"] = "Psychedelic-assisted therapy for substance use disorders and its potential mechanisms of action"
     return data
+
+
+def data_tables() -> list[str]:
+    """The open data's tables, in the order of every package."""
+    return list(open_data.ALL_TABLES)
+
+
+def data_keywords() -> list[str]:
+    """The open data's keywords (as its package descriptor gives them)."""
+    return list(open_data.KEYWORDS)
 
 
 def item_date(item: dict) -> str:

@@ -6,16 +6,23 @@ context is "what the page shows", and adding a kind of page is a template and on
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from ..model import markup
+from markdown.extensions.toc import slugify
+
+from ..model import bias, markup, provenance
 from ..model.evidence import GROUPS, MAP_COLUMNS, levels_in_group, rated_groups
+from ..model.outcomes import DEFAULT_DIRECTION, DIRECTIONS, MEASURES
+from ..model.registries import REGISTRIES, SEARCH_QUERY
 from ..synthesis import certainty
 from ..synthesis.characteristics import describe
-from . import addresses, works
-from .data import LIST_SEPARATOR, TABLES
-from .editions import edition_url
+from . import compare, works
+from .data import LINKS, LIST_SEPARATOR, TABLES
+from .editions import manifest_name
 from .guide import guide
 from .works import sentence_case
 
@@ -55,6 +62,16 @@ class Page:
         return key_of(self.path)
 
 
+def source_of(page: Page) -> str | None:
+    """The one content file a page is made from, relative to the project (`content/studies/shao2021.yaml`,
+    `content/pages/about.md`), or None for a page made from the whole review."""
+    if page.kind.collection == "pages":
+        return f"content/pages/{page.path}"
+    if page.kind.collection and page.item is not None:
+        return f"content/{page.kind.collection}/{page.item['id']}.yaml"
+    return None
+
+
 def key_of(path: str) -> str:
     """A page's name as the changelog writes it, from its source path: `studies/shao2021`, `index`."""
     return path.removesuffix(".md")
@@ -69,11 +86,26 @@ def _questions(index, key, target):
 
 
 def _home(index, item):
-    return {"page_text": item.text, "overview": index.summary.overview()}
+    return {"page_text": item.text, "overview": index.summary.overview(), "what_we_know": _what_we_know(index)}
+
+
+def _what_we_know(index):
+    """The bottom line: each comparison's key message with the certainty of its key outcomes, dated."""
+    out = []
+    for block in index.summary.comparisons():
+        c = block["comparison"]
+        keys = c.get("key_outcomes") or []
+        out.append({"comparison": c, "rows": [r for r in block["rows"] if r.outcome.id in keys]})
+    return {"blocks": out, "current_to": index.search["current_to"]}
 
 
 def _prose_page(index, item):
     return {"page_text": item.text}
+
+
+def _limit(f: dict) -> bool:
+    """A finding that states a limit of the evidence rather than a result (it has a section of its own)."""
+    return not DIRECTIONS[f.get("direction") or DEFAULT_DIRECTION].result
 
 
 def _mechanism(index, item):
@@ -82,11 +114,7 @@ def _mechanism(index, item):
         {
             "id": group.id,
             "heading": group.heading,
-            "findings": [
-                f | {"number": index.findings[f["id"]]["number"]}
-                for f in findings
-                if f["evidence"] in levels_in_group(group.id) and "role" not in f
-            ],
+            "findings": [f for f in findings if f["evidence"] in levels_in_group(group.id) and not _limit(f)],
         }
         for group in GROUPS.values()
     ]
@@ -95,7 +123,7 @@ def _mechanism(index, item):
         "summary_rows": index.summary.rows(item["id"]),
         "unrated": index.summary.unrated(item),
         "groups": [g for g in groups if g["findings"]],
-        "caveats": [f | {"number": index.findings[f["id"]]["number"]} for f in findings if "role" in f],
+        "limits": [f for f in findings if _limit(f)],
         "questions": _questions(index, "mechanisms", item["id"]),
         "related": [index.data["mechanisms"][r] | {"id": r} for r in item["related"]],
         "count": len(index.data["mechanisms"]),
@@ -109,7 +137,7 @@ def _topic(index, item):
     sections = [
         {
             **s,
-            "findings": [f | {"number": index.findings[f["id"]]["number"]} for f in s.get("findings", [])],
+            "findings": s.get("findings", []),
             "protocols": [
                 t for t in index.ordered("therapies") if t.get("steps") and ("therapies", t["id"]) in _links_in(s["text"])
             ],
@@ -127,11 +155,16 @@ def _links_in(text):
 def _study(index, item):
     return {
         "item": item,
-        "characteristics": describe(item["characteristics"]),
+        "characteristics": describe(item),
+        "tool": bias.TOOLS[item["risk_of_bias"]["tool"]] if item.get("risk_of_bias") else None,
+        "tables": [
+            c["id"] for c in index.ordered("comparisons") if item["id"] in c["studies"] or item["id"] in c.get("single_group", [])
+        ],
+        "shared": [s["id"] for s in index.ordered("studies") if item["id"] in s.get("same_participants_as", [])],
         "referrers": index.referrers.get(("studies", item["id"]), []),
         "findings": [index.findings[f] for f in _citing_findings(index, item["id"])],
         "questions": _questions(index, "studies", item["id"]),
-        "trials": [index.data["trials"][t] | {"id": t} for t in item.get("trials", [])],
+        "trials": [index.trials.by_id[t] for t in item.get("trials", [])],
     }
 
 
@@ -142,9 +175,24 @@ def _citing_findings(index, sid):
 def _trial(index, item):
     return {
         "item": item,
-        "studies": [s for s in index.ordered("studies") if item["id"] in s.get("trials", [])],
+        "trial": index.trials.by_id[item["id"]],
+        "current_to": index.search["current_to"],
         "questions": _questions(index, "trials", item["id"]),
         "referrers": index.referrers.get(("trials", item["id"]), []),
+    }
+
+
+def _trials(index, item):
+    trials = index.trials
+    return {
+        "classic": trials.classic,
+        "related": trials.related,
+        "registries": trials.registries(trials.classic),
+        "by_status": trials.by_status(trials.classic),
+        "by_condition": trials.by_condition(trials.classic),
+        "stale": sum(t.stale for t in trials.classic),
+        "current_to": trials.current_to,
+        "substances": index.data["substances"],
     }
 
 
@@ -153,6 +201,7 @@ def _substance(index, item):
         "item": item,
         "findings": [f for f in index.findings.values() if item["id"] in f["substances"]],
         "studies": [s["id"] for s in index.ordered("studies") if item["id"] in s["substances"]],
+        "trials": [t for t in index.trials.all if item["id"] in t.item["substances"]],
     }
 
 
@@ -170,7 +219,7 @@ def _question(index, item):
         "item": item,
         "mechanisms": [index.data["mechanisms"][m] | {"id": m} for m in item.get("mechanisms", [])],
         "findings": [index.findings[f] | {"id": f} for f in item.get("findings", [])],
-        "trials": [index.data["trials"][t] | {"id": t} for t in item.get("trials", [])],
+        "trials": [index.trials.by_id[t] for t in item.get("trials", [])],
         "references": index.cites[("questions", item["id"])],
         "referrers": index.referrers.get(("questions", item["id"]), []),
     }
@@ -212,7 +261,8 @@ def _mechanisms(index, item):
                 **m,
                 "total": len(f),
                 "cells": [sum(x["evidence"] in levels_in_group(g.id) for x in f) for g in rated_groups()],
-                "caveats": sum("role" in x for x in f),
+                "limits": sum(_limit(x) for x in f),
+                "contrary": sum((x.get("direction") or DEFAULT_DIRECTION) in ("no-difference", "against", "harm") for x in f),
             }
         )
     return {"items": rows, "headings": [g.heading for g in rated_groups()]}
@@ -227,16 +277,29 @@ def _glossary(index, item):
 
 
 def _changelog(index, item):
-    return {
+    changed = {c.version: c for c in compare.releases(index)}
+    context = {
         "releases": [
-            r
-            | {
-                "built": r["version"] in index.editions,
-                "address": addresses.absolute(edition_url(index.info["url"], r["version"]), page_path("home")),
-            }
-            for r in index.releases
-        ]
+            r | {"built": index.in_site(r["version"]), "changed": changed[r["version"]], "newest": n == 0}
+            for n, r in enumerate(index.releases)
+        ],
+        # the current pages: {name in a manifest: (name in the changelog, title)}
+        "current_pages": {
+            manifest_name(path): (key_of(path), _page_title(index, kind, name))
+            for kind, path, name in enumerate_pages(index.review.pages, lambda c: index.data[c])
+        },
+        "findings_now": index.findings,
     }
+    return context | {"page_titles": dict(context["current_pages"].values())}
+
+
+def _page_title(index, kind: Kind, name: str | None) -> str:
+    """A page's title for a list of pages (the changelog's): its kind's, its hand-written page's, or its entity's."""
+    if kind.collection == "pages" and name is not None:
+        return index.review.pages[name].title
+    if kind.collection and name is not None:
+        return index.title_of(kind.collection, name)
+    return kind.title
 
 
 def _evidence_map(index, item):
@@ -264,12 +327,12 @@ def _course_pack(index, item):
 
 
 def _editing(index, item):
-    return guide()
+    return guide() | {"primary_hosts": provenance.primary_hosts(), "registries": list(REGISTRIES.values())}
 
 
 def _characteristics(index, item):
     return {
-        "items": [s | {"described": describe(s["characteristics"])} for s in index.ordered("studies")],
+        "items": [s | {"described": describe(s)} for s in index.ordered("studies")],
         "figures": index.summary.all_estimates(),
     }
 
@@ -278,22 +341,29 @@ def _method(index, item):
     return {
         "page_text": item.text,
         "rules": certainty.RULES,
+        "departures": certainty.DEPARTURES,
+        "frameworks": certainty.FRAMEWORKS,
+        "tools": [t for t in bias.TOOLS.values() if t.domains],
+        "thresholds": {"events": certainty.OIS_EVENTS, "participants": certainty.OIS_CONTINUOUS, "i2": certainty.I2_SERIOUS},
         "levels": certainty.LEVELS[::-1],
         "labels": certainty.LABELS,
         "meaning": certainty.MEANING,
         "wording": certainty.WORDING,
         "search": index.search,
         "flow": index.summary.flow(),
+        "trials": index.trials,
+        "registry_query": SEARCH_QUERY,
     }
 
 
 def _data(index, item):
     release = index.releases[0]
-    url = addresses.absolute(edition_url(index.info["url"], release["version"]), page_path("data"))
+    url = index.address_in(release["version"], page_path("data"))
     dataset = works.dataset_item("data", index.info, release, url)
     return {
         "dataset_citation": works.apa(dataset, html_out=False),
         "tables": list(TABLES.values()),
+        "links": list(LINKS.values()),
         "separator": LIST_SEPARATOR.strip(),
         "mechanisms": index.ordered("mechanisms"),
         "release": index.releases[0],
@@ -303,6 +373,23 @@ def _data(index, item):
 
 def _facets(index, item):
     return {}
+
+
+def _outcomes(index, item):
+    summary = index.summary
+    return {
+        "blocks": [
+            b
+            | {
+                "single_group": summary.single_group(b["comparison"]),
+                "single_group_figures": summary.single_group_figures(b["comparison"]),
+                "trials": [index.data["trials"][t] | {"id": t} for t in b["comparison"].get("trials", [])],
+            }
+            for b in summary.comparisons()
+        ],
+        "current_to": index.search["current_to"],
+        "measures": MEASURES,
+    }
 
 
 KINDS = [
@@ -318,6 +405,17 @@ KINDS = [
         "mechanisms",
         True,
         abstract_field="summary",
+    ),
+    Kind(
+        "outcomes",
+        "outcomes.html.j2",
+        "outcomes.md",
+        "CollectionPage",
+        _outcomes,
+        title="Clinical outcomes",
+        description="What the controlled trials in people with a substance use disorder found, outcome by outcome, "
+        "with how sure the evidence lets us be: the review's summary of findings for clinicians.",
+        anchors="comparisons",
     ),
     Kind(
         "mechanisms",
@@ -375,9 +473,10 @@ KINDS = [
         "trials.html.j2",
         "trials/index.md",
         "CollectionPage",
-        _collection("trials"),
+        _trials,
         title="Registered trials",
-        description="The registered clinical trials the review draws on.",
+        description="Every registered trial of a classic psychedelic in a substance use disorder that the review "
+        "found, with its status as of its registry record's own date, its publications, and related compounds apart.",
     ),
     Kind(
         "substance",
@@ -492,6 +591,7 @@ _ANCHOR_KIND = {k.anchors: k for k in KINDS if k.anchors}
 # Kinds not named here (one page per study, trial ...) are reached from their lists and left out of the navigation.
 NAV: list[tuple[str, tuple[str, ...]]] = [
     ("Home", ("home", "about", "method", "changelog", "course-pack", "page")),
+    ("", ("outcomes",)),
     ("Background", ("topic",)),
     ("Mechanisms", ("mechanisms", "mechanism")),
     ("", ("questions",)),
@@ -508,6 +608,31 @@ def address(collection: str, target: str) -> tuple[str, str]:
     if collection in _ENTITY_KIND:
         return _ENTITY_KIND[collection].path.format(target), ""
     return _ANCHOR_KIND[collection].path, target
+
+
+_TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "pages"
+_LITERAL_ANCHOR = re.compile(r"\{ #([a-z0-9][a-z0-9_-]*)[ }]|\sid=\"([a-z0-9][a-z0-9_-]*)\"")
+
+
+@functools.cache
+def _template_anchors(template: str) -> frozenset[str]:
+    """The ids a template writes as they are: `{ #id }` after a heading, `id="…"` in its HTML."""
+    text = (_TEMPLATES / template).read_text(encoding="utf-8")
+    return frozenset(a or b for a, b in _LITERAL_ANCHOR.findall(text))
+
+
+def page_anchors(collection: str, item: dict) -> frozenset[str]:
+    """The anchors the page of an entity (or hand-written page, collection "pages" with its `name`) has whatever its
+    findings, sections and headings are: its template's own and its cite box's, its title's (the page's first
+    heading, which an entity page takes from its title) and on a mechanism's page the evidence groups'. The check
+    refuses an id written in content that would be one of them (two elements of a page with one id)."""
+    kind = _hand_written_kind(str(item.get("name"))) if collection == "pages" else _ENTITY_KIND[collection]
+    anchors = set(_template_anchors(kind.template) | _template_anchors("_cite.html.j2"))
+    if kind.name == "mechanism":
+        anchors |= set(GROUPS)
+    if collection != "pages" and isinstance(item.get("title"), str):
+        anchors.add(slugify(item["title"], "-"))  # as the engine names a heading that has no id of its own
+    return frozenset(anchors)
 
 
 def page_path(kind: str) -> str:
@@ -560,7 +685,9 @@ def _title(kind: Kind, item: dict, labels: dict) -> str:
         label = label[:1].upper() + label[1:]  # a title's first word is capitalised: "Van der Meer et al., 2023"
         return f"{label}: {item.get('sentence_case_title') or sentence_case(item['title'])}"
     if kind.name == "trial":
-        return f"{item['nct']}: {item['title']}"
+        found = provenance.registration(item)
+        label = found[1] if found else item["id"]
+        return f"{label}: {item['title'] or item.get('acronym') or 'registered title not seen'}"
     return str(item.get("title") or item.get("name") or item.get("question"))
 
 

@@ -18,11 +18,12 @@ import jinja2.bccache
 import yaml
 from markupsafe import Markup
 
-from ..model import markup
+from ..model import bias, markup, provenance
 from ..model.evidence import EVIDENCE_LEVELS
+from ..model.outcomes import DIRECTIONS, MEASURES, OUTCOMES
 from ..model.schema import ATTRIBUTIONS, FINDING_ATTRIBUTIONS, TRIAL_STATUSES
 from ..synthesis import certainty, characteristics, summary
-from . import addresses, data, metadata, pages, prose, works
+from . import addresses, compare, data, editions, feed, metadata, pages, prose, works
 from .glossary import Glossary
 from .index import Index
 from .pages import Page, plan
@@ -110,8 +111,10 @@ class Renderer:
             return f"finding {target}"
         if collection == "studies":
             return self.bibliography.labels[target]
+        if collection == "trials":
+            return self.index.trials.by_id[target].label
         item = self.index.data[collection][target]
-        for field in ("nct", "abbreviation", "title", "name", "term", "question"):
+        for field in ("abbreviation", "title", "name", "term", "question"):
             if item.get(field):
                 return item[field]
         return target
@@ -204,8 +207,11 @@ class Renderer:
             code_spans=code_spans,
             finding_citation=self.finding_citation,
             wording=self.index.wording_of,
+            word_diff=compare.word_diff,
+            certainty_label=compare.certainty_label,
             missing=characteristics.missing,
             participants_text=summary.participants_text,
+            trial_label=lambda tid: self.index.trials.by_id[tid].label,
             participants_of=lambda c: "" if c["design"] in characteristics.PRECLINICAL else characteristics.participants(c) or "",
         )
         env.filters["inline"] = jinja2.pass_context(lambda c, t: prose_filter(c, t, "inline"))
@@ -213,6 +219,7 @@ class Renderer:
             page_url=page_url,
             place_url=place_url,
             edition_href=edition_href,
+            changes_since=lambda page: compare.since(self.index, editions.manifest_name(page.path)),
             evidence_levels=EVIDENCE_LEVELS,
             attributions=ATTRIBUTIONS,
             finding_attributions=FINDING_ATTRIBUTIONS,
@@ -220,7 +227,14 @@ class Renderer:
             bibliography=self.bibliography,
             index_data=self.index.data,
             labels_of=certainty.LABELS,
+            directions=DIRECTIONS,
+            measures=MEASURES,
+            outcomes=OUTCOMES,
+            bias_tools=bias.TOOLS,
+            bias_domains=bias.DOMAINS,
+            bias_labels=bias.LABELS,
             statuses=TRIAL_STATUSES,
+            primary_of=provenance.primary,
             not_reported=characteristics.NOT_REPORTED,
             current_to=self.index.search["current_to"],
             offline=not self.directory_urls,
@@ -261,6 +275,7 @@ class Renderer:
             yield from self.downloads()
             yield from self.figures()
             yield from self.data()
+            yield Output(feed.PATH, feed.atom(self.index))
 
     def figures(self):
         """The forest plots, as SVG files."""

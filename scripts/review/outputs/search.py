@@ -23,14 +23,14 @@ EXCLUDE = ["[data-search-exclude]", ".headerlink"]  # lists of works, backlinks,
 
 
 def records(index) -> list[dict]:
-    """One search record per finding: its statement, under its page's title and number, at its anchor (as an
+    """One search record per finding: its statement, under its page's title and its id, at its anchor (as an
     address relative to the search page, find/, where results are shown)."""
     out = []
     for fid, finding in index.findings.items():
         out.append(
             {
                 "url": "../" + addresses.served(finding["page"]) + f"#{fid}",
-                "title": f"{finding['page_title']}, finding {finding['number']}",
+                "title": f"{finding['page_title']}, finding {finding['id']}",
                 "content": markup.plain(finding["statement"]),
             }
         )

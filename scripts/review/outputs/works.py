@@ -26,6 +26,84 @@ from urllib.parse import urlencode
 from ..model.remember import by_identity
 from ..model.schema import ORGANISATION
 
+# ------------------------------------------------------------------------------------------------------ grammars
+# Every output format writes plain text by its own grammar, here and nowhere else: a value of content (a title, a
+# name, an abstract) can hold any character, and none may end a value, a field or a record early.
+
+_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")  # line breaks (every one str.splitlines knows), controls
+
+
+def one_line(text: object) -> str:
+    """Text on one line: each run of line breaks and control characters becomes one space."""
+    return _BREAKS.sub(" ", str(text)).strip()
+
+
+def ris_value(text: object) -> str:
+    """A RIS value: a record is a line per tag, so a value holds no line break (one would start a tag, or a
+    record, of its own)."""
+    return one_line(text)
+
+
+_LATEX = {ord(c): "\\" + c for c in "&%$#_"} | {
+    ord("~"): r"\textasciitilde{}",
+    ord("^"): r"\textasciicircum{}",
+    ord("\\"): r"\textbackslash{}",
+}
+
+
+def _paired(text: str) -> set[int]:
+    """Positions of the braces of `text` that pair up (an opening brace with a later closing one)."""
+    stack, pairs = [], set()
+    for i, c in enumerate(text):
+        if c == "{":
+            stack.append(i)
+        elif c == "}" and stack:
+            pairs |= {stack.pop(), i}
+    return pairs
+
+
+_LIGATURE = re.compile(r"(-(?=-)|`(?=`)|'(?=')|[?!](?=`)|,(?=,)|<(?=<)|>(?=>))")
+
+
+def bibtex_text(text: object) -> str:
+    """A BibTeX value's text: LaTeX's special characters escaped (UTF-8 stays as it is: biblatex, pandoc and
+    Zotero read it), on one line, and TeX's ligatures (`--`, two quotes, `?``) broken by an empty group so that
+    the characters stay as written. BibTeX counts braces even when escaped (`\\}` still closes a value), so braces
+    that pair up are written `\\{` and `\\}` (balanced, as BibTeX counts them) and a brace without a pair is
+    dropped: the one thing the grammar cannot hold."""
+    line = one_line(text)
+    pairs = _paired(line)
+    out = "".join(("\\" + c if i in pairs else "") if c in "{}" else c.translate(_LATEX) for i, c in enumerate(line))
+    return _LIGATURE.sub(r"\1{}", out)
+
+
+def bibtex_plain(text: object) -> str:
+    """What a BibTeX reader reads back from `bibtex_text(text)`: the text on one line, unpaired braces dropped."""
+    line = one_line(text)
+    pairs = _paired(line)
+    return "".join(c for i, c in enumerate(line) if c not in "{}" or i in pairs)
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text: str) -> str:
+    """A CSV cell as OWASP's rule for spreadsheets: a cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage
+    return is read as a formula, so it is written after a single quote (which spreadsheets show as text)."""
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+def meta_value(text: object) -> str:
+    """A Highwire (Google Scholar) meta value: readers split `citation_author` and `citation_reference` values
+    at `;`, so a value holds none (a comma stands in), and no line break."""
+    return one_line(text).replace(";", ",")
+
+
+def meta_doi(doi: str) -> str:
+    """A DOI in a Highwire value: `;` (which DOIs may hold) written as in the DOI's address, `%3B`."""
+    return doi.replace(";", "%3B")
+
+
 # ------------------------------------------------------------------------------------------------------ names
 
 
@@ -146,6 +224,9 @@ def sentence_case(title: str) -> str:
 # ------------------------------------------------------------------------------------------------------ items
 
 CSL_TYPES = {"journal-article": "article-journal", "book": "book", "chapter": "chapter"}
+# Said in every format's note of a work whose sources name only its first authors (APA 7 lists every author and
+# has no mark for a list known to be incomplete; the in-text citation says `et al.`).
+INCOMPLETE = "Author list incomplete: the sources checked name only the first authors."
 
 
 @by_identity  # the same study data gives the same item: not made again after a save of another file
@@ -168,8 +249,8 @@ def study_item(sid: str, study: dict) -> dict:
         item["edition"] = str(study["edition"])
     if study.get("volume"):
         item["volume"] = study["volume"]
-        if study.get("issue"):
-            item["issue"] = study["issue"]
+    if study.get("issue"):
+        item["issue"] = study["issue"]
     if study.get("pages"):
         item["page"] = study["pages"]
     if study.get("doi"):
@@ -183,6 +264,8 @@ def study_item(sid: str, study: dict) -> dict:
         notes.append(f"DOI: {study['doi']}")
     if study.get("pmid"):
         notes.append(f"PMID: {study['pmid']}")
+    if study.get("authors_incomplete"):
+        notes.append(INCOMPLETE)
     if notes:
         item["note"] = "\n".join(notes)
     return item
@@ -192,9 +275,11 @@ def page_item(
     key: str, info: dict, title: str, url: str, release: dict, abstract: str = "", whole: bool = False, current_to: str = ""
 ) -> dict:
     """A page of this site as a CSL-JSON item: an entry in the review (a reference work), with the version of
-    the release in which the page last changed; the home page (whole) is the review itself. `current_to` (the
-    date up to which the evidence was searched) goes in the note, which APA does not print but every reference
-    manager keeps."""
+    the release in which the page last changed as its edition ("Version 0.3.0": Zotero keeps CSL's `version` only
+    for software, and reads a book with a version as software, whereas an edition survives every importer and APA
+    prints one that is not a number as written); the home page (whole) is the review itself, a book.
+    `current_to` (the date up to which the evidence was searched) goes in the note, which APA does not print but
+    every reference manager keeps."""
     when = Date.fromisoformat(release["date"])
     item = {
         "id": key,
@@ -202,7 +287,7 @@ def page_item(
         "title": title,
         "author": [csl_name(site_author(a)) for a in info["authors"]],
         "issued": {"date-parts": [[when.year, when.month, when.day]]},
-        "version": release["version"],
+        "edition": f"Version {release['version']}",
         "URL": url,
     }
     if not whole:
@@ -219,8 +304,14 @@ def page_item(
 def dataset_item(key: str, info: dict, release: dict, url: str) -> dict:
     """The review's open data as a CSL-JSON dataset: APA cites it as "Title (Version x) [Data set]"."""
     item = page_item(key, info, f"{info['title']}: Data", url, release, whole=True)
-    item["type"] = "dataset"
+    del item["edition"]
+    item |= {"type": "dataset", "version": release["version"]}
     return item
+
+
+def is_page(item: dict) -> bool:
+    """Is the item a page of this site (or its data), whose title is printed exactly as written?"""
+    return item["type"] in ("entry-encyclopedia", "dataset") or str(item.get("edition", "")).startswith("Version ")
 
 
 def names(item: dict) -> list:
@@ -250,26 +341,26 @@ def apa(item: dict, html_out: bool = True) -> str:
     year = item["issued"]["date-parts"][0][0]
     parts = [e(_end(apa_names(names(item)))), f"({year})."]
     title = item["title"]
-    version = f" (Version {item['version']})" if item.get("version") else ""
     edition = ""
-    if item.get("edition"):
-        number = item["edition"]
+    if item.get("edition"):  # a book's `3rd ed.`; a page's `Version 0.3.0`, printed as written
+        number = str(item["edition"])
         edition = f" ({_ordinal(number)} ed.)" if number.isdigit() else f" ({number})"
     if kind == "article-journal":
         parts.append(e(_end(title)))
         source = i(item["container-title"])
-        if item.get("volume"):
-            source += ", " + i(item["volume"]) + (e(f"({item['issue']})") if item.get("issue") else "")
+        if item.get("volume") or item.get("issue"):  # `, 109(16)`, or `, (1)` for an issue without a volume
+            source += ", " + (i(item["volume"]) if item.get("volume") else "")
+            source += e(f"({item['issue']})") if item.get("issue") else ""
         if item.get("page"):
             source += ", " + e(item["page"].replace("-", "\u2013"))
         parts.append(source + ".")
     elif kind == "book":
-        parts.append(i(title) + e(edition + version) + ".")
+        parts.append(i(title) + e(edition) + ".")
     elif kind == "dataset":
-        parts.append(i(title) + e(version) + " [Data set].")
+        parts.append(i(title) + e(f" (Version {item['version']})" if item.get("version") else "") + " [Data set].")
     else:  # chapter, entry-encyclopedia
         parts.append(e(_end(title)))
-        parts.append("In " + i(item["container-title"]) + e(version) + ".")
+        parts.append("In " + i(item["container-title"]) + e(edition) + ".")
     if item.get("publisher"):
         parts.append(e(_end(item["publisher"])))
     address = f"https://doi.org/{item['DOI']}" if item.get("DOI") else item.get("URL", "")
@@ -358,78 +449,74 @@ def year_suffixes(item_labels: dict) -> dict:
 
 # ------------------------------------------------------------------------------------------------------ BibTeX
 
-_LATEX = {ord(c): "\\" + c for c in "&%$#_{}"} | {
-    ord("~"): r"\textasciitilde{}",
-    ord("^"): r"\textasciicircum{}",
-    ord("\\"): r"\textbackslash{}",
-}
 BIBTEX_TYPES = {"article-journal": "article", "book": "book", "chapter": "incollection", "entry-encyclopedia": "inreference"}
-
-
-def _tex(text: str) -> str:
-    """Text with LaTeX's special characters escaped (UTF-8 stays as it is: biblatex and pandoc read it)."""
-    return str(text).translate(_LATEX)
+_AND = re.compile(r"(?i)(?:^|\s)and(?:\s|$)")
 
 
 def _protected(text: str) -> str:
     """A title whose case no style can change: words with capitals are braced one by one, and so is a word
     after a colon (pandoc, which sentence-cases BibTeX titles, would capitalise it)."""
-    return re.sub(r"(?<=: )\S+|\S*[A-Z]\S*", lambda m: "{" + m.group(0) + "}", _tex(text))
+    return re.sub(r"(?<=: )\S+|\S*[A-Z]\S*", lambda m: "{" + m.group(0) + "}", bibtex_text(text))
+
+
+def _name_part(text: str) -> str:
+    """A part of a person's name; braced if it holds the word `and`, which would split the name in two."""
+    return "{" + bibtex_text(text) + "}" if _AND.search(text) else bibtex_text(text)
 
 
 def bibtex_name(name: Name) -> str:
     """`Family, Jr, Given`, or a braced group name."""
     if name.literal:
-        return "{" + _tex(name.literal) + "}"
-    family = _tex(name.family)
+        return "{" + bibtex_text(name.literal) + "}"
+    family = _name_part(name.family)
     if name.suffix:
-        return f"{family}, {_tex(name.suffix)}, {_tex(name.given)}"
-    return f"{family}, {_tex(name.given)}" if name.given else family
+        return f"{family}, {_name_part(name.suffix)}, {_name_part(name.given)}"
+    return f"{family}, {_name_part(name.given)}" if name.given else family
 
 
 def bibtex(item: dict, key: str | None = None) -> str:
-    """One BibTeX (biblatex) entry."""
+    """One BibTeX (biblatex) entry. It carries `year` besides a page's full `date` (classic BibTeX styles and
+    readers know only `year`), the address as `url` even beside a DOI, and the PMID."""
     kind = item["type"]
     fields = [
         ("author", " and ".join(bibtex_name(n) for n in names(item))),
-        ("title", "{" + _tex(item["title"]) + "}" if kind == "book" and item.get("version") else _protected(item["title"])),
+        ("title", "{" + bibtex_text(item["title"]) + "}" if is_page(item) else _protected(item["title"])),
     ]
     if kind == "article-journal":
-        fields.append(("journal", _tex(item["container-title"])))
+        fields.append(("journal", bibtex_text(item["container-title"])))
     elif item.get("container-title"):
-        fields.append(("booktitle", "{" + _tex(item["container-title"]) + "}"))
+        fields.append(("booktitle", "{" + bibtex_text(item["container-title"]) + "}"))
     parts = item["issued"]["date-parts"][0]
-    fields.append(
-        ("date", "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts)))
-        if len(parts) > 1
-        else ("year", str(parts[0]))
-    )
-    for csl_key, bib_key in (
-        ("version", "version"),
-        ("edition", "edition"),
-        ("publisher", "publisher"),
-        ("volume", "volume"),
-        ("issue", "number"),
-    ):
+    fields.append(("year", str(parts[0])))
+    if len(parts) > 1:
+        fields.append(("date", "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))))
+    for csl_key, bib_key in (("edition", "edition"), ("publisher", "publisher"), ("volume", "volume"), ("issue", "number")):
         if item.get(csl_key):
-            fields.append((bib_key, _tex(item[csl_key])))
+            fields.append((bib_key, bibtex_text(item[csl_key])))
     if item.get("page"):
-        fields.append(("pages", _tex(item["page"]).replace("-", "--")))
+        fields.append(("pages", bibtex_text(item["page"]).replace("-", "--")))
     if item.get("DOI"):
         fields.append(("doi", item["DOI"]))  # verbatim: an escaped underscore would break the address
-    elif item.get("URL"):
-        fields.append(("url", item["URL"]))
+    if item.get("URL"):
+        fields.append(("url", item["URL"]))  # verbatim, as biblatex reads it
     if item.get("PMID"):
         fields.append(("pmid", item["PMID"]))
     if item.get("abstract"):
-        fields.append(("abstract", _tex(item["abstract"])))
-    if item.get("note") and item.get("version"):  # a page's "Evidence current to" (a work's note is Zotero's)
-        fields.append(("note", _tex(item["note"])))
+        fields.append(("abstract", bibtex_text(item["abstract"])))
+    note = _page_note(item) or (INCOMPLETE if INCOMPLETE in item.get("note", "") else "")
+    if note:
+        fields.append(("note", bibtex_text(note)))
     if any(name_of(n).particle for n in item.get("author", [])):
         fields.append(("options", "useprefix=true"))  # `de la Fuente Revenga`, not `Fuente Revenga, M. de la`
     fields.append(("langid", "english"))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@{BIBTEX_TYPES[kind]}{{{key or item['id']},\n{body},\n}}\n"
+
+
+def _page_note(item: dict) -> str:
+    """A page's note ("Evidence current to"), which the formats carry; a work's note is Zotero's (its DOI and
+    PMID lines), written in their own fields instead."""
+    return item.get("note", "") if is_page(item) else ""
 
 
 # ------------------------------------------------------------------------------------------------------ RIS
@@ -441,13 +528,15 @@ def ris_name(name: Name) -> str:
     """`Family, Given, Suffix` (the RIS specification's form); a group ends with a comma, which marks it as one
     name for Zotero and pandoc alike."""
     if name.literal:
-        return name.literal + ","
-    text = f"{name.family}, {name.given}" if name.given else name.family + ","
-    return f"{text}, {name.suffix}" if name.suffix else text
+        return ris_value(name.literal) + ","
+    family, given, suffix = ris_value(name.family), ris_value(name.given), ris_value(name.suffix)
+    text = f"{family}, {given}" if given else family + ","
+    return f"{text}, {suffix}" if suffix else text
 
 
 def ris(item: dict, key: str | None = None) -> str:
-    """One RIS record."""
+    """One RIS record. The PMID goes in `M2` as `PMID: n`, which Zotero keeps as the item's PMID; `AN` (an
+    accession number) is what pandoc prints as a number after the pages."""
     kind = item["type"]
     parts = item["issued"]["date-parts"][0]
     pairs = [
@@ -461,13 +550,9 @@ def ris(item: dict, key: str | None = None) -> str:
     pairs.append(("PY", str(parts[0])))
     if len(parts) == 3:
         pairs.append(("DA", f"{parts[0]}/{parts[1]:02d}/{parts[2]:02d}"))
-    if item.get("version"):
-        pairs.append(("ET", f"Version {item['version']}"))
-    elif item.get("edition"):
-        pairs.append(("ET", item["edition"]))
-    for csl_key, tag in (("publisher", "PB"), ("volume", "VL"), ("issue", "IS")):
+    for csl_key, tag in (("edition", "ET"), ("publisher", "PB"), ("volume", "VL"), ("issue", "IS")):
         if item.get(csl_key):
-            pairs.append((tag, item[csl_key]))
+            pairs.append((tag, str(item[csl_key])))
     if item.get("page"):
         first, _, last = item["page"].partition("-")
         pairs += [("SP", first)] + ([("EP", last)] if last else [])
@@ -475,12 +560,15 @@ def ris(item: dict, key: str | None = None) -> str:
         pairs.append(("DO", item["DOI"]))
     if item.get("URL"):
         pairs.append(("UR", item["URL"]))  # for a chapter too, whose DOI Zotero cannot keep in a field of its own
+    if item.get("PMID"):
+        pairs.append(("M2", f"PMID: {item['PMID']}"))
     if item.get("abstract"):
         pairs.append(("AB", item["abstract"]))
-    if item.get("note") and item.get("version"):  # a page's "Evidence current to" (a work's note is Zotero's)
-        pairs.append(("N1", item["note"]))
+    note = _page_note(item) or (INCOMPLETE if INCOMPLETE in item.get("note", "") else "")
+    if note:
+        pairs.append(("N1", note))
     pairs.append(("ER", ""))
-    return "".join(f"{tag}  - {value}".rstrip() + "\n" for tag, value in pairs)
+    return "".join(f"{tag}  - {ris_value(value)}".rstrip() + "\n" for tag, value in pairs)
 
 
 # ------------------------------------------------------------------------------------------------------ CSL-JSON
@@ -495,22 +583,27 @@ def csl_json(items: list) -> str:
 
 
 def highwire_reference(item: dict) -> str:
-    """A `citation_reference` meta value, in Google Scholar's `field=value;` form."""
-    parts = [f"citation_title={item['title']}"]
-    parts += [f"citation_author={apa_name(n)}" for n in names(item)]
-    parts.append(f"citation_publication_date={item['issued']['date-parts'][0][0]}")
+    """A `citation_reference` meta value, in Google Scholar's `field=value;` form (each value by `meta_value`)."""
+    pairs = [("title", item["title"])]
+    pairs += [("author", apa_name(n)) for n in names(item)]
+    pairs.append(("publication_date", item["issued"]["date-parts"][0][0]))
     if item["type"] == "article-journal":
-        parts.append(f"citation_journal_title={item['container-title']}")
+        pairs.append(("journal_title", item["container-title"]))
     elif item.get("container-title"):
-        parts.append(f"citation_inbook_title={item['container-title']}")
-    for key, tag in (("volume", "volume"), ("issue", "issue"), ("DOI", "doi"), ("PMID", "pmid")):
+        pairs.append(("inbook_title", item["container-title"]))
+    for key, tag in (("edition", "edition"), ("publisher", "publisher"), ("volume", "volume"), ("issue", "issue")):
         if item.get(key):
-            parts.append(f"citation_{tag}={item[key]}")
+            pairs.append((tag, item[key]))
     if item.get("page"):
         first, _, last = item["page"].partition("-")
-        parts.append(f"citation_firstpage={first}")
+        pairs.append(("firstpage", first))
         if last:
-            parts.append(f"citation_lastpage={last}")
+            pairs.append(("lastpage", last))
+    parts = [f"citation_{tag}={meta_value(value)}" for tag, value in pairs]
+    if item.get("DOI"):
+        parts.append(f"citation_doi={meta_doi(item['DOI'])}")
+    if item.get("PMID"):
+        parts.append(f"citation_pmid={item['PMID']}")
     return "; ".join(parts)
 
 
@@ -527,23 +620,30 @@ def schema_person(name: Name) -> dict:
 
 
 def schema_work(item: dict) -> dict:
-    """A cited work as schema.org, with all its authors, its container and its identifiers."""
+    """A cited work as schema.org, with all its authors, its container (a journal's volume and issue as
+    PublicationVolume and PublicationIssue, either without the other), its edition and its identifiers."""
     kind = {"article-journal": "ScholarlyArticle", "book": "Book", "chapter": "Chapter"}.get(item["type"], "CreativeWork")
-    work = {
+    work: dict = {
         "@type": kind,
         "name": item["title"],
         "datePublished": str(item["issued"]["date-parts"][0][0]),
         "author": [schema_person(n) for n in names(item)],
     }
     if item.get("container-title"):
-        container = "Periodical" if kind == "ScholarlyArticle" else "Book"
-        work["isPartOf"] = {"@type": container, "name": item["container-title"]}
+        container: dict = {"@type": "Periodical" if kind == "ScholarlyArticle" else "Book", "name": item["container-title"]}
         if item.get("volume"):
-            work["isPartOf"] = {"@type": "PublicationVolume", "volumeNumber": item["volume"], "isPartOf": work["isPartOf"]}
+            container = {"@type": "PublicationVolume", "volumeNumber": item["volume"], "isPartOf": container}
+        if item.get("issue"):
+            container = {"@type": "PublicationIssue", "issueNumber": item["issue"], "isPartOf": container}
+        work["isPartOf"] = container
+    if item.get("edition"):
+        work["bookEdition"] = str(item["edition"])
     if item.get("publisher"):
         work["publisher"] = {"@type": "Organization", "name": item["publisher"]}
     if item.get("page"):
         work["pagination"] = item["page"]
+    if item.get("URL"):
+        work["url"] = item["URL"]
     ids = []
     if item.get("DOI"):
         work["sameAs"] = f"https://doi.org/{item['DOI']}"
@@ -572,8 +672,8 @@ def coins(item: dict) -> str:
     for name in names(item):
         pairs.append(("rft.aucorp", name.literal) if name.literal else ("rft.au", f"{name.family}, {name.given}"))
     pairs.append(("rft.date", "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))))
-    if item.get("version"):
-        pairs.append(("rft.edition", f"Version {item['version']}"))
+    if item.get("edition"):
+        pairs.append(("rft.edition", item["edition"]))
     if item.get("publisher"):
         pairs.append(("rft.pub", item["publisher"]))
     pairs.append(("rft.identifier", item["URL"]))
@@ -584,9 +684,9 @@ def coins(item: dict) -> str:
 
 
 def slug_key(*words) -> str:
-    """A citation key from words: lower-case ASCII letters, digits and hyphens."""
+    """A citation key from words: lower-case ASCII letters, digits and hyphens, whole words (never cut)."""
     text = unicodedata.normalize("NFKD", " ".join(str(w) for w in words)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 # ------------------------------------------------------------------------------------------------------ registry

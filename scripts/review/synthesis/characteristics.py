@@ -6,8 +6,10 @@ reported in the sources checked" or "not applicable" depends only on the design,
 
 from __future__ import annotations
 
+from ..model import bias
 from ..model.evidence import DESIGNS
-from ..model.schema import BLINDING, COMPARATORS, EFFECT_MEASURES
+from ..model.outcomes import MEASURES, OUTCOMES
+from ..model.schema import BLINDING, COMPARATORS
 
 NOT_REPORTED = "not reported in the sources checked"
 NOT_APPLICABLE = "not applicable"
@@ -34,7 +36,9 @@ ROWS = [
     ("follow_up", "Follow-up"),
     ("primary_outcome", "Primary outcome"),
     ("main_result", "Main result as reported"),
-    ("effect", "Effect estimate"),
+    ("effects", "Primary outcome estimates"),
+    ("risk_of_bias", "Risk of bias"),
+    ("adverse_events", "Adverse events"),
 ]
 
 # Fields that mean nothing for a design: the box says "not applicable" instead of "not reported".
@@ -49,14 +53,34 @@ _NOT_FOR: dict[str | None, set[str]] = {
         "psychotherapy",
         "follow_up",
         "primary_outcome",
-        "effect",
+        "effects",
+        "risk_of_bias",
+        "adverse_events",
         "condition",
         "studies_included",
     },
-    "systematic-review-meta-analysis": {"blinding", "sessions", "psychotherapy", "comparator", "registration"},
-    "in-vitro": {"registration", "participants", "blinding", "psychotherapy", "follow_up", "sessions", "condition", "comparator"},
-    "animal-experiment": {"psychotherapy", "registration"},
-    "qualitative": {"comparator", "blinding", "effect"},
+    "systematic-review-meta-analysis": {
+        "blinding",
+        "sessions",
+        "psychotherapy",
+        "comparator",
+        "registration",
+        "risk_of_bias",
+        "adverse_events",
+    },
+    "in-vitro": {
+        "registration",
+        "participants",
+        "blinding",
+        "psychotherapy",
+        "follow_up",
+        "sessions",
+        "condition",
+        "comparator",
+        "adverse_events",
+    },
+    "animal-experiment": {"psychotherapy", "registration", "adverse_events"},
+    "qualitative": {"comparator", "blinding", "effects"},
 }
 
 
@@ -80,16 +104,22 @@ def participants(c: dict) -> int | None:
     return None
 
 
-def describe(c: dict) -> list[tuple[str, str, str | None]]:
+def describe(study: dict) -> list[tuple[str, str, str | None]]:
     """A study's characteristics as (field, label, text) rows; text is None where the value is missing (the
-    template says why, from `missing`). Effect and participants are written out here so the box and the table
-    say the same."""
+    template says why, from `missing`). Effects, risk of bias, adverse events and participants are written out
+    here so that the box and the table say the same."""
+    c = study["characteristics"]
     rows = []
     for field, label in ROWS:
         if field == "participants":
             text = participants_text(c)
-        elif field == "effect":
-            text = effect_text(c["effect"]) if c["effect"] else None
+        elif field == "effects":
+            primary = [e for e in study.get("effects", []) if e["primary"]] or study.get("effects", [])
+            text = "; ".join(effect_text(e) for e in primary) or None
+        elif field == "risk_of_bias":
+            text = bias_text(study.get("risk_of_bias"))
+        elif field == "adverse_events":
+            text = study["adverse_events"]["summary"] if study.get("adverse_events") else None
         elif field == "design":
             text = DESIGNS[c["design"]].label if c["design"] else None
         elif field == "comparator":
@@ -107,6 +137,17 @@ def describe(c: dict) -> list[tuple[str, str, str | None]]:
     return rows
 
 
+def bias_text(rob: dict | None) -> str | None:
+    """`Some concerns (RoB 2): randomisation some concerns; ...`, `Not assessed: <why>`, or None."""
+    if not rob:
+        return None
+    tool = bias.TOOLS[rob["tool"]]
+    if tool.id == "none":
+        return f"Not assessed with a tool: {rob['why']}"
+    domains = "; ".join(f"{bias.DOMAINS[d['domain']].short}: {bias.LABELS[d['judgement']].lower()}" for d in rob["domains"])
+    return f"{bias.LABELS[rob['overall']]} overall ({tool.id}). By domain: {domains}."
+
+
 def participants_text(c: dict) -> str | None:
     """`95 randomised, 93 analysed (Psilocybin: 49 allocated; ...)`, or None."""
     parts = [f"{c[key]} {key}" for key in ("enrolled", "randomised", "analysed") if c[key] is not None]
@@ -120,7 +161,12 @@ def participants_text(c: dict) -> str | None:
 
 
 def effect_text(e: dict) -> str:
-    """`Odds ratio 6.1 (95% CI 2.0 to 23.3; p = 0.003), psilocybin vs nicotine patch, prolonged abstinence at 6 months`."""
+    """`Odds ratio 6.12 (95% CI 2.0 to 23.3; p = .003), psilocybin vs nicotine patch, prolonged abstinence at 6 months`;
+    an outcome reported without a number says so, with its note."""
+    where = f" at {e['timepoint']}" if e["timepoint"] else ""
+    if e["value"] is None or e["measure"] is None:
+        note = f" ({e['note']})" if e.get("note") else ""
+        return f"{e['label']}{where}: no estimate in the sources checked{note}"
     inside = []
     if e["ci_low"] is not None and e["ci_high"] is not None:
         level = f"{e['ci_level']}% " if e["ci_level"] is not None else ""
@@ -128,12 +174,15 @@ def effect_text(e: dict) -> str:
     if e["p"] is not None:
         p = e["p"].strip()
         inside.append(f"p {p}" if p[:1] in "<>≤≥" else f"p = {p}")
-    where = f" at {e['timepoint']}" if e["timepoint"] else ""
     return (
-        f"{EFFECT_MEASURES[e['measure']][0]} {e['value']}"
+        f"{MEASURES[e['measure']].name} {e['value']}"
         + (f" ({'; '.join(inside)})" if inside else "")
-        + f", {e['comparison']}, {e['outcome']}{where}"
+        + f", {e['comparison']}, {e['label']}{where}"
     )
+
+
+def outcome_label(e: dict) -> str:
+    return OUTCOMES[e["outcome"]].label
 
 
 def _join(first: str | None, second: str | None) -> str | None:
