@@ -130,6 +130,7 @@ def mutate(content: Path, relative: str, which: int, value) -> str:
         path.write_text(re.sub(r"^# .*$", lambda m: "# " + value.replace("\n", " "), text, count=1, flags=re.M), encoding="utf-8")
         return f"{relative}: the title"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
+
     def value_at(path):
         found = data
         for key in path:
