@@ -9,12 +9,13 @@ slow suite, of the real content."""
 
 from __future__ import annotations
 
+import functools
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURE, ROOT, TEMPLATES
+from conftest import FIXTURE, ROOT, TEMPLATES, leaves
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from review.commands.build import SITE, Session
@@ -26,18 +27,6 @@ from review.outputs.index import Index
 from review.outputs.render import Renderer
 
 CODE = "test"  # the code is not edited here: one fixed version keeps the keys comparable
-
-
-def leaves(data, path=()):
-    """(path, value) of every scalar in a YAML document."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from leaves(value, (*path, key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from leaves(value, (*path, i))
-    else:
-        yield path, data
 
 
 def replaced(data, path, value):
@@ -66,7 +55,7 @@ def edits(content: Path) -> list:
     found = []
     for path in sorted(content.rglob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        found += [(path.relative_to(content).as_posix(), p) for p, _ in leaves(data)]
+        found += [(path.relative_to(content).as_posix(), p) for p in leaves(data)]
     return found
 
 
@@ -88,7 +77,7 @@ def apply(content: Path, file: str, field: tuple, choice: int) -> bool:
     """Make one edit; False when the field cannot be edited this way (nothing changes)."""
     target = content / file
     data = yaml.safe_load(target.read_text(encoding="utf-8"))
-    old = dict(leaves(data))[field]
+    old = functools.reduce(lambda node, key: node[key], field, data)
     new = mutations(old, choice)
     if new == old:
         return False
@@ -175,3 +164,25 @@ def test_the_remembered_check_sees_a_file_added_and_removed(review_dir):
     assert [str(p) for p in added.value.problems] == [str(p) for p in validate(load(review_dir), SITE)]
     (review_dir / "studies" / "copy2021.yaml").unlink()
     session.check(review_dir)  # no problem left
+
+
+def test_the_remembered_check_follows_shared_participants_across_files(review_dir):
+    """A study's `same_participants_as` chain runs through other files: closing a cycle in one file is reported in
+    the unchanged file too, as a check from nothing reports it."""
+    session = Session()
+    session.check(review_dir)
+    for study, other in (("trial2020a", "trial2020b"), ("trial2020b", "trial2020a")):
+        path = review_dir / "studies" / f"{study}.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data["same_participants_as"] = [other]
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        try:
+            session.check(review_dir)
+            remembered: list = []
+        except ContentError as error:
+            remembered = error.problems
+        assert remembered == validate(load(review_dir), SITE)
+    assert {p.path.rsplit("/", 1)[-1] for p in remembered if "leads back" in p.message} == {
+        "trial2020a.yaml",
+        "trial2020b.yaml",
+    }
