@@ -212,7 +212,7 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
                 self._check_cancel()
                 state.outputs.append((page.path, str(self._page_source(review, page, keys.get(page.path), scratch / f"{n}.md"))))
                 shown.step()
-            for n, out in enumerate([*review.downloads(), *review.figures(), *review.data()]):
+            for n, out in enumerate(review.files()):
                 # Each output goes to disk as it is made, and MkDocs reads it from there when it needs it: at 10,000
                 # studies the generated texts would otherwise all sit in memory at once.
                 where = scratch / f"d{n}{Path(out.path).suffix}"

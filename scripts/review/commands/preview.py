@@ -385,8 +385,8 @@ class Preview:
             self._reload()
 
     def _write_downloads(self, renderer: Renderer) -> None:
-        """The downloads, data and figures: each written again if its text changed."""
-        for out in [*renderer.downloads(), *renderer.figures(), *renderer.data()]:
+        """The outputs besides the pages (downloads, figures, data, feed): each written again if its text changed."""
+        for out in renderer.files():
             target = Path(self.site_dir) / out.path
             data = out.text.encode("utf-8")
             if not target.is_file() or target.read_bytes() != data:

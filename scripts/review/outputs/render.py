@@ -272,10 +272,14 @@ class Renderer:
             if select is None or select(page):
                 yield self.render_page(page)
         if select is None:
-            yield from self.downloads()
-            yield from self.figures()
-            yield from self.data()
-            yield Output(feed.PATH, feed.atom(self.index))
+            yield from self.files()
+
+    def files(self):
+        """Every output that is not a page: the downloads, the forest plots, the open data and the feed."""
+        yield from self.downloads()
+        yield from self.figures()
+        yield from self.data()
+        yield Output(feed.PATH, feed.atom(self.index))
 
     def figures(self):
         """The forest plots, as SVG files."""
