@@ -71,10 +71,17 @@ def synthesize(folder: Path, n: int) -> Path:
     content = folder / "content"
     studies = {p.stem: yaml.safe_load(p.read_text()) for p in sorted((content / "studies").glob("*.yaml"))}
     copies = max(1, round(n / len(studies)))
+    # A clone of a trial in an outcome table is a further report of that trial (its participants counted once):
+    # the content model wants every controlled trial in a comparison, or naming the trial it reports.
+    compared = {
+        sid for p in (content / "comparisons").glob("*.yaml") for sid in yaml.safe_load(p.read_text()).get("studies") or []
+    }
     for sid, data in studies.items():
         for k in range(1, copies):
             clone = dict(data, id=f"{sid}-c{k}")
             clone.pop("trials", None)
+            if sid in compared:
+                clone["same_participants_as"] = [sid]
             (content / "studies" / f"{sid}-c{k}.yaml").write_text(_dump(clone))
     # The cloned findings go to clones of the mechanism and topic pages, GROUP copies to a page, so that no page
     # passes the content model's limits (500 findings, 1 MB a file): 60 mechanism pages at 10,000 studies.
