@@ -239,11 +239,25 @@ def _quiet(pid: int, timeout: float) -> None:
     end, last = time.monotonic() + timeout, -1.0
     while time.monotonic() < end:
         now = _cpu_s(pid)
-        children = "".join(p.read_text() for p in Path(f"/proc/{pid}/task").glob("*/children")).strip()
-        if now - last < 0.02 and not children:  # Pagefind, its child, has finished too
+        if now - last < 0.02 and not _running_children(pid):  # Pagefind, its child, has finished too
             return
         last = now
         time.sleep(1.0)
+
+
+def _running_children(pid: int) -> list[str]:
+    """A process's children that are still running: an ended child the server has not waited for yet (the `rm`
+    that removes an old folder in the background) stays listed, as a zombie, until its next subprocess."""
+    children = "".join(p.read_text() for p in Path(f"/proc/{pid}/task").glob("*/children")).split()
+    running = []
+    for child in children:
+        try:
+            state = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            running.append(child)
+    return running
 
 
 def _peak_mb(pid: int) -> int:
