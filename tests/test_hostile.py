@@ -194,13 +194,11 @@ REFUSED = [
     ),
     (
         "an odds ratio's lower limit at 0 (no log scale holds it)",
-        "studies/rieser2021.yaml",
-        "  effect: null",
-        "  effect:\n    measure: odds-ratio\n    comparison: A vs B\n    outcome: Abstinence\n    timepoint: null\n"
-        "    value: '1.5'\n    ci_low: '0'\n    ci_high: '3.0'\n    ci_level: 95\n    p: null\n    favours: higher",
+        "studies/trial2020a.yaml",
+        "  measure: mean-difference\n  value: '-10.0'\n  ci_low: '-18.0'\n  ci_high: '-2.0'",
+        "  measure: odds-ratio\n  value: '1.5'\n  ci_low: '0'\n  ci_high: '3.0'",
         [
-            "content/studies/rieser2021.yaml:{at:ci_low:}: characteristics.effect.ci_low: `0`: odds ratios and their "
-            "confidence limits are greater than 0"
+            "content/studies/trial2020a.yaml:{at:ci_low:}: effects[0].ci_low: `0`: odds ratios and their confidence limits are greater than 0"
         ],
     ),
     (
