@@ -5,13 +5,17 @@
 For each size it writes a synthetic review (deterministic; the real content's studies, findings, trials and
 questions cloned in proportion, the vocabularies - mechanisms, topics, substances, glossary - kept as they are,
 since a growing review adds evidence to known mechanisms rather than new mechanisms) and measures, on this
-machine: the whole build (`review site`, MkDocs strict, with the hook), the engine's floor (plain `mkdocs build`
-of the same generated Markdown, no hook), their ratio, milliseconds per page, peak memory of the build
-(the largest resident set of the build or of any process it ran, Pagefind included), edit-to-screen under
-`make serve` (a study file saved until the edited page is served with the edit), the wait for a listing page
-that shows the edit (`/studies/`, asked for straight after), the preview server's own peak memory, and the
-bytes a browser downloads (gzip, as served) before the first search result. Prints a table and, last, one
-`bench:` line for the largest size. A benchmark, not a test: nothing here asserts a time.
+machine: the whole build (`review site`, MkDocs strict, with the plugin, from nothing), the engine's floor (plain
+`mkdocs build` of the same generated Markdown, no plugin), their ratio, milliseconds per page, peak memory of the
+build (the largest resident set of the build or of any process it ran, Pagefind included), `make site` again
+after one study file is edited (`rebuild_s`: what the build cache saves), under `make serve` the first page
+served after the start (`first_s`), edit-to-screen (a study file saved until the edited page is served with the
+edit; with the CPU seconds the server spent meanwhile, which on a shared machine are its own part of the wait),
+the wait for a listing page that shows the edit (`/studies/`, asked for straight after), how long the
+server takes to stop on SIGTERM (`stop_s`) and its own peak memory, and the bytes a browser downloads (gzip, as
+served) before the first search result. Each step has a time limit; a step that fails or runs out of time is
+reported as such and the others are still measured. Prints a table and, last, one `bench:` line for the largest
+size. A benchmark, not a test: nothing here asserts a time.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -66,10 +71,17 @@ def synthesize(folder: Path, n: int) -> Path:
     content = folder / "content"
     studies = {p.stem: yaml.safe_load(p.read_text()) for p in sorted((content / "studies").glob("*.yaml"))}
     copies = max(1, round(n / len(studies)))
+    # A clone of a trial in an outcome table is a further report of that trial (its participants counted once):
+    # the content model wants every controlled trial in a comparison, or naming the trial it reports.
+    compared = {
+        sid for p in (content / "comparisons").glob("*.yaml") for sid in yaml.safe_load(p.read_text()).get("studies") or []
+    }
     for sid, data in studies.items():
         for k in range(1, copies):
             clone = dict(data, id=f"{sid}-c{k}")
             clone.pop("trials", None)
+            if sid in compared:
+                clone["same_participants_as"] = [sid]
             (content / "studies" / f"{sid}-c{k}.yaml").write_text(_dump(clone))
     # The cloned findings go to clones of the mechanism and topic pages, GROUP copies to a page, so that no page
     # passes the content model's limits (500 findings, 1 MB a file): 60 mechanism pages at 10,000 studies.
@@ -129,27 +141,36 @@ print(f"TIMED {time.perf_counter() - start:.3f} {max(resource.getrusage(who).ru_
 """
 
 
-def timed(cwd: Path, module: str, *args, env=None) -> tuple[float, int]:
+def timed(cwd: Path, module: str, *args, env=None, timeout: float = 3600) -> tuple[float, int]:
     """(seconds, peak MB) of `python -m module args` in cwd."""
-    result = run([PYTHON, "-c", TIMED, module, *args], cwd, env)
+    result = run([PYTHON, "-c", TIMED, module, *args], cwd, env, timeout=timeout)
     match = re.search(r"TIMED ([\d.]+) (\d+)", result.stderr)
     if result.returncode != 0 or not match:
         raise RuntimeError(f"{module} {' '.join(args)} failed:\n{result.stderr[-2000:]}")
     return float(match.group(1)), int(match.group(2))
 
 
-def whole_build(project: Path) -> tuple[float, int, int]:
-    """`review site`: seconds, peak MB, pages."""
-    seconds, peak = timed(project, "review", "site")
+def whole_build(project: Path, timeout: float) -> tuple[float, int, int]:
+    """`review site` from nothing (no build cache): seconds, peak MB, pages."""
+    shutil.rmtree(project / "build" / "cache", ignore_errors=True)
+    seconds, peak = timed(project, "review", "site", timeout=timeout)
     pages = sum(1 for _ in (project / "site").rglob("index.html"))
     return seconds, peak, pages
 
 
-def floor(project: Path) -> float:
-    """Plain `mkdocs build` of the same generated Markdown, without the hook (the engine's own cost)."""
+def rebuild(project: Path, timeout: float) -> tuple[float, int]:
+    """`review site` again after one study file is edited (the build cache's case): seconds, peak MB."""
+    path = project / "content" / "studies" / "shao2021.yaml"
+    path.write_text(path.read_text().replace("title: Psilocybin induces", "title: Rebuilt Psilocybin induces", 1))
+    return timed(project, "review", "site", timeout=timeout)
+
+
+def floor(project: Path, timeout: float) -> float:
+    """Plain `mkdocs build` of the same generated Markdown, without the plugin (the engine's own cost)."""
     export = project / "floor"
-    run([PYTHON, "-m", "review", "export", str(export)], project).check_returncode()
-    seconds, _ = timed(export, "mkdocs", "build", "-q", "-f", "mkdocs.yml")
+    run([PYTHON, "-m", "review", "export", str(export)], project, timeout=timeout).check_returncode()
+    seconds, _ = timed(export, "mkdocs", "build", "-q", "-f", "mkdocs.yml", timeout=timeout)
+    shutil.rmtree(export, ignore_errors=True)
     return seconds
 
 
@@ -159,11 +180,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def edit_to_screen(project: Path, timeout: float = 1800) -> tuple[float, float, int]:
-    """Start the preview (`make serve`'s command), wait for it, save one study file with a new title (which
-    every page's navigation shows), and time until the edited page is served with the edit, then until a page
-    that lists the study is. Returns (edit seconds, seconds to the listing page, the preview's peak MB)."""
+def preview(project: Path, timeout: float) -> dict:
+    """Start the preview (`make serve`'s command) and time its first page; save one study file with a new title
+    (which every page's navigation shows) and time until the edited page is served with the edit, then until a
+    page that lists the study is; then stop it with SIGTERM and time until it has ended. What was measured before
+    a step failed is returned with the failure."""
+    out: dict = {}
     port = free_port()
+    started = time.perf_counter()
     server = subprocess.Popen(
         [PYTHON, "-m", "review", "serve", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=project,
@@ -176,26 +200,74 @@ def edit_to_screen(project: Path, timeout: float = 1800) -> tuple[float, float, 
     url = f"http://127.0.0.1:{port}{mount}/studies/shao2021/"
     try:
         marker = "Benchmark edit"
-        _wait(url, lambda text: "Psilocybin" in text, timeout)
+        _wait(url, lambda text: "Psilocybin induces" in text, timeout)
+        out["first_s"] = time.perf_counter() - started
         path = project / "content" / "studies" / "shao2021.yaml"
         text = path.read_text()
-        start = time.perf_counter()
-        path.write_text(text.replace("title: Psilocybin induces", f"title: {marker} Psilocybin induces", 1))
+        _quiet(server.pid, timeout)
+        start, cpu = time.perf_counter(), _cpu_s(server.pid)
+        path.write_text(re.sub(r"title: (\w+ )?Psilocybin induces", f"title: {marker} Psilocybin induces", text, count=1))
         _wait(url, lambda page: marker in page, timeout)
-        edit = time.perf_counter() - start
+        out["edit_s"], out["edit_cpu_s"] = time.perf_counter() - start, _cpu_s(server.pid) - cpu
         _wait(f"http://127.0.0.1:{port}{mount}/studies/", lambda page: marker in page, timeout)
-        listing = time.perf_counter() - start
-        return edit, listing, _peak_mb(server.pid)
-    finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=30)
+        out["listing_s"], out["listing_cpu_s"] = time.perf_counter() - start, _cpu_s(server.pid) - cpu
+    except Exception as error:  # reported, and the server is stopped all the same
+        out["failed"] = f"preview: {type(error).__name__}: {error}"
+    out["serve_mb"] = _peak_mb(server.pid)
+    stop = time.perf_counter()
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=60)
+        out["stop_s"] = time.perf_counter() - stop
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+        out["failed"] = (out.get("failed", "") + "; did not stop within 60 s of SIGTERM (killed)").lstrip("; ")
+    return out
+
+
+def _cpu_s(pid: int) -> float:
+    """The CPU seconds a process has used so far (all its threads): on a machine shared with other work, the part
+    of a wait that is this process's own work."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _quiet(pid: int, timeout: float) -> None:
+    """Wait until the preview's background work after its start (the search index) is done: its CPU time stops
+    growing for a second."""
+    end, last = time.monotonic() + timeout, -1.0
+    while time.monotonic() < end:
+        now = _cpu_s(pid)
+        if now - last < 0.02 and not _running_children(pid):  # Pagefind, its child, has finished too
+            return
+        last = now
+        time.sleep(1.0)
+
+
+def _running_children(pid: int) -> list[str]:
+    """A process's children that are still running: an ended child the server has not waited for yet (the `rm`
+    that removes an old folder in the background) stays listed, as a zombie, until its next subprocess."""
+    children = "".join(p.read_text() for p in Path(f"/proc/{pid}/task").glob("*/children")).split()
+    running = []
+    for child in children:
+        try:
+            state = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            running.append(child)
+    return running
 
 
 def _peak_mb(pid: int) -> int:
     """A process's peak resident memory (VmHWM), in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) // 1024
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) // 1024
+    except OSError:
+        pass
     return 0
 
 
@@ -203,13 +275,13 @@ def _wait(url, ready, timeout):
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         try:
-            with urllib.request.urlopen(url, timeout=timeout) as response:
+            with urllib.request.urlopen(url, timeout=max(1.0, end - time.monotonic())) as response:
                 if ready(response.read().decode("utf-8", "replace")):
                     return
         except OSError:
             pass
         time.sleep(0.05)
-    raise TimeoutError(url)
+    raise TimeoutError(f"{url} not ready within {timeout:.0f} s")
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -244,27 +316,82 @@ def search_bytes(site: Path, query: str = "psilocybin") -> int:
 # ------------------------------------------------------------------------------------------ main
 
 
-def measure(project: Path, serve: bool) -> dict:
-    seconds, peak, pages = whole_build(project)
-    engine = floor(project)
-    row = {
-        "pages": pages,
-        "build_s": seconds,
-        "floor_s": engine,
-        "ratio": seconds / engine,
-        "ms_per_page": 1000 * seconds / pages,
-        "peak_mb": peak,
-        "search_kb": search_bytes(project / "site") / 1024,
-        "site_mb": sum(p.stat().st_size for p in (project / "site").rglob("*") if p.is_file()) / 2**20,
-    }
-    row["edit_s"], row["listing_s"], row["serve_mb"] = edit_to_screen(project) if serve else (float("nan"), float("nan"), 0)
+COLUMNS = [  # (key, heading, format)
+    ("pages", "pages", "{:.0f}"),
+    ("first_s", "first s", "{:.1f}"),
+    ("edit_s", "edit s", "{:.2f}"),
+    ("edit_cpu_s", "edit cpu", "{:.2f}"),
+    ("listing_s", "list s", "{:.2f}"),
+    ("listing_cpu_s", "list cpu", "{:.2f}"),
+    ("stop_s", "stop s", "{:.2f}"),
+    ("build_s", "build s", "{:.1f}"),
+    ("rebuild_s", "rebuild s", "{:.1f}"),
+    ("floor_s", "floor s", "{:.1f}"),
+    ("ratio", "ratio", "{:.2f}"),
+    ("ms_per_page", "ms/page", "{:.1f}"),
+    ("search_kb", "search KB", "{:.0f}"),
+    ("site_mb", "site MB", "{:.0f}"),
+    ("peak_mb", "build MB", "{:.0f}"),
+    ("serve_mb", "serve MB", "{:.0f}"),
+]
+
+
+def step(row: dict, name: str, work) -> None:
+    """Run one measurement; a failure or a time limit is noted in the row and the next step runs."""
+    try:
+        work()
+    except Exception as error:
+        row.setdefault("failed", [])
+        row["failed"].append(f"{name}: {type(error).__name__}: {str(error).strip()[-300:]}")
+        print(f"bench: {name} failed: {error}", file=sys.stderr, flush=True)
+
+
+def measure(project: Path, serve: bool, timeout: float) -> dict:
+    row: dict = {}
+
+    def build():
+        row["build_s"], row["peak_mb"], row["pages"] = whole_build(project, timeout)
+        row["ms_per_page"] = 1000 * row["build_s"] / row["pages"]
+        row["site_mb"] = sum(p.stat().st_size for p in (project / "site").rglob("*") if p.is_file()) / 2**20
+
+    def engine():
+        row["floor_s"] = floor(project, timeout)
+        if "build_s" in row:
+            row["ratio"] = row["build_s"] / row["floor_s"]
+
+    def again():
+        row["rebuild_s"], rebuild_mb = rebuild(project, timeout)
+        row["peak_mb"] = max(row.get("peak_mb", 0), rebuild_mb)
+
+    def searched():
+        row["search_kb"] = search_bytes(project / "site") / 1024
+
+    step(row, "build", build)
+    step(row, "floor", engine)
+    step(row, "rebuild", again)
+    step(row, "search", searched)
+    if serve:
+        step(row, "preview", lambda: row.update(preview_checked(project, timeout, row)))
     return row
+
+
+def preview_checked(project: Path, timeout: float, row: dict) -> dict:
+    found = preview(project, timeout)
+    failed = found.pop("failed", None)
+    if failed:
+        row.setdefault("failed", []).append(failed)
+    return found
+
+
+def cell(row: dict, key: str, fmt: str) -> str:
+    return fmt.format(row[key]) if isinstance(row.get(key), (int, float)) else "-"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
     parser.add_argument("--skip-serve", action="store_true")
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds each step may take (default: %(default)s)")
     args = parser.parse_args()
     rows = {}
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
@@ -274,30 +401,40 @@ def main() -> None:
             source = ROOT / name
             (shutil.copytree if source.is_dir() else shutil.copy)(source, real / name)
         (real / ".venv").symlink_to(ROOT / ".venv")
-        rows["real"] = measure(real, not args.skip_serve)
+        rows["real"] = measure(real, not args.skip_serve, args.timeout)
+        print(f"measured the real content: {rows['real']}", file=sys.stderr, flush=True)
+        shutil.rmtree(real, ignore_errors=True)
         for n in args.sizes:
             folder = Path(scratch) / str(n)
             folder.mkdir()
-            rows[n] = measure(synthesize(folder, n), not args.skip_serve)
+            rows[n] = measure(synthesize(folder, n), not args.skip_serve, args.timeout)
             print(f"measured {n} studies: {rows[n]}", file=sys.stderr, flush=True)
             shutil.rmtree(folder, ignore_errors=True)
-    print(
-        f"{'studies':>8} {'pages':>6} {'edit s':>7} {'list s':>7} {'build s':>8} {'floor s':>8} {'ratio':>6} "
-        f"{'ms/page':>8} {'search KB':>10} {'site MB':>8} {'build MB':>9} {'serve MB':>9}"
-    )
+    print(f"{'studies':>8} " + " ".join(f"{heading:>9}" for _, heading, _ in COLUMNS))
     for n, r in rows.items():
-        print(
-            f"{n!s:>8} {r['pages']:>6} {r['edit_s']:>7.2f} {r['listing_s']:>7.2f} {r['build_s']:>8.2f} {r['floor_s']:>8.2f} "
-            f"{r['ratio']:>6.2f} {r['ms_per_page']:>8.2f} {r['search_kb']:>10.0f} {r['site_mb']:>8.0f} {r['peak_mb']:>9} "
-            f"{r['serve_mb']:>9}"
-        )
+        print(f"{n!s:>8} " + " ".join(f"{cell(r, key, fmt):>9}" for key, _, fmt in COLUMNS))
+    for n, r in rows.items():
+        for failure in r.get("failed", []):
+            print(f"{n!s:>8} not measured: {failure}")
     n = args.sizes[-1] if args.sizes else "real"
     r = rows[n]
-    print(
-        f"bench: studies={n} edit_s={r['edit_s']:.2f} build_s={r['build_s']:.2f} floor_s={r['floor_s']:.2f} "
-        f"ratio={r['ratio']:.2f} ms_per_page={r['ms_per_page']:.2f} search_kb={r['search_kb']:.0f} "
-        f"peak_mb={max(r['peak_mb'], r['serve_mb'])}"
-    )
+    fields = [
+        "first_s",
+        "edit_s",
+        "edit_cpu_s",
+        "listing_s",
+        "listing_cpu_s",
+        "stop_s",
+        "build_s",
+        "rebuild_s",
+        "floor_s",
+        "ratio",
+        "ms_per_page",
+        "search_kb",
+    ]
+    shown = " ".join(f"{key}={cell(r, key, '{:.2f}')}" for key in fields)
+    peak = max(r.get("peak_mb", 0), r.get("serve_mb", 0))
+    print(f"bench: studies={n} {shown} peak_mb={peak}")
 
 
 if __name__ == "__main__":

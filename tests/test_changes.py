@@ -1,7 +1,7 @@
 """What an edit changes (commands/changes.py): the preview's decisions as pure functions, on small snapshots."""
 
 import pytest
-from review.commands.changes import Change, ChangeKind, Outputs, changed_outputs, detect_change, own_pages
+from review.commands.changes import Change, ChangeKind, detect_change, own_pages
 
 SITE = {
     "content/studies/shao2021.yaml": (1, 10),
@@ -81,22 +81,3 @@ def test_detect_change(after, expected):
 )
 def test_own_pages(path, expected):
     assert own_pages(path) == expected
-
-
-PAGES = {"index.md", "studies/a.md", "studies/b.md"}
-HELD = {"index.md": "home", "studies/a.md": "a", "studies/b.md": "b", "references.bib": "@a", "data/studies.csv": "a"}
-
-
-@pytest.mark.parametrize(
-    "current, done, expected",
-    [
-        (HELD, set(), Outputs(rebuild=False)),
-        (HELD | {"studies/a.md": "a2", "references.bib": "@a2"}, set(), Outputs(False, ("studies/a.md",), ("references.bib",))),
-        (HELD | {"studies/a.md": "a2", "index.md": "home2"}, {"studies/a.md"}, Outputs(False, ("index.md",), ())),
-        (HELD | {"studies/c.md": "c"}, set(), Outputs(rebuild=True)),
-        ({k: v for k, v in HELD.items() if k != "studies/b.md"}, set(), Outputs(rebuild=True)),
-    ],
-    ids=["nothing", "a page and a download", "a page already shown", "a page added", "a page removed"],
-)
-def test_changed_outputs(current, done, expected):
-    assert changed_outputs(PAGES, HELD, current, done) == expected

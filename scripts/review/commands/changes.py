@@ -1,14 +1,14 @@
 """What an edit changes, decided by pure functions (no files read, nothing built), for the live preview.
 
-After a save the preview asks two questions, like Zola's `detect_change_kind`: which watched files changed and
-what kind of change that is (`detect_change`: nothing, content whose own pages can be shown at once, or a
-change that needs the whole site built again), and, once everything is rendered again, which outputs differ
-from what the site holds (`changed_outputs`). preview.py does the work; the decisions are here, unit-tested.
+After a save the preview asks, like Zola's `detect_change_kind`, which watched files changed and what kind of
+change that is (`detect_change`: nothing, content whose own pages can be shown at once, or a change that needs
+the whole site built again). Which other pages the edit changes is decided by their dependency keys
+(outputs/depends.py). preview.py does the work; the decisions are here, unit-tested.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Set
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import PurePosixPath
@@ -62,28 +62,3 @@ def own_pages(path: str, content_dir: str = "content") -> list[str]:
     if folder in COLLECTIONS:
         return [pages.address(folder, name)[0]]
     return []
-
-
-@dataclass(frozen=True)
-class Outputs:
-    """What a full render changes in the built site: whether the set of pages changed (a new navigation, so a
-    rebuild), and which pages and other files (downloads, data, figures) have new text."""
-
-    rebuild: bool
-    pages: tuple[str, ...] = ()
-    files: tuple[str, ...] = ()
-
-
-def changed_outputs(
-    site_pages: Set[str], previous: Mapping[str, str | None], current: Mapping[str, str], done: Set[str]
-) -> Outputs:
-    """Compare a full render (`current`, {site path: text}) with what the site holds: its pages `site_pages` and
-    each output's text `previous`. Pages already brought up to date (`done`) are left alone."""
-    if {path for path in current if path.endswith(".md")} != set(site_pages):
-        return Outputs(rebuild=True)
-    differ = [path for path, text in current.items() if previous.get(path) != text]
-    return Outputs(
-        rebuild=False,
-        pages=tuple(path for path in differ if path.endswith(".md") and path not in done),
-        files=tuple(path for path in differ if not path.endswith(".md")),
-    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from ..outputs import pages
 from ..outputs.write import write
 from . import publish
 from .build import CONTENT_DIR, TEMPLATES_DIR, check, renderer
+from .cache import SWITCH
 
 
 def schema_files(content_dir) -> dict:
@@ -88,6 +90,9 @@ def _main(argv=None) -> int:
     site = commands.add_parser("site", help="check, then build site/ with MkDocs (strict: any warning fails) and swap it in")
     site.add_argument("--site-dir", default="site")
     site.add_argument("--config", default="mkdocs.yml")
+    site.add_argument(
+        "--no-cache", action="store_true", help="build from nothing (the build cache in build/cache/ is left as it is)"
+    )
     out = commands.add_parser("write", help="validate, render and write the generated files to a folder")
     out.add_argument("out_dir", type=Path)
     commands.add_parser("schema", help="write the JSON Schemas into content/schema/")
@@ -151,6 +156,8 @@ def _main(argv=None) -> int:
             print(f"content OK: {sum(len(e) for e in review.entities.values())} entities, {len(review.pages)} hand-written pages")
             return 0
         if args.command == "site":  # the plugin checks the content (once) before MkDocs empties anything
+            if args.no_cache:
+                os.environ[SWITCH] = "off"
             return publish.build(Path.cwd(), args.site_dir, args.config)
         made = renderer(args.content, args.templates, with_editions=args.command != "export")  # Zensical carries none
         outputs = {out.path: out.text for out in made.render()}

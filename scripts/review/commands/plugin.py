@@ -17,6 +17,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,13 +25,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import jinja2
 import nh3
 import pathspec
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -39,7 +41,11 @@ from mkdocs.structure.toc import get_toc
 from ..model.errors import ContentError, Problem
 from ..model.load import is_editor_file, parse_yaml, read_text
 from ..outputs import addresses, fastpages, pages, search
-from .build import CONTENT_DIR, TEMPLATES_DIR, renderer
+from ..outputs.depends import Dependencies
+from ..outputs.render import Renderer
+from ..outputs.search import Cancelled
+from .build import CONTENT_DIR, TEMPLATES_DIR, Session
+from .cache import BuildCache, link, uses_cache
 from .progress import Progress
 
 log = logging.getLogger("mkdocs.plugins.review")
@@ -69,6 +75,9 @@ PAGE_ATTRIBUTES = {
 }
 
 
+CACHED_LAYOUT = "review-cached.html"  # the empty layout of a page whose HTML the build cache holds
+
+
 def edit_uri(repository: str) -> str:
     """The path from a repository's address to the editor of a file on its main branch (GitHub's or GitLab's)."""
     host = urlsplit(repository).hostname or ""
@@ -81,16 +90,19 @@ class ReviewConfig(base.Config):
     content_dir = c.Type(str, default=str(CONTENT_DIR))
     templates_dir = c.Type(str, default=str(TEMPLATES_DIR))
     html_pages = c.Type(bool, default=True)  # hand the generated pages to MkDocs as HTML (fastpages.py)
+    cache = c.Type(bool, default=True)  # the build cache in build/cache/ (cache.py); off: `cache: false`
 
 
 @dataclass
 class Built:
-    """What the last build made, which MkDocs keeps nowhere else: its files, navigation and theme environment.
-    The live preview renders single pages with them."""
+    """What the last build made, which MkDocs keeps nowhere else: its files, navigation and theme environment, the
+    generator's renderer and the folder of generated files. The live preview renders single pages with them."""
 
     files: Files | None = None
     nav: Navigation | None = None
     env: Any = None
+    renderer: Renderer | None = None
+    scratch: Path | None = None
     sources: dict[str, str] = field(default_factory=dict)  # built HTML file -> the content file its page shows
 
 
@@ -103,6 +115,10 @@ class BuildState:
     converted: dict[str, tuple[str, list]] = field(default_factory=dict)  # src_uri -> (html, toc tokens)
     writing: Progress | None = None  # the pages being written, while MkDocs writes them
     scratch: Path | None = None  # this build's folder of generated files
+    cache: BuildCache | None = None  # the build cache, when this build uses it
+    session: Session | None = None  # what this build read and checked
+    html_keys: dict[str, str] = field(default_factory=dict)  # src_uri -> key of its HTML in the cache
+    linked: dict[str, Path] = field(default_factory=dict)  # src_uri -> its HTML in the cache, linked into the site
     editions: dict[str, dict] = field(default_factory=dict)  # the built editions the pages were rendered with
     releases: list[dict] = field(default_factory=list)  # the changelog's releases, newest first
     url: str = ""  # the site's address as the content gives it (site.yaml), on which every citation is built
@@ -113,10 +129,19 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
     """The review's generator inside a MkDocs build."""
 
     def __init__(self) -> None:
-        self._scratch_lock: int | None = None
         self.state = BuildState()
         self.built = Built()
         self.serving = False  # under `mkdocs serve` / `review serve` the generated files outlive a build
+        self.session: Session | None = None  # remembered reading and checking (the preview's), else a fresh one
+        self.cancel: threading.Event | None = None  # set by the preview to call a build off (Cancelled)
+        # Set by `review serve`, which indexes the search in its own time and removes each build's generated files
+        # when it lets that build go (it may serve the last good build while a new one fails).
+        self.managed = False
+        self.failure: Exception | None = None  # what stopped the last build, if one failed
+
+    def _check_cancel(self) -> None:
+        if self.cancel is not None and self.cancel.is_set():
+            raise Cancelled
 
     # ---------------------------------------------------------------------------------------- lifecycle
 
@@ -126,7 +151,16 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
 
     def on_shutdown(self) -> None:
         """Remove the last build's generated files when the preview stops."""
-        self._remove_scratch()
+        if not self.managed:
+            self._remove_scratch()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """Keep what stopped a build: MkDocs reports a plugin's error as `Aborted with a BuildError!`, and the live
+        preview shows the error itself on its pages. A failed build (a content error included) removes its
+        generated files, unless a preview serves them (`review serve` removes them itself)."""
+        self.failure = error
+        if not self.serving and not self.managed:
+            self._remove_scratch()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Date the build by the newest release in content/changelog.yaml (unless SOURCE_DATE_EPOCH is set), so
@@ -169,19 +203,28 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         root = self._root(config)
         scratch = self._new_scratch(root)
         self.state = state = BuildState(scratch=scratch)
+        if uses_cache(self.config.cache) and not self.serving and self.session is None:
+            state.cache = BuildCache(root, Path(config.config_file_path).name)
+        templates = root / self.config.templates_dir
         try:
-            review = renderer(root / self.config.content_dir, root / self.config.templates_dir, config.use_directory_urls)
+            state.session = self.session or (state.cache.session() if state.cache else Session())
+            review = state.session.renderer(root / self.config.content_dir, templates, config.use_directory_urls)
+            keys = Dependencies(review, templates, state.cache.code).keys() if state.cache else {}
             shown = Progress("rendering pages", len(review.pages))
-            for n, out in enumerate(review.render()):
+            for n, page in enumerate(review.pages):
+                self._check_cancel()
+                state.outputs.append((page.path, str(self._page_source(review, page, keys.get(page.path), scratch / f"{n}.md"))))
+                shown.step()
+            for n, out in enumerate(review.files()):
                 # Each output goes to disk as it is made, and MkDocs reads it from there when it needs it: at 10,000
                 # studies the generated texts would otherwise all sit in memory at once.
-                where = scratch / f"{n}{Path(out.path).suffix}"
+                where = scratch / f"d{n}{Path(out.path).suffix}"
                 where.write_text(out.text, encoding="utf-8")
                 state.outputs.append((out.path, str(where)))
-                shown.step()
             shown.close()
         except ContentError as error:
             raise PluginError("\n" + error.report()) from None
+        self.built.renderer = review
         state.records = search.records(review.index)
         self.built.sources = sources(review.pages, review.index.review, config.use_directory_urls)
         state.editions, state.releases = review.index.editions, review.index.releases  # review site installs them
@@ -190,6 +233,22 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         state.writing = Progress("writing pages", len(review.pages))
         config.nav = pages.navigation(review.pages)  # the navigation comes from the page declaration (pages.NAV)
         config.not_in_nav = pathspec.gitignore.GitIgnoreSpec.from_lines(pages.not_in_nav())
+        if state.cache is not None:
+            listed = set(_nav_paths(config.nav))
+            titles = [(page.path, page.title) for page in review.pages if page.path in listed]
+            frame = state.cache.frame(config, [config.nav, titles], root)
+            state.html_keys = {path: state.cache.html_key(key, frame) for path, key in keys.items()}
+            state.cache.pages = len(review.pages)
+
+    def _page_source(self, review: Renderer, page: pages.Page, key: str | None, scratch: Path) -> Path:
+        """The file holding a page's generated Markdown: the build cache's, rendered only if it has none under the
+        page's key, or a scratch file."""
+        state = self.state
+        if state.cache is not None and key is not None:
+            found = state.cache.markdown(key)
+            return found or state.cache.store_markdown(key, review.render_page(page).text)
+        scratch.write_text(review.render_page(page).text, encoding="utf-8")
+        return scratch
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Replace the docs folder's files with the generated ones (and drop any other file found there)."""
@@ -213,7 +272,9 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         return nav
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        """Keep the theme's template environment for the live preview, for the same reason."""
+        """Keep the theme's template environment for the live preview, for the same reason; give it the empty
+        layout of a page whose HTML comes from the build cache (cache.py), which is linked into the site whole."""
+        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({CACHED_LAYOUT: ""}), env.loader])
         self.built.env = env
         return env
 
@@ -221,6 +282,7 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         """Give each page the date of the release in which it last changed (the sitemap's lastmod) and, as its
         canonical address, the permanent address of that release's edition (what its citation names). With
         `html_pages` on, convert the page here (fastpages.py) and give Python-Markdown nothing to parse."""
+        self._check_cancel()
         review = page.meta.get("review")
         if not isinstance(review, dict):
             return markdown
@@ -232,6 +294,8 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         page.edit_url = (
             f"{config.repo_url}/{config.edit_uri}{review['source']}" if config.repo_url and review.get("source") else None
         )
+        if self._from_cache(page, markdown):
+            return ""
         if self.config.html_pages:
             self.state.converted[page.file.src_uri] = fastpages.to_html(markdown)
             return ""
@@ -240,6 +304,8 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Sanitise every page's HTML against the templates' allow-list (see PAGE_TAGS), taking a page converted
         in on_page_markdown, with its contents list, from there."""
+        if page.file.src_uri in self.state.linked:
+            return ""
         converted = self.state.converted.pop(page.file.src_uri, None)
         if converted is not None:
             html, tokens = converted
@@ -257,13 +323,37 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
             strip_comments=False,
         )
 
+    @event_priority(-100)  # last: the page is final
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Let go of a page's HTML once the theme has made its file (MkDocs keeps every page otherwise), and count
-        it on the terminal when the build is long."""
+        it on the terminal when the build is long. With the build cache, the page's HTML is kept in the cache
+        and linked into the site (MkDocs writes nothing for an empty output)."""
         page.content = None
+        self._check_cancel()
         if self.state.writing is not None:
             self.state.writing.step()
-        return output
+        state, src = self.state, page.file.src_uri
+        if state.cache is None or src not in state.html_keys:
+            return output
+        kept = state.linked.get(src) or state.cache.store_html(
+            state.html_keys[src], output.encode("utf-8", errors="xmlcharrefreplace")
+        )
+        link(kept, Path(page.file.abs_dest_path))
+        return ""
+
+    def _from_cache(self, page: Page, markdown: str) -> bool:
+        """Whether a page's HTML is in the build cache: if so it is laid out with an empty template and linked into
+        the site in on_post_page. A page the tags plugin fills in (its listing of every tagged page) is never."""
+        state, src = self.state, page.file.src_uri
+        if state.cache is None or src not in state.html_keys or "<!-- material/tags" in markdown:
+            state.html_keys.pop(src, None)
+            return False
+        found = state.cache.html(state.html_keys[src])
+        if found is None:
+            return False
+        state.linked[src] = found
+        page.meta["template"] = CACHED_LAYOUT
+        return True
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         """Make the 404 page load styled wherever a server shows it (see served_anywhere)."""
@@ -277,8 +367,12 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         if self.state.writing is not None:
             self.state.writing.close()
             self.state.writing = None
+        if self.managed:
+            return
         if not self.serving:  # every generated file has been read or copied by now (a preview reads them again)
             self._remove_scratch()
+        if self.state.cache is not None and self.state.session is not None:
+            self.state.cache.save(self.state.session)
         material = config.plugins.get("material/search")
         if material is not None and material.config.enabled:
             return
@@ -287,35 +381,45 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
     # ---------------------------------------------------------------------------------------- scratch
 
     def _new_scratch(self, root: Path) -> Path:
-        """A fresh folder for this build's generated files, under build/ (removed after the build, or when a
-        preview stops). It holds a lock for as long as this process uses it, so that the folders of builds that
-        were killed, whose locks the system has let go, are removed here, and a running preview's never are."""
-        self._remove_scratch()
+        """A fresh folder for this build's generated files, under build/ (removed after the build; under a preview,
+        which may still be serving the last build's pages, the preview removes it when it lets that build go). It
+        holds a lock for as long as this process uses it, so that the folders of builds that were killed, whose
+        locks the system has let go, are removed here, and a running preview's never are."""
+        if not self.managed:
+            self._remove_scratch()
         build = root / "build"
         build.mkdir(exist_ok=True)
         for folder in build.glob(GENERATED + "*"):
             _remove_if_abandoned(folder)
         scratch = Path(tempfile.mkdtemp(prefix=GENERATED, dir=build))
-        self._scratch_lock = os.open(scratch / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-        fcntl.flock(self._scratch_lock, fcntl.LOCK_EX)
+        _hold(scratch)
+        self.built.scratch = scratch
         return scratch
 
     def _remove_scratch(self) -> None:
         if self.state.scratch is not None:
+            release(self.state.scratch)
             shutil.rmtree(self.state.scratch, ignore_errors=True)
             self.state.scratch = None
-        if self._scratch_lock is not None:
-            os.close(self._scratch_lock)
-            self._scratch_lock = None
-
-    def on_build_error(self, *, error: Exception) -> None:
-        """A failed build (a content error included) removes its generated files, unless a preview serves them."""
-        if not self.serving:
-            self._remove_scratch()
 
 
 GENERATED = "generated-"  # the prefix of a build's folder of generated files, in build/
 LOCK = ".in-use"  # the lock inside it, held by the process that uses it
+_HELD: dict[Path, int] = {}  # this process's locks on its folders of generated files (a preview's may be several)
+
+
+def _hold(folder: Path) -> None:
+    """Lock a new folder of generated files for as long as this process uses it."""
+    handle = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    _HELD[folder] = handle
+
+
+def release(folder: Path | str) -> None:
+    """Let go of the lock on a folder of generated files this process no longer uses (before removing it)."""
+    handle = _HELD.pop(Path(folder), None)
+    if handle is not None:
+        os.close(handle)
 
 
 def _remove_if_abandoned(folder: Path) -> None:
@@ -372,6 +476,16 @@ def served_anywhere(page: str, site_path: str) -> str:
         "document.write('<base href=\"'+(i<0?'/':l.slice(0,i+p.length))+'\">');})();</script>"
     )
     return page.replace("<head>", "<head>" + script, 1)
+
+
+def _nav_paths(nav):
+    """The page paths in MkDocs' `nav`."""
+    for entry in nav:
+        if isinstance(entry, str):
+            yield entry
+        elif isinstance(entry, dict):
+            for value in entry.values():
+                yield from [value] if isinstance(value, str) else _nav_paths(value)
 
 
 def docs_order(path: str) -> tuple:

@@ -411,20 +411,77 @@ def check_root(content_dir: Path, shown, ignored: list | None = None) -> list:
     return problems
 
 
-def load(content_dir) -> Review:
-    """Read all of content_dir into a Review; problems met while reading are collected, not raised."""
+class Reader:
+    """Reads content files, keeping what it read: a file whose text is unchanged since it was last read is not
+    parsed again (the live preview keeps one Reader between saves, and the build cache one between builds). What
+    it returns is exactly what reading the file afresh returns, problems included."""
+
+    def __init__(self) -> None:
+        # shown path -> (stat signature, text, parsed data | Problem): the text decides, the signature saves a read
+        self.files: dict[str, tuple[tuple, str, object]] = {}
+
+    def text(self, path: Path, shown: str) -> str:
+        try:
+            info = path.stat()
+        except OSError:
+            return read_text(path, shown)  # the same message as a first read
+        signature = (info.st_mtime_ns, info.st_size, info.st_ino)
+        held = self.files.get(shown)
+        if held is not None and held[0] == signature:
+            return held[1]
+        text = read_text(path, shown)
+        if held is not None and held[1] == text:
+            self.files[shown] = (signature, text, held[2])
+        else:
+            self.files[shown] = (signature, text, None)
+        return text
+
+    def parsed(self, text: str, shown: str, parse):
+        """parse(text, shown), or what it gave last time for the same text (a Problem is raised again)."""
+        held = self.files.get(shown)
+        if held is not None and held[1] == text and held[2] is not None:
+            result = held[2]
+        else:
+            try:
+                result = parse(text, shown)
+            except Problem as problem:
+                result = problem
+            self.files[shown] = (held[0] if held is not None and held[1] == text else (), text, result)
+        if isinstance(result, Problem):
+            raise result
+        return result
+
+    def forget_missing(self, seen: set) -> None:
+        """Drop files that are gone (a preview that runs for days should not hold every name it ever saw)."""
+        for shown in set(self.files) - seen:
+            del self.files[shown]
+
+
+def load(content_dir, reader: Reader | None = None) -> Review:
+    """Read all of content_dir into a Review; problems met while reading are collected, not raised. With a Reader,
+    files unchanged since it last read them are not parsed again."""
     content_dir = Path(content_dir)
     review = Review(entities={name: {} for name in COLLECTIONS})
+    reader = reader or Reader()
+    seen: set[str] = set()
+
+    base = content_dir.parent.as_posix().rstrip("/") + "/" if content_dir.parent != Path(".") else ""
 
     def shown(path):
-        return path.relative_to(content_dir.parent).as_posix()
+        text = path.as_posix()  # a path under content_dir, written from the project folder
+        return text[len(base) :] if base and text.startswith(base) else path.relative_to(content_dir.parent).as_posix()
+
+    def read(path: Path, parse):
+        where = shown(path)
+        seen.add(where)
+        return reader.parsed(reader.text(path, where), where, parse)
 
     review.problems += check_root(content_dir, shown, review.ignored)
     for collection in COLLECTIONS:
         for path in scan(content_dir / collection, shown, ".yaml", review.problems, review.ignored):
             try:
-                text = read_text(path, shown(path))
-                entity = Entity(collection, parse_yaml(text, shown(path)), shown(path), text)
+                data = read(path, parse_yaml)
+                entity = Entity(collection, data, shown(path), reader.files[shown(path)][1])
             except Problem as problem:
                 review.problems.append(problem)
                 review.broken.add(collection)
@@ -442,21 +499,26 @@ def load(content_dir) -> Review:
             review.problems.append(Problem(shown(path), 1, "file", f"missing; it holds {purpose}"))
             continue
         try:
-            text = read_text(path, shown(path))
-            setattr(review, name, Entity(name, parse_yaml(text, shown(path)), shown(path), text))
+            data = read(path, parse_yaml)
+            setattr(review, name, Entity(name, data, shown(path), reader.files[shown(path)][1]))
         except Problem as problem:
             review.problems.append(problem)
     for path in scan(content_dir / "pages", shown, ".md", review.problems, review.ignored):
         try:
-            review.pages[path.stem] = read_page(path, shown(path))
+            review.pages[path.stem] = read(path, page_from_text)
         except Problem as problem:
             review.problems.append(problem)
+    reader.forget_missing(seen)
     return review
 
 
 def read_page(path: Path, shown: str) -> Page:
     """Read a Markdown page, taking its title from front matter or its first `# ` heading."""
-    text = read_text(path, shown)
+    return page_from_text(read_text(path, shown), shown)
+
+
+def page_from_text(text: str, shown: str) -> Page:
+    """A Markdown page from its text."""
     meta, body = {}, text
     if text.startswith("---\n") and "\n---\n" in text[4:]:
         head, body = text[4:].split("\n---\n", 1)

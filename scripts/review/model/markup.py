@@ -130,13 +130,21 @@ def inline_tokens(text: str, profile: str):
 
 def references(text: str):
     """(collection, id) of every citation and cross-link in a text, in order of appearance."""
+    return iter(_references(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _references(text: str) -> tuple:
+    """The references of a text, found once: the index, the check and every page that shows the text ask again."""
+    found = []
     for token in _walk(_FULL.parse(text, {})):
         if token.type == "link_open":
             match = TARGET.match(token.attrGet("href") or "")
             if match:
-                yield match.group(1), match.group(2)
+                found.append((match.group(1), match.group(2)))
         elif token.type == "text":
-            yield from _marks_in(token.content)
+            found.extend(_marks_in(token.content))
+    return tuple(found)
 
 
 def _marks_in(text: str):
@@ -186,7 +194,42 @@ _BLOCKS = {
 def located(text: str, profile: str, known: dict, pages: frozenset = frozenset()) -> list:
     """(line, snippet, message) of each problem of a text, in the order of the text. `line` counts from 0 within
     the text (a block's first line, plus the line breaks before the problem in its paragraph), so that a message
-    finds its line without searching for it: the check stays linear in the text."""
+    finds its line without searching for it: the check stays linear in the text. The text is parsed once
+    (`_findings`, cached); only its references are looked up in `known` each time."""
+    found = []
+    for line, snippet, message in _findings(text, profile, pages):
+        if isinstance(message, Target):
+            found += [(line, *problem) for problem in message.unknown(snippet, known)]
+        else:
+            found.append((line, snippet, message))
+    return found
+
+
+@dataclass(frozen=True)
+class Target:
+    """A reference a text makes, to be looked up among the known ids; a citation names a study."""
+
+    collection: str
+    id: str
+    citation: bool = False
+    raw: bool = False  # a cross-link's target written where nothing renders it: a problem if it names a collection
+
+    def unknown(self, snippet: str, known: dict):
+        """(snippet, message) if the reference points nowhere among `known` (or, raw, would show as raw text)."""
+        if self.raw:
+            if self.collection in known:
+                yield snippet, unrendered(snippet)
+        elif self.citation:
+            if self.id not in known.get("studies", ()):
+                yield snippet, ("studies", self.id)
+        else:
+            yield from _unknown_target(snippet, self.collection, self.id, known)
+
+
+@functools.lru_cache(maxsize=65536)
+def _findings(text: str, profile: str, pages: frozenset) -> tuple:
+    """What a text holds that located() reports, in the order of the text: (line, snippet, message), with a Target
+    as the message of each reference."""
     allowed = PROFILES[profile]
     env: dict = {}
     stream = _FULL.parse(text, env)
@@ -214,11 +257,11 @@ def located(text: str, profile: str, known: dict, pages: frozenset = frozenset()
         elif token.type == "image":
             found.append((line, "![", "images are not allowed (they would load from another site in every reader's browser)"))
         elif token.type == "link_open":
-            found += [(line, *problem) for problem in _link_problems(token.attrGet("href") or "", allowed, known, pages)]
+            found += [(line, *problem) for problem in _link_problems(token.attrGet("href") or "", allowed, pages)]
         elif token.type == "text":
-            found += [(line, *problem) for problem in _text_problems(token.content, known)]
+            found += [(line, *problem) for problem in _text_problems(token.content)]
     found.sort(key=lambda item: item[0])  # stable: the order within a line is the text's
-    return found
+    return tuple(found)
 
 
 def headings(text: str) -> list[tuple[int, str]]:
@@ -245,11 +288,11 @@ def _walk_lines(stream):
                 yield grandchild, line
 
 
-def _link_problems(href: str, allowed: Profile, known: dict, pages: frozenset):
-    """(snippet, message) for a link's target, if it is one the field may not hold or one that points nowhere."""
+def _link_problems(href: str, allowed: Profile, pages: frozenset):
+    """(snippet, message) for a link's target, if it is one the field may not hold, or a Target to look up."""
     target = TARGET.match(href)
     if target:
-        yield from _unknown_target(href, target.group(1), target.group(2), known)
+        yield href, Target(target.group(1), target.group(2))
     elif (page_link := PAGE_LINK.match(href)) and allowed.page_links:
         name = page_link.group(1)
         if name not in pages and name.removesuffix("/index") not in pages:
@@ -261,10 +304,10 @@ def _link_problems(href: str, allowed: Profile, known: dict, pages: frozenset):
         yield href, f"link target `{scheme}` is not allowed; use http, https or mailto, or (@collection/id)"
 
 
-def _text_problems(text: str, known: dict):
+def _text_problems(text: str):
     """Problems with the marks, and attribute lists, in a run of text, in the order they are written (a message is
-    text, or (collection, id) for a reference the caller words)."""
-    found: list[tuple[int, str, str | tuple[str, str]]] = []
+    text, or a Target for a reference to look up)."""
+    found: list[tuple[int, str, str | Target]] = []
     for match in CITATION.finditer(text):
         for part in match.group(1).split(";"):
             cited = CITED.match(part)
@@ -273,18 +316,17 @@ def _text_problems(text: str, known: dict):
                     (match.start(), match.group(0), f"citation `{match.group(0)[:60]}` is malformed: write [@id] or [@id; @id]")
                 )
                 break
-            if cited.group(1) not in known.get("studies", ()):
-                found.append((match.start(), match.group(0), ("studies", cited.group(1))))
+            found.append((match.start(), match.group(0), Target("studies", cited.group(1), citation=True)))
     for match in BARE.finditer(text):
         target = TARGET.match("@" + match.group(1))
         if not target:
             found.append((match.start(), match.group(0), f"link `{match.group(0)[:60]}` is malformed: write (@collection/id)"))
         else:
-            found += [(match.start(), *p) for p in _unknown_target("@" + match.group(1), target.group(1), target.group(2), known)]
+            found.append((match.start(), "@" + match.group(1), Target(target.group(1), target.group(2))))
     rendered = [m.span() for m in BARE.finditer(text) if TARGET.match("@" + m.group(1))]
     for match in MARK.finditer(text):
-        if match.group(1) in known and not any(start <= match.start() < end for start, end in rendered):
-            found.append((match.start(), match.group(0), unrendered(match.group(0))))
+        if not any(start <= match.start() < end for start, end in rendered):
+            found.append((match.start(), match.group(0), Target(match.group(1), match.group(2), raw=True)))
     for match in ATTRIBUTE_LIST.finditer(text):
         found.append((match.start(), match.group(0), "attribute lists (`{: …}`, `{ #id }`, `{ onclick=… }`) are not allowed"))
     found.sort(key=lambda item: item[0])

@@ -679,10 +679,34 @@ class SitePages:
     slug: Callable[[str], str] = str  # a hand-written heading's anchor
 
 
-def validate(review: Review, site: SitePages) -> list:
+class Checked:
+    """What the check found for each file, kept between checks (the live preview and the build cache keep one):
+    a file whose text is unchanged is not checked again, and its references are checked again only when the set
+    of known ids or of trusted collections changed. The result is the same as a check from nothing."""
+
+    def __init__(self) -> None:
+        self.shape: dict[str, tuple[str, str, list]] = {}  # path -> (text, stem, problems of shape and name)
+        self.links: dict[str, tuple[str, object, list]] = {}  # path -> (text, (known, trusted) key, problems)
+        self.key: object = None  # the last check's (known, trusted) key: one object, compared by identity
+
+    def forget_missing(self, review: Review) -> None:
+        present = {e.path for entities in review.entities.values() for e in entities.values()}
+        for table in (self.shape, self.links):
+            for path in set(table) - present:
+                del table[path]
+
+
+def _key(known: dict, trusted: set) -> tuple:
+    """What the reference checks of an unchanged file depend on: every known id, and the trusted collections."""
+    return tuple(sorted((name, frozenset(ids)) for name, ids in known.items())), frozenset(trusted)
+
+
+def validate(review: Review, site: SitePages, checked: Checked | None = None) -> list:
     """Every Problem in the review, sorted by file and line (empty when the content is good). A file that cannot
     be read or has the wrong shape makes its collection untrusted: references into it are not judged, since they
-    would mostly report that file's fault again."""
+    would mostly report that file's fault again. With `checked`, files checked before with the same text (and the
+    same known ids) are not checked again."""
+    checked = checked or Checked()
     problems = list(review.problems)
     broken = set(review.broken)
     for special in SINGLE_FILES:
@@ -690,7 +714,12 @@ def validate(review: Review, site: SitePages) -> list:
             problems += check_schema(getattr(review, special), special)
     for name, entities in review.entities.items():
         for stem, entity in entities.items():
-            found = check_schema(entity, name) + check_file_name(entity, stem)
+            held = checked.shape.get(entity.path)
+            if held is not None and held[0] == entity.text and held[1] == stem:
+                found = held[2]
+            else:
+                found = check_schema(entity, name) + check_file_name(entity, stem)
+                checked.shape[entity.path] = (entity.text, stem, found)
             if found:
                 broken.add(name)
             problems += found
@@ -699,19 +728,33 @@ def validate(review: Review, site: SitePages) -> list:
     known, duplicates = known_ids(review)
     trusted = set(known) - broken
     problems += duplicates
+    key = _key(known, trusted)
+    if key == checked.key:
+        key = checked.key
+    checked.key = key
     for name, entities in review.entities.items():
         schema = collection_schema(name)
         for entity in entities.values():
-            problems += check_references(entity, schema, known, trusted) + check_markdown(entity, schema, known, trusted)
-            problems += check_plain(entity, schema, known)
+            held_links = checked.links.get(entity.path)
+            if held_links is not None and held_links[0] == entity.text and held_links[1] is key:
+                problems += held_links[2]
+                continue
+            found = check_references(entity, schema, known, trusted) + check_markdown(entity, schema, known, trusted)
+            found += check_plain(entity, schema, known)
             if name in ("mechanisms", "topics") and name not in broken:
-                problems += check_outcomes(entity) + check_anchors(entity, site)
+                found += check_outcomes(entity) + check_anchors(entity, site)
             if name == "studies":
-                problems += check_evidence(entity) + check_effect(entity) + provenance.check_study(entity)
-                if "studies" not in broken:
-                    problems += check_synthesis(entity, entities)
+                found += check_evidence(entity) + check_effect(entity) + provenance.check_study(entity)
             if name == "trials":
-                problems += provenance.check_trial(entity)
+                found += provenance.check_trial(entity)
+            checked.links[entity.path] = (entity.text, key, found)
+            problems += found
+    if "studies" not in broken:
+        # Not remembered per file: a study's `same_participants_as` chain runs through other studies' files.
+        studies = review.entities.get("studies", {})
+        for entity in studies.values():
+            problems += check_synthesis(entity, studies)
+    checked.forget_missing(review)
     if review.search is not None:
         problems += check_markdown(review.search, collection_schema("search"), known, trusted)
     problems += check_pages(review, known, trusted, site)

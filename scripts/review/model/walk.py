@@ -4,6 +4,7 @@ or Markdown, and every reference an entity makes. Validation and the index both 
 from __future__ import annotations
 
 from . import markup
+from .remember import by_identity
 from .schema import collection_schema
 
 
@@ -43,16 +44,23 @@ def walk(schema: dict, data, path=()):
 def references_of(collection: str, data: dict):
     """Yield (field path, (collection, id)) for every reference an entity's fields make: id lists and mapping
     keys, citations and cross-links in Markdown."""
+    return iter(_references_of(collection, data))
+
+
+@by_identity  # an unchanged file's data is the same object after a save: its references are not walked again
+def _references_of(collection: str, data: dict) -> tuple:
+    found = []
     for path, sub, value in walk(collection_schema(collection), data):
         target = sub.get("x-references")
         if target is not None:
             for key in value if isinstance(value, (list, dict)) else ():
-                yield path, (target, key)
+                found.append((path, (target, key)))
         if sub.get("x-markdown"):
             for text in value.values() if isinstance(value, dict) else [value]:
                 if isinstance(text, str):
                     for ref in markup.references(text):
-                        yield path, ref
+                        found.append((path, ref))
+    return tuple(found)
 
 
 def plain_strings(schema: dict, data, path=()):

@@ -120,7 +120,7 @@ class Index:
         holder_path, title = address(name, item["id"])[0], self.title_of(name, item["id"])
         in_finding = {path: finding["id"] for path, finding in findings_of(name, item)}
         cited = []
-        for path, ref in references_of(name, item):
+        for path, ref in references_of(name, self.data[name][item["id"]]):  # the data as read (remembered)
             fid = in_finding.get(path[:2]) or in_finding.get(path[:4])
             if ref[0] == "studies":
                 cited.append(ref[1])

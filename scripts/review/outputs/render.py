@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 import yaml
 from markupsafe import Markup
 
@@ -44,6 +45,25 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
 
 
+class _Compiled(jinja2.BytecodeCache):
+    """Compiled templates kept for the life of the process, keyed by name and source (Jinja checks the source's
+    checksum): each render makes its own environment (its filters know its index), and compiling the templates
+    again at every save of the live preview took longer than rendering the edited page."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED = _Compiled()
+
+
 def environment(templates_dir: Path) -> jinja2.Environment:
     """The templates' Jinja environment: autoescaped, strict about undefined names (a typo fails the build)."""
     return jinja2.Environment(
@@ -53,6 +73,7 @@ def environment(templates_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=COMPILED,
     )
 
 
@@ -275,10 +296,14 @@ class Renderer:
             if select is None or select(page):
                 yield self.render_page(page)
         if select is None:
-            yield from self.downloads()
-            yield from self.figures()
-            yield from self.data()
-            yield Output(feed.PATH, feed.atom(self.index))
+            yield from self.files()
+
+    def files(self):
+        """Every output that is not a page: the downloads, the forest plots, the open data and the feed."""
+        yield from self.downloads()
+        yield from self.figures()
+        yield from self.data()
+        yield Output(feed.PATH, feed.atom(self.index))
 
     def figures(self):
         """The forest plots, as SVG files: each in its wide layout and its phone's."""

@@ -15,6 +15,7 @@ import json
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from ..model import markup
@@ -82,13 +83,21 @@ def records(index) -> list[dict]:
 STUBS = "_findings"  # a scratch folder of one small page per finding, indexed and then removed
 
 
-def build(site: Path, findings: list[dict]) -> None:
+class Cancelled(Exception):
+    """The work was called off (the preview stopping, or starting over after another save)."""
+
+
+def build(site: Path, findings: list[dict], cancel: threading.Event | None = None) -> None:
     """Index the built pages of `site` (their data-pagefind-body) and the findings into site/pagefind/ with the
-    Pagefind command (its Python API answers one request per 100 ms, far too slow for thousands of records)."""
+    Pagefind command (its Python API answers one request per 100 ms, far too slow for thousands of records).
+    Setting `cancel` stops Pagefind within a tenth of a second and raises Cancelled."""
     site = Path(site)
     stubs = site / STUBS
     stubs.mkdir(exist_ok=True)
     for n, record in enumerate(findings):
+        if cancel is not None and cancel.is_set():
+            shutil.rmtree(stubs, ignore_errors=True)
+            raise Cancelled
         (stubs / f"{n}.html").write_text(
             '<!doctype html><html lang="en"><head><meta charset="utf-8">'
             f"<title>{html.escape(record['title'])}</title></head><body>"
@@ -101,11 +110,22 @@ def build(site: Path, findings: list[dict]) -> None:
     for selector in EXCLUDE:
         command += ["--exclude-selectors", selector]
     try:
-        result = subprocess.run(command, capture_output=True, text=True)
+        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as process:
+            reader = threading.Thread(target=lambda: output.append(process.stdout.read() if process.stdout else ""))
+            output: list[str] = []
+            reader.start()
+            while process.poll() is None:
+                if cancel is not None and cancel.wait(0.1):
+                    process.kill()
+                    process.wait()
+                    raise Cancelled
+                if cancel is None:
+                    process.wait()
+            reader.join()
     finally:
         shutil.rmtree(stubs, ignore_errors=True)
-    if result.returncode != 0:
-        raise RuntimeError("pagefind failed: " + (result.stderr or result.stdout).strip()[-500:])
+    if process.returncode != 0:
+        raise RuntimeError("pagefind failed: " + "".join(output).strip()[-500:])
     stable_filters(site / BUNDLE)
 
 

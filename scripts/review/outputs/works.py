@@ -14,6 +14,7 @@ CSL-JSON with the suffix after the given names and the particle in the family na
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date as Date
 from urllib.parse import urlencode
 
+from ..model.remember import by_identity
 from ..model.schema import ORGANISATION
 
 # ------------------------------------------------------------------------------------------------------ grammars
@@ -195,6 +197,7 @@ def _lead(piece: str) -> int:
     return found.end() if found else 0
 
 
+@functools.lru_cache(maxsize=65536)
 def sentence_case(title: str) -> str:
     """APA's sentence case of a title written in title case: a word written Capitalised loses its capital,
     except the first word and the first word after a colon; words in capitals (LSD) or with inner capitals
@@ -226,6 +229,7 @@ CSL_TYPES = {"journal-article": "article-journal", "book": "book", "chapter": "c
 INCOMPLETE = "Author list incomplete: the sources checked name only the first authors."
 
 
+@by_identity  # the same study data gives the same item: not made again after a save of another file
 def study_item(sid: str, study: dict) -> dict:
     """A cited study as a CSL-JSON item."""
     item = {
@@ -327,6 +331,7 @@ def _end(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
+@by_identity
 def apa(item: dict, html_out: bool = True) -> str:
     """The APA 7 reference of an item, as HTML (titles in italics) or as plain text."""
 
