@@ -318,8 +318,11 @@ def test_releases_of_refuses_what_the_schema_might_let_through():
 
 
 def test_a_release_is_recorded_then_its_commit(review_dir, tmp_path, capsys):
+    cff = review_dir.parent / "CITATION.cff"
+    cff.write_text('cff-version: 1.2.0\ntitle: "x"\nversion: 1.2.3\ndate-released: "2026-01-02"\n')
     assert release.new(review_dir, "1.3.0", "Reworded a finding.", "2026-02-01") == 0
     assert check(review_dir).site.data["version"] == "1.3.0"
+    assert cff.read_text() == 'cff-version: 1.2.0\ntitle: "x"\nversion: 1.3.0\ndate-released: "2026-02-01"\n'
     log = (review_dir / "changelog.yaml").read_text()
     assert log.startswith('releases:\n  - version: 1.3.0\n    date: "2026-02-01"\n    changes: >-\n      Reworded a finding.\n')
     before = {p.name: p.read_text() for p in review_dir.glob("*.yaml")}

@@ -1,7 +1,7 @@
 """`make release VERSION=x.y.z CHANGES='…'` and `make release-commit`: the maintainer's two steps of a release.
 
 1. `review release VERSION --changes TEXT` adds the release to the top of content/changelog.yaml (its date today
-   unless `--date`) and sets site.yaml's `version` and `date` to match; the content check must pass, else both files
+   unless `--date`) and sets site.yaml's `version` and `date` (and CITATION.cff's beside content/) to match; the content check must pass, else both files
    are put back as they were. Commit the release.
 2. `review release --record-commit`, once that commit is made, records it as the release's `commit:` (the commit
    that holds the release's own changelog entry): from then on `make site` builds its edition. Commit that too.
@@ -69,6 +69,19 @@ def new(content: Path, version: str, changes: str, date: str | None = None) -> i
         for line in lines
     ]
     site.write_text("".join(lines), encoding="utf-8")
+    # CITATION.cff (GitHub's "Cite this repository") names the same version and date, when the project has one.
+    cff = content.parent / "CITATION.cff"
+    if cff.is_file():
+        before[cff] = cff.read_text(encoding="utf-8")
+        cff_lines = [
+            f"version: {version}\n"
+            if line.startswith("version:")
+            else f'date-released: "{date}"\n'
+            if line.startswith("date-released:")
+            else line
+            for line in before[cff].splitlines(keepends=True)
+        ]
+        cff.write_text("".join(cff_lines), encoding="utf-8")
     try:
         check(content)
     except ContentError as error:
