@@ -65,7 +65,7 @@ release-commit: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest
 
-## test-fast: the tests that build no whole site and start no browser, server or pandoc (under 15 s on 2 cores)
+## test-fast: the tests that build no whole site and start no browser, server or pandoc (about 55 s on 2 cores)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow"
 
