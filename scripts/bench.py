@@ -303,7 +303,7 @@ def search_bytes(site: Path, query: str = "psilocybin") -> int:
             page = browser.new_page()
             page.on("requestfinished", lambda request: fetched.append(urlsplit(request.url).path))
             page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/find/?q={query}")
-            page.locator(".pagefind-ui__result").first.wait_for(timeout=120_000)
+            page.locator(".review-search-result, .pagefind-ui__result").first.wait_for(timeout=120_000)  # find.js, or Pagefind UI
             browser.close()
     finally:
         httpd.shutdown()
