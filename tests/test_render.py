@@ -170,3 +170,18 @@ def test_no_page_shows_a_findings_id_as_text(real_outputs, real_renderer):
         if found:
             shown[path] = sorted(found)
     assert shown == {}
+
+
+def test_two_mechanisms_may_share_an_outcome_id_and_the_course_pack_keeps_its_ids_unique(review_dir):
+    # An outcome id is unique on its mechanism's page only (the check says no more), so the course pack, which prints
+    # every mechanism on one page, prefixes its summary rows' anchors with the mechanism (the 10,000-study bench's
+    # cloned mechanisms failed the strict build on `sof-…` ids repeated in print/mechanisms).
+    text = (review_dir / "mechanisms" / "plasticity.yaml").read_text(encoding="utf-8")
+    copy = re.sub(r"\b(id|outcome): pl-", r"\1: cp-", text.replace("id: plasticity", "id: plasticity-copy"))
+    (review_dir / "mechanisms" / "plasticity-copy.yaml").write_text(copy.replace("order: 1", "order: 2"), encoding="utf-8")
+    out = build(review_dir, TEMPLATES)
+    pack = out["print/mechanisms.md"]
+    ids = re.findall(r'\bid="([^"]+)"', pack) + re.findall(r"\{ #([^ }]+) \}", pack)
+    assert "plasticity-sof-spines" in ids and "plasticity-copy-sof-spines" in ids
+    assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
+    assert 'id="sof-spines"' in out["mechanisms/plasticity.md"]  # the page's own anchor is unchanged
