@@ -34,6 +34,14 @@ def _newest(changelog: Path) -> dict:
     return data["releases"][0]
 
 
+def _with_keys(text: str, **values: str) -> str:
+    """A YAML file's text with the top-level `key: value` lines of `values` rewritten, everything else as written."""
+    return "".join(
+        next((f"{key}: {value}\n" for key, value in values.items() if line.startswith(f"{key}:")), line)
+        for line in text.splitlines(keepends=True)
+    )
+
+
 def new(content: Path, version: str, changes: str, date: str | None = None) -> int:
     """Add release `version` to the changelog and site.yaml; 1 with a message if it cannot be."""
     changelog, site = content / "changelog.yaml", content / "site.yaml"
@@ -63,25 +71,12 @@ def new(content: Path, version: str, changes: str, date: str | None = None) -> i
     text = before[changelog]
     at = text.index("releases:\n") + len("releases:\n")
     changelog.write_text(text[:at] + entry + text[at:], encoding="utf-8")
-    lines = before[site].splitlines(keepends=True)
-    lines = [
-        f"version: {version}\n" if line.startswith("version:") else f'date: "{date}"\n' if line.startswith("date:") else line
-        for line in lines
-    ]
-    site.write_text("".join(lines), encoding="utf-8")
+    site.write_text(_with_keys(before[site], version=version, date=f'"{date}"'), encoding="utf-8")
     # CITATION.cff (GitHub's "Cite this repository") names the same version and date, when the project has one.
     cff = content.parent / "CITATION.cff"
     if cff.is_file():
         before[cff] = cff.read_text(encoding="utf-8")
-        cff_lines = [
-            f"version: {version}\n"
-            if line.startswith("version:")
-            else f'date-released: "{date}"\n'
-            if line.startswith("date-released:")
-            else line
-            for line in before[cff].splitlines(keepends=True)
-        ]
-        cff.write_text("".join(cff_lines), encoding="utf-8")
+        cff.write_text(_with_keys(before[cff], **{"version": version, "date-released": f'"{date}"'}), encoding="utf-8")
     try:
         check(content)
     except ContentError as error:
