@@ -14,6 +14,7 @@ import ctypes
 import datetime
 import errno
 import fcntl
+import functools
 import html
 import logging
 import os
@@ -110,36 +111,45 @@ def broken_links(site: Path, sources: dict[str, str] | None = None, root: Path |
     the generated pages' links are HTML, so they are checked here, in the built site, for every page (and the
     hand-written ones) alike. A fault written in content (`sources`: built page -> content file) is reported
     as `path:line: field: message` of that file; one the templates made, as `page: message`."""
-    pages = {
-        p.relative_to(site).as_posix(): p.read_text(encoding="utf-8", errors="replace")
-        for p in site.rglob("*.html")
-        if not p.relative_to(site).as_posix().startswith("editions/")  # frozen: checked by their own builds
-    }
-    anchors = {path: set(ANCHOR.findall(text)) for path, text in pages.items()}
-    written = _Sources(sources or {}, root or site.parent)
-    problems = []
-    for path, text in pages.items():
+    # Each page is read once and only what the check needs is kept of it (its anchors, its links, the ids it holds
+    # twice): at 10,000 studies the pages' texts together are more than a gigabyte.
+    anchors: dict[str, set[str]] = {}
+    links: dict[str, set[tuple[str, str]]] = {}
+    twice: dict[str, dict[str, int]] = {}
+    for file in sorted(site.rglob("*.html")):
+        path = file.relative_to(site).as_posix()
+        if path.startswith("editions/"):  # frozen: checked by their own builds
+            continue
+        text = file.read_text(encoding="utf-8", errors="replace")
+        anchors[path] = set(ANCHOR.findall(text))
         if path == "404.html":
             continue
+        links[path] = set(HREF.findall(text))
+        counts = collections.Counter(ID.findall(text))
+        twice[path] = {name: count for name, count in counts.items() if count > 1}
+    written = _Sources(sources or {}, root or site.parent)
+    problems = []
+    is_dir = functools.cache(lambda path: (site / path).is_dir())
+    is_file = functools.cache(lambda path: (site / path).is_file())
+    for path, found in links.items():
         folder = posixpath.dirname(path)
-        for target, anchor in HREF.findall(text):
+        for target, anchor in sorted(found):
             if re.match(r"^[a-z][a-z0-9+.-]*:|^//", target, re.I):
                 continue
             resolved = posixpath.normpath(posixpath.join(folder, target)) if target else path
-            if target.endswith("/") or (target and (site / resolved).is_dir()):
+            if target.endswith("/") or (target and is_dir(resolved)):
                 resolved = posixpath.join(resolved, "index.html") if resolved != "." else "index.html"
-            if resolved.startswith("..") or not (site / resolved).is_file():
+            if resolved.startswith("..") or not is_file(resolved):
                 problems.append(f"WARNING - broken link: {path}: link to {target or '#' + anchor} points at no file")
             elif anchor and resolved in anchors and anchor not in anchors[resolved]:
                 problems.append(
                     written.link(path, anchor)
                     or f"WARNING - broken link: {path}: link to {target}#{anchor}: {resolved} has no anchor `{anchor}`"
                 )
-        counts = collections.Counter(ID.findall(text))
-        for twice in sorted(name for name, count in counts.items() if count > 1):
+        for name, count in sorted(twice[path].items()):
             problems.append(
-                written.duplicate(path, twice)
-                or f"WARNING - duplicate id: {path}: `{twice}` is the id of {counts[twice]} elements (a link goes to the first)"
+                written.duplicate(path, name)
+                or f"WARNING - duplicate id: {path}: `{name}` is the id of {count} elements (a link goes to the first)"
             )
     return sorted(set(problems))
 
@@ -226,6 +236,7 @@ def dead_addresses(site: Path, *site_urls: str) -> list[str]:
         return []
     found = re.compile("(" + "|".join(re.escape(b) for b in bases) + r")([^\s\"'<>(){}\[\],\\]*)")
     ids: dict[Path, set[str]] = {}
+    answers: dict[str, str | None] = {}
     problems = []
     sources = [p for p in site.rglob("*.html") if p.relative_to(site).parts[0] != "editions"]
     sources += [site / name for name in SELF_FILES if (site / name).is_file()]
@@ -233,7 +244,9 @@ def dead_addresses(site: Path, *site_urls: str) -> list[str]:
     for source in sorted(sources):
         text = html.unescape(source.read_text(encoding="utf-8", errors="replace"))
         for base, rest in sorted({(b, r.rstrip(".,;:")) for b, r in found.findall(text)}):
-            why = _unresolved(site, rest, ids)
+            if rest not in answers:  # many pages give out the same addresses (the home page's, a list's)
+                answers[rest] = _unresolved(site, rest, ids)
+            why = answers[rest]
             if why:
                 problems.append(f"{source.relative_to(site).as_posix()}: {base}{rest} {why}")
     return problems
@@ -346,13 +359,18 @@ def _build(root: Path, site_dir: str, config_file: str) -> int:
     logger.addHandler(shown)
     logger.addHandler(counter)
     logger.setLevel(logging.WARNING)  # warnings are shown and counted; what is fine stays quiet
+    engine = logging.getLogger("mkdocs.commands.build")
+    engine.addFilter(_not_dirty_notice)
     target = root / site_dir
     scratch = Path(tempfile.mkdtemp(prefix=SCRATCH, dir=root))
     try:
         os.chmod(scratch, 0o777 & ~_umask())  # mkdtemp's folder is private; site/ is read by a web server
         try:
             config = load_config(str(root / config_file), strict=True, site_dir=str(scratch))
-            mkdocs_build.build(config)
+            # Dirty mode, into an empty folder, builds every page as a clean build does, except the ones that say
+            # they are unmodified: the pages the build cache holds whole (plugin.py, Kept). MkDocs' warning about
+            # dirty builds (a folder with stale files) does not apply to an empty folder, and is left out.
+            mkdocs_build.build(config, dirty=True)
             plugin = config.plugins.get("review")
             if plugin is not None:
                 install_editions(root, scratch, plugin.state, "web" if config.use_directory_urls else "offline")
@@ -376,6 +394,7 @@ def _build(root: Path, site_dir: str, config_file: str) -> int:
         finally:
             logger.removeHandler(shown)
             logger.removeHandler(counter)
+            engine.removeFilter(_not_dirty_notice)
         if failed:
             print(f"review: the build failed; {site_dir}/ is unchanged", file=sys.stderr)
             return 1
@@ -386,6 +405,11 @@ def _build(root: Path, site_dir: str, config_file: str) -> int:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)  # the new site's folder if it failed, else the old site
     return 0
+
+
+def _not_dirty_notice(record: logging.LogRecord) -> bool:
+    """Leave out MkDocs' warning that a dirty build may keep stale files: `review site` builds into an empty folder."""
+    return not str(record.msg).startswith("A 'dirty' build is being performed")
 
 
 def _umask() -> int:
