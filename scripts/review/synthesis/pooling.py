@@ -15,7 +15,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from statsmodels.stats.meta_analysis import combine_effects  # type: ignore[import-untyped]
 
 from ..model.outcomes import MEASURES
 
@@ -140,6 +139,10 @@ class Pooled:
 
 def pool(measure: str, estimates: list[Estimate]) -> Pooled:
     """DerSimonian-Laird random-effects pool of estimates of one measure (statsmodels' combine_effects)."""
+    # Imported here: statsmodels takes over a second to import, and a build pools only when an outcome has two
+    # comparable trials (none yet), while every command imports this module.
+    from statsmodels.stats.meta_analysis import combine_effects  # type: ignore[import-untyped]
+
     assert len(estimates) >= 2 and all(e.measure == measure for e in estimates)
     effects, variances = np.array([e.y for e in estimates]), np.array([e.se**2 for e in estimates])
     with np.errstate(divide="ignore", invalid="ignore"):  # an untruncated negative tau² (below) can divide by zero
