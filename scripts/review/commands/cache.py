@@ -15,6 +15,10 @@ under a hash of every input it depends on, so that a stale entry is never found 
   configuration, the theme (Material's version and templates/theme/), the installed MkDocs and Material and the
   generator's code. A page found there is linked into the new site instead of being converted and laid out.
 
+A page whose HTML is found and that is not in the navigation (a study, a finding, a trial: nearly every page)
+is not even read by MkDocs: the build runs MkDocs' `dirty` mode, in which a file that reports itself unmodified
+is skipped, and only those pages report so (plugin.py, `Kept`); their sitemap facts are kept beside their HTML.
+Pages in the navigation are still read (every page's frame shows their titles), and laid out only if changed.
 Everything else (downloads, data, figures, the sitemap, Pagefind's index, the link check, the swap of site/)
 is done as in a build from nothing. The oracle test (tests/test_cache.py) builds with the cache after edits of
 content, a page template, a theme template, the configuration and the code, and compares every byte of the site
@@ -62,6 +66,15 @@ class BuildCache:
         self.used: set[Path] = set()
         self.reused = {"markdown": 0, "html": 0}
         self.pages = 0
+        self.skipped = 0  # pages MkDocs neither read nor laid out (see facts)
+        # For each HTML entry, what MkDocs learns of its page while reading it and that the site needs beyond the
+        # page's own file (the sitemap's date and canonical address): with it, a page whose HTML is found need not
+        # be read at all.
+        self.facts: dict[str, list] = {}
+        with contextlib.suppress(OSError, ValueError):
+            found = json.loads((self.folder / "facts.json").read_text(encoding="utf-8"))
+            if isinstance(found, dict) and found.get("code") == self.code and isinstance(found.get("facts"), dict):
+                self.facts = found["facts"]
 
     # ------------------------------------------------------------------------------------------ the session
 
@@ -95,10 +108,12 @@ class BuildCache:
     def html(self, key: str) -> Path | None:
         return self._found(self.html_dir / f"{key}.html", "html")
 
-    def store_html(self, key: str, data: bytes) -> Path:
+    def store_html(self, key: str, data: bytes, facts: list | None = None) -> Path:
         path = self.html_dir / f"{key}.html"
         _write(path, data)
         self.used.add(path)
+        if facts is not None:
+            self.facts[key] = facts
         return path
 
     def _found(self, path: Path, kind: str) -> Path | None:
@@ -139,10 +154,17 @@ class BuildCache:
                 if path not in self.used:
                     with contextlib.suppress(OSError):
                         path.unlink()
+        kept = {key: facts for key, facts in self.facts.items() if self.html_dir / f"{key}.html" in self.used}
+        _write(self.folder / "facts.json", json.dumps({"code": self.code, "facts": kept}, sort_keys=True).encode())
         _write(
             self.folder / "last.json",
             json.dumps(
-                {"pages": self.pages, "markdown_reused": self.reused["markdown"], "html_reused": self.reused["html"]}
+                {
+                    "pages": self.pages,
+                    "markdown_reused": self.reused["markdown"],
+                    "html_reused": self.reused["html"],
+                    "skipped": self.skipped,
+                }
             ).encode(),
         )
 

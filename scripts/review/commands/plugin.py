@@ -78,6 +78,15 @@ PAGE_ATTRIBUTES = {
 CACHED_LAYOUT = "review-cached.html"  # the empty layout of a page whose HTML the build cache holds
 
 
+class Kept(File):
+    """A generated page whose HTML the build cache holds and that MkDocs need not read or lay out: in MkDocs' dirty
+    mode (which `review site` builds in, into an empty folder) a file that reports itself unmodified is skipped.
+    The plugin links its HTML into the site and gives its Page what the sitemap reads (cache.py)."""
+
+    def is_modified(self) -> bool:
+        return False
+
+
 def edit_uri(repository: str) -> str:
     """The path from a repository's address to the editor of a file on its main branch (GitHub's or GitLab's)."""
     host = urlsplit(repository).hostname or ""
@@ -119,6 +128,8 @@ class BuildState:
     session: Session | None = None  # what this build read and checked
     html_keys: dict[str, str] = field(default_factory=dict)  # src_uri -> key of its HTML in the cache
     linked: dict[str, Path] = field(default_factory=dict)  # src_uri -> its HTML in the cache, linked into the site
+    kept: dict[str, tuple[Path, list, Path]] = field(default_factory=dict)  # src_uri -> (HTML, sitemap facts, where)
+    listed: set[str] = field(default_factory=set)  # the pages in the navigation
     editions: dict[str, dict] = field(default_factory=dict)  # the built editions the pages were rendered with
     releases: list[dict] = field(default_factory=list)  # the changelog's releases, newest first
     url: str = ""  # the site's address as the content gives it (site.yaml), on which every citation is built
@@ -234,7 +245,7 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         config.nav = pages.navigation(review.pages)  # the navigation comes from the page declaration (pages.NAV)
         config.not_in_nav = pathspec.gitignore.GitIgnoreSpec.from_lines(pages.not_in_nav())
         if state.cache is not None:
-            listed = set(_nav_paths(config.nav))
+            state.listed = listed = set(_nav_paths(config.nav))
             titles = [(page.path, page.title) for page in review.pages if page.path in listed]
             frame = state.cache.frame(config, [config.nav, titles], root)
             state.html_keys = {path: state.cache.html_key(key, frame) for path, key in keys.items()}
@@ -259,12 +270,30 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
                 if not is_editor_file(Path(file.src_uri).name):  # the check has noted those, and left them out too
                     log.warning("review: %s is not a generated page and is left out", file.src_uri)
                 files.remove(file)
+        skip = "material/tags" not in config.plugins  # the tags plugin reads every page it lists
         for path, source in sorted(self.state.outputs, key=lambda out: docs_order(out[0])):
             existing = files.get_file_from_path(path)
             if existing is not None:
                 files.remove(existing)
-            files.append(File.generated(config, path, abs_src_path=source))
+            found = self._kept(path) if skip else None
+            file = (Kept if found else File).generated(config, path, abs_src_path=source)
+            if found:
+                self.state.kept[path] = (found[0], found[1], Path(file.abs_dest_path))
+            files.append(file)
         return files
+
+    def _kept(self, path: str) -> tuple[Path, list] | None:
+        """A page MkDocs need not read: not in the navigation (whose titles every page shows), with its HTML and its
+        sitemap facts in the build cache."""
+        state = self.state
+        key = state.html_keys.get(path)
+        if state.cache is None or key is None or path in state.listed or key not in state.cache.facts:
+            return None
+        found = state.cache.html(key)
+        if found is None:
+            return None
+        state.cache.skipped += 1
+        return found, state.cache.facts[key]
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Keep the build's files and navigation for the live preview, which renders single pages with them."""
@@ -276,6 +305,9 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         layout of a page whose HTML comes from the build cache (cache.py), which is linked into the site whole."""
         env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({CACHED_LAYOUT: ""}), env.loader])
         self.built.env = env
+        for path, (_, (date, canonical), _) in self.state.kept.items():  # what the sitemap reads of a page not read
+            page = files.get_file_from_path(path).page  # type: ignore[union-attr]
+            page.update_date, page.canonical_url = date, canonical  # type: ignore[union-attr]
         return env
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -336,7 +368,7 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         if state.cache is None or src not in state.html_keys:
             return output
         kept = state.linked.get(src) or state.cache.store_html(
-            state.html_keys[src], output.encode("utf-8", errors="xmlcharrefreplace")
+            state.html_keys[src], output.encode("utf-8", errors="xmlcharrefreplace"), [page.update_date, page.canonical_url]
         )
         link(kept, Path(page.file.abs_dest_path))
         return ""
@@ -367,6 +399,8 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         if self.state.writing is not None:
             self.state.writing.close()
             self.state.writing = None
+        for entry, _, target in self.state.kept.values():  # the pages MkDocs did not read (Kept)
+            link(entry, target)
         if self.managed:
             return
         if not self.serving:  # every generated file has been read or copied by now (a preview reads them again)
