@@ -128,7 +128,7 @@ class BuildState:
     session: Session | None = None  # what this build read and checked
     html_keys: dict[str, str] = field(default_factory=dict)  # src_uri -> key of its HTML in the cache
     linked: dict[str, Path] = field(default_factory=dict)  # src_uri -> its HTML in the cache, linked into the site
-    kept: dict[str, tuple[Path, list, Path]] = field(default_factory=dict)  # src_uri -> (HTML, sitemap facts, where)
+    kept: dict[str, tuple[File, Path, list]] = field(default_factory=dict)  # src_uri -> (file, its HTML, sitemap facts)
     listed: set[str] = field(default_factory=set)  # the pages in the navigation
     editions: dict[str, dict] = field(default_factory=dict)  # the built editions the pages were rendered with
     releases: list[dict] = field(default_factory=list)  # the changelog's releases, newest first
@@ -278,7 +278,7 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
             found = self._kept(path) if skip else None
             file = (Kept if found else File).generated(config, path, abs_src_path=source)
             if found:
-                self.state.kept[path] = (found[0], found[1], Path(file.abs_dest_path))
+                self.state.kept[path] = (file, *found)
             files.append(file)
         return files
 
@@ -305,9 +305,8 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         layout of a page whose HTML comes from the build cache (cache.py), which is linked into the site whole."""
         env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({CACHED_LAYOUT: ""}), env.loader])
         self.built.env = env
-        for path, (_, (date, canonical), _) in self.state.kept.items():  # what the sitemap reads of a page not read
-            page = files.get_file_from_path(path).page  # type: ignore[union-attr]
-            page.update_date, page.canonical_url = date, canonical  # type: ignore[union-attr]
+        for file, _, (date, canonical) in self.state.kept.values():  # what the sitemap reads of a page not read
+            file.page.update_date, file.page.canonical_url = date, canonical  # type: ignore[union-attr]
         return env
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -399,8 +398,8 @@ class ReviewPlugin(BasePlugin[ReviewConfig]):
         if self.state.writing is not None:
             self.state.writing.close()
             self.state.writing = None
-        for entry, _, target in self.state.kept.values():  # the pages MkDocs did not read (Kept)
-            link(entry, target)
+        for file, entry, _ in self.state.kept.values():  # the pages MkDocs did not read (Kept)
+            link(entry, Path(file.abs_dest_path))
         if self.managed:
             return
         if not self.serving:  # every generated file has been read or copied by now (a preview reads them again)

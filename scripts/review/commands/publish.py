@@ -133,7 +133,7 @@ def broken_links(site: Path, sources: dict[str, str] | None = None, root: Path |
     is_file = functools.cache(lambda path: (site / path).is_file())
     for path, found in links.items():
         folder = posixpath.dirname(path)
-        for target, anchor in sorted(found):
+        for target, anchor in found:  # the problems are sorted at the end
             if re.match(r"^[a-z][a-z0-9+.-]*:|^//", target, re.I):
                 continue
             resolved = posixpath.normpath(posixpath.join(folder, target)) if target else path
